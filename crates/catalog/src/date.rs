@@ -73,7 +73,9 @@ impl FromStr for Date {
     type Err = DateError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = || DateError { text: text.to_owned() };
+        let err = || DateError {
+            text: text.to_owned(),
+        };
         let bytes = text.as_bytes();
         // Exactly YYYY-MM-DD: jiff alone would also take other ISO 8601 shapes.
         let shape_ok = bytes.len() == 10
@@ -84,7 +86,8 @@ impl FromStr for Date {
         if !shape_ok {
             return Err(err());
         }
-        let num = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<i16>().ok());
+        let num =
+            |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<i16>().ok());
         let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
             return Err(err());
         };
@@ -97,7 +100,13 @@ impl FromStr for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month(),
+            self.0.day()
+        )
     }
 }
 
@@ -152,11 +161,15 @@ mod tests {
 
     #[test]
     fn parses_only_plain_days() {
-        assert_eq!(
-            "2023-05-31".parse::<Date>().ok(),
-            Date::new(2023, 5, 31)
-        );
-        for bad in ["2023-5-31", "2023-02-30", "31/05/2023", "2023-05-31T00:00:00", "", "２０２３-05-31"] {
+        assert_eq!("2023-05-31".parse::<Date>().ok(), Date::new(2023, 5, 31));
+        for bad in [
+            "2023-5-31",
+            "2023-02-30",
+            "31/05/2023",
+            "2023-05-31T00:00:00",
+            "",
+            "２０２３-05-31",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad} should be refused");
         }
     }
@@ -164,9 +177,18 @@ mod tests {
     #[test]
     fn months_are_added_like_a_deadline() {
         let d = |s: &str| s.parse::<Date>().ok();
-        assert_eq!(d("2024-01-15").and_then(|x| x.add_months(12)), d("2025-01-15"));
-        assert_eq!(d("2024-02-29").and_then(|x| x.add_months(12)), d("2025-02-28"));
-        assert_eq!(d("2023-01-31").and_then(|x| x.add_months(1)), d("2023-02-28"));
+        assert_eq!(
+            d("2024-01-15").and_then(|x| x.add_months(12)),
+            d("2025-01-15")
+        );
+        assert_eq!(
+            d("2024-02-29").and_then(|x| x.add_months(12)),
+            d("2025-02-28")
+        );
+        assert_eq!(
+            d("2023-01-31").and_then(|x| x.add_months(1)),
+            d("2023-02-28")
+        );
     }
 
     #[test]
@@ -176,9 +198,15 @@ mod tests {
             d: Date,
         }
         let t: Result<T, _> = toml::from_str("d = 2024-06-03");
-        assert_eq!(t.ok().map(|t| t.d.to_string()).as_deref(), Some("2024-06-03"));
+        assert_eq!(
+            t.ok().map(|t| t.d.to_string()).as_deref(),
+            Some("2024-06-03")
+        );
         let t: Result<T, _> = serde_json::from_str(r#"{"d":"2024-06-03"}"#);
-        assert_eq!(t.ok().map(|t| t.d.to_string()).as_deref(), Some("2024-06-03"));
+        assert_eq!(
+            t.ok().map(|t| t.d.to_string()).as_deref(),
+            Some("2024-06-03")
+        );
         let t: Result<T, _> = toml::from_str("d = 2024-06-03T10:00:00");
         assert!(t.is_err());
     }
@@ -190,5 +218,4 @@ mod tests {
         assert_eq!(a.days_until(b), 60);
         assert_eq!(b.days_until(a), -60);
     }
-
 }

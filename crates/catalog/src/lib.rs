@@ -91,7 +91,9 @@ impl Catalog {
 
     /// A country by its ISO code.
     pub fn jurisdiction(&self, code: &str) -> Option<&Jurisdiction> {
-        self.jurisdiction_index.get(code).and_then(|&i| self.jurisdictions.get(i))
+        self.jurisdiction_index
+            .get(code)
+            .and_then(|&i| self.jurisdictions.get(i))
     }
 
     /// Offers that are SecNumCloud-qualified on `date` and immune from extra-EU law:
@@ -154,12 +156,22 @@ mod tests {
     fn qualification_is_answered_as_of_a_date() {
         let c = catalog();
         let s3ns = c.offer("s3ns-premi3ns").unwrap();
-        assert!(matches!(s3ns.secnumcloud_on(day("2025-12-16"), None), QualificationStatus::NotYet(_)));
+        assert!(matches!(
+            s3ns.secnumcloud_on(day("2025-12-16"), None),
+            QualificationStatus::NotYet(_)
+        ));
         assert!(s3ns.secnumcloud_on(day("2025-12-17"), None).is_qualified());
         let aws = c.offer("aws").unwrap();
-        assert_eq!(aws.secnumcloud_on(day("2026-01-01"), None), QualificationStatus::Never);
+        assert_eq!(
+            aws.secnumcloud_on(day("2026-01-01"), None),
+            QualificationStatus::Never
+        );
         let outscale = c.offer("outscale-iaas").unwrap();
-        assert!(outscale.secnumcloud_on(day("2024-06-03"), Some("eu-west-2")).is_qualified());
+        assert!(
+            outscale
+                .secnumcloud_on(day("2024-06-03"), Some("eu-west-2"))
+                .is_qualified()
+        );
         assert!(matches!(
             outscale.secnumcloud_on(day("2024-06-03"), Some("us-east-2")),
             QualificationStatus::RegionOutOfScope(_)
@@ -169,7 +181,11 @@ mod tests {
     #[test]
     fn trusted_offers_change_with_the_date() {
         let c = catalog();
-        let ids = |d: &str| -> Vec<String> { c.trusted_commercial_on(day(d)).map(|o| o.id.clone()).collect() };
+        let ids = |d: &str| -> Vec<String> {
+            c.trusted_commercial_on(day(d))
+                .map(|o| o.id.clone())
+                .collect()
+        };
         assert!(ids("2024-06-03").contains(&"outscale-iaas".to_owned()));
         assert!(!ids("2024-06-03").contains(&"s3ns-premi3ns".to_owned()));
         assert!(ids("2026-01-05").contains(&"s3ns-premi3ns".to_owned()));

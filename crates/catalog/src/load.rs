@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::{Fact, Jurisdiction, Offer, Source};
 use crate::Catalog;
+use crate::model::{Fact, Jurisdiction, Offer, Source};
 
 /// One thing wrong with a catalog file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +90,10 @@ pub struct CatalogFiles {
 
 macro_rules! embedded {
     ($name:literal) => {
-        ($name.to_owned(), include_str!(concat!("../data/", $name)).to_owned())
+        (
+            $name.to_owned(),
+            include_str!(concat!("../data/", $name)).to_owned(),
+        )
     };
 }
 
@@ -140,7 +143,10 @@ impl CatalogFiles {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         paths.sort();
-        let offers = paths.iter().map(|p| named(p)).collect::<Result<Vec<_>, _>>()?;
+        let offers = paths
+            .iter()
+            .map(|p| named(p))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(CatalogFiles {
             catalog: named(&dir.join("catalog.toml"))?,
             jurisdictions: named(&dir.join("jurisdictions.toml"))?,
@@ -190,9 +196,21 @@ impl Checker<'_> {
         });
     }
 
-    fn sources(&mut self, file: &str, line: usize, field: &str, sources: &[String], required: bool) {
+    fn sources(
+        &mut self,
+        file: &str,
+        line: usize,
+        field: &str,
+        sources: &[String],
+        required: bool,
+    ) {
         if required && sources.is_empty() {
-            self.push(file, line, field.to_owned(), "a fact needs at least one source");
+            self.push(
+                file,
+                line,
+                field.to_owned(),
+                "a fact needs at least one source",
+            );
         }
         for s in sources {
             if !self.source_ids.contains(s.as_str()) {
@@ -240,11 +258,15 @@ impl Catalog {
                 Err(e) => problems.push(syntax(name, text, &e)),
             }
         }
-        let (Some(catalog_file), Some(jurisdictions_file)) = (catalog_file, jurisdictions_file) else {
+        let (Some(catalog_file), Some(jurisdictions_file)) = (catalog_file, jurisdictions_file)
+        else {
             return Err(CatalogError { problems });
         };
 
-        let mut checker = Checker { problems, source_ids: HashSet::new() };
+        let mut checker = Checker {
+            problems,
+            source_ids: HashSet::new(),
+        };
         if catalog_file.version.trim().is_empty() {
             checker.push(cat_name, 1, "version".into(), "the catalog needs a version");
         }
@@ -252,13 +274,28 @@ impl Catalog {
             let line = line_col(cat_text, s.span().start).0;
             let src = s.get_ref();
             if !valid_id(&src.id) {
-                checker.push(cat_name, line, format!("source[{}].id", src.id), "ids are lowercase letters, digits and dashes");
+                checker.push(
+                    cat_name,
+                    line,
+                    format!("source[{}].id", src.id),
+                    "ids are lowercase letters, digits and dashes",
+                );
             }
             if !checker.source_ids.insert(src.id.as_str()) {
-                checker.push(cat_name, line, format!("source[{}].id", src.id), "this source id is declared twice");
+                checker.push(
+                    cat_name,
+                    line,
+                    format!("source[{}].id", src.id),
+                    "this source id is declared twice",
+                );
             }
             if src.title.trim().is_empty() {
-                checker.push(cat_name, line, format!("source[{}].title", src.id), "a source needs a title");
+                checker.push(
+                    cat_name,
+                    line,
+                    format!("source[{}].title", src.id),
+                    "a source needs a title",
+                );
             }
         }
 
@@ -268,12 +305,28 @@ impl Catalog {
             let jur = j.get_ref();
             let field = format!("jurisdiction[{}]", jur.code);
             if jur.code.len() != 2 || !jur.code.bytes().all(|b| b.is_ascii_uppercase()) {
-                checker.push(jur_name, line, format!("{field}.code"), "a country is an ISO 3166-1 alpha-2 code (FR, DE, …)");
+                checker.push(
+                    jur_name,
+                    line,
+                    format!("{field}.code"),
+                    "a country is an ISO 3166-1 alpha-2 code (FR, DE, …)",
+                );
             }
             if !countries.insert(jur.code.clone()) {
-                checker.push(jur_name, line, format!("{field}.code"), "this country is listed twice");
+                checker.push(
+                    jur_name,
+                    line,
+                    format!("{field}.code"),
+                    "this country is listed twice",
+                );
             }
-            checker.sources(jur_name, line, &format!("{field}.sources"), &jur.sources, true);
+            checker.sources(
+                jur_name,
+                line,
+                &format!("{field}.sources"),
+                &jur.sources,
+                true,
+            );
         }
 
         let mut offers: Vec<Offer> = Vec::new();
@@ -284,29 +337,65 @@ impl Catalog {
                 let offer = spanned.get_ref();
                 let f = |field: &str| format!("offer[{}].{field}", offer.id);
                 if !valid_id(&offer.id) {
-                    checker.push(name, line, f("id"), "ids are lowercase letters, digits and dashes");
+                    checker.push(
+                        name,
+                        line,
+                        f("id"),
+                        "ids are lowercase letters, digits and dashes",
+                    );
                 }
                 if let Some((other_file, other_line)) = seen.get(&offer.id) {
-                    checker.push(name, line, f("id"), format!("this offer id is already used at {other_file}:{other_line}"));
+                    checker.push(
+                        name,
+                        line,
+                        f("id"),
+                        format!("this offer id is already used at {other_file}:{other_line}"),
+                    );
                 } else {
                     seen.insert(offer.id.clone(), ((*name).clone(), line));
                 }
                 checker.sources(name, line, &f("sources"), &offer.sources, true);
                 if offer.service_models.is_empty() {
-                    checker.push(name, line, f("service_models"), "list at least one service model");
+                    checker.push(
+                        name,
+                        line,
+                        f("service_models"),
+                        "list at least one service model",
+                    );
                 }
                 let saas = offer.service_models.contains(&crate::ServiceModel::Saas);
                 if saas && offer.services.is_empty() {
-                    checker.push(name, line, f("services"), "a SaaS offer lists the services it provides to agents");
+                    checker.push(
+                        name,
+                        line,
+                        f("services"),
+                        "a SaaS offer lists the services it provides to agents",
+                    );
                 }
                 if !saas && !offer.services.is_empty() {
-                    checker.push(name, line, f("services"), "only SaaS offers provide services to agents");
+                    checker.push(
+                        name,
+                        line,
+                        f("services"),
+                        "only SaaS offers provide services to agents",
+                    );
                 }
                 checker.fact(name, line, &f("immunity"), &offer.immunity);
                 checker.fact(name, line, &f("hds"), &offer.hds);
-                checker.fact(name, line, &f("diffusion_restreinte"), &offer.diffusion_restreinte);
+                checker.fact(
+                    name,
+                    line,
+                    &f("diffusion_restreinte"),
+                    &offer.diffusion_restreinte,
+                );
                 if let Some(ev) = &offer.secnumcloud_evaluation {
-                    checker.sources(name, line, &f("secnumcloud_evaluation.sources"), &ev.sources, true);
+                    checker.sources(
+                        name,
+                        line,
+                        &f("secnumcloud_evaluation.sources"),
+                        &ev.sources,
+                        true,
+                    );
                 }
 
                 let mut region_codes = HashSet::new();
@@ -316,7 +405,15 @@ impl Catalog {
                         checker.push(name, line, rf.clone(), "this region is listed twice");
                     }
                     if !countries.contains(&r.country) {
-                        checker.push(name, line, format!("{rf}.country"), format!("unknown country `{}` (add it to jurisdictions.toml)", r.country));
+                        checker.push(
+                            name,
+                            line,
+                            format!("{rf}.country"),
+                            format!(
+                                "unknown country `{}` (add it to jurisdictions.toml)",
+                                r.country
+                            ),
+                        );
                     }
                     checker.sources(name, line, &format!("{rf}.sources"), &r.sources, true);
                 }
@@ -328,17 +425,32 @@ impl Catalog {
                     checker.sources(name, line, &format!("{qf}.sources"), &q.sources, true);
                     if let Some(until) = q.until {
                         if until < q.from {
-                            checker.push(name, line, format!("{qf}.until"), "a qualification cannot end before it starts");
+                            checker.push(
+                                name,
+                                line,
+                                format!("{qf}.until"),
+                                "a qualification cannot end before it starts",
+                            );
                         }
                     }
                     if let Some(prev) = i.checked_sub(1).and_then(|p| periods.get(p)) {
                         if prev.until.is_none_or(|until| until >= q.from) {
-                            checker.push(name, line, qf.clone(), format!("overlaps the period that starts on {}", prev.from));
+                            checker.push(
+                                name,
+                                line,
+                                qf.clone(),
+                                format!("overlaps the period that starts on {}", prev.from),
+                            );
                         }
                     }
                     for r in q.regions.iter().flatten() {
                         if !region_codes.contains(r.as_str()) {
-                            checker.push(name, line, format!("{qf}.regions"), format!("region `{r}` is not among the offer's regions"));
+                            checker.push(
+                                name,
+                                line,
+                                format!("{qf}.regions"),
+                                format!("region `{r}` is not among the offer's regions"),
+                            );
                         }
                     }
                 }
@@ -349,15 +461,24 @@ impl Catalog {
         }
 
         if !checker.problems.is_empty() {
-            return Err(CatalogError { problems: checker.problems });
+            return Err(CatalogError {
+                problems: checker.problems,
+            });
         }
         offers.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut jurisdictions: Vec<Jurisdiction> =
-            jurisdictions_file.jurisdiction.into_iter().map(Spanned::into_inner).collect();
+        let mut jurisdictions: Vec<Jurisdiction> = jurisdictions_file
+            .jurisdiction
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect();
         jurisdictions.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(Catalog::new(
             catalog_file.version,
-            catalog_file.source.into_iter().map(Spanned::into_inner).collect(),
+            catalog_file
+                .source
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
             offers,
             jurisdictions,
         ))

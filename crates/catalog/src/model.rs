@@ -52,7 +52,12 @@ impl<T: Copy> Fact<T> {
 
 impl<T> Default for Fact<T> {
     fn default() -> Self {
-        Fact { value: None, confidence: Confidence::Uncertain, sources: Vec::new(), note: None }
+        Fact {
+            value: None,
+            confidence: Confidence::Uncertain,
+            sources: Vec::new(),
+            note: None,
+        }
     }
 }
 
@@ -79,7 +84,19 @@ pub enum ServiceModel {
 }
 
 /// Services offered to agents, as the dossier and the DINUM note on office suites name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UserService {
     /// « Messagerie »

@@ -1,1 +1,180 @@
-fn main() {}
+//! `nuage`: the doctrine « Cloud au centre » at the command line.
+//!
+//! This is the edge where files, standard input, the clock and the terminal are read; the
+//! engine (`nuage-doctrine`) is called with plain values.
+
+mod assess;
+mod catalog_cmd;
+mod diagnostic;
+mod explain_cmd;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use nuage_catalog::{Catalog, CatalogFiles, Date};
+use nuage_doctrine::Lang;
+
+/// Exit status for bad input (files, fields, options).
+pub(crate) const BAD_INPUT: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "nuage",
+    version,
+    about = "La doctrine « cloud au centre » de l'État, appliquée à vos projets.",
+    long_about = "Nuage évalue un projet numérique de l'État au regard de la doctrine « cloud au centre » \
+(circulaires n° 6282-SG du 5 juillet 2021 et n° 6404/SG du 31 mai 2023) : la doctrine s'applique-t-elle, \
+les données sont-elles d'une sensibilité particulière, quelles offres conviennent, quelle procédure de \
+contrôle, ce qui manque, quelles dérogations et jusqu'à quand — chaque réponse expliquée et sourcée.\n\n\
+Nuage assesses a State digital project against the « cloud au centre » doctrine.",
+    after_help = "Exemples :\n  nuage assess examples/portail-demarches.toml\n  nuage assess dossiers/ --format jsonl\n  nuage explain R9\n  nuage catalog list --qualified --as-of 2024-06-03"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub(crate) struct Common {
+    /// Language of messages.
+    #[arg(long, global = true, value_enum, default_value = "fr")]
+    lang: LangArg,
+    /// Use the catalog in DIR (catalog.toml, jurisdictions.toml, offers/*.toml) instead of the
+    /// embedded one.
+    #[arg(long, global = true, value_name = "DIR")]
+    catalog: Option<PathBuf>,
+    /// Colours: auto (when printing to a terminal), always, never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: ColorArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Common {
+    pub(crate) fn lang(&self) -> Lang {
+        match self.lang {
+            LangArg::Fr => Lang::Fr,
+            LangArg::En => Lang::En,
+        }
+    }
+
+    /// Whether to colour what goes to stdout.
+    pub(crate) fn color_stdout(&self) -> bool {
+        match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+
+    pub(crate) fn color_stderr(&self) -> bool {
+        match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+
+    /// The embedded catalog, or the one in `--catalog DIR`.
+    pub(crate) fn load_catalog(&self) -> Result<Catalog, String> {
+        let files = match &self.catalog {
+            Some(dir) => CatalogFiles::read_dir(dir).map_err(|e| e.to_string())?,
+            None => CatalogFiles::embedded(),
+        };
+        Catalog::from_files(&files).map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Assess one or more dossiers (files or directories; `-` reads standard input).
+    Assess(assess::AssessArgs),
+    /// Explain a rule: what the texts say, how Nuage reads it, the sources.
+    Explain(explain_cmd::ExplainArgs),
+    /// Print the JSON Schema of the dossier.
+    Schema(SchemaArgs),
+    /// Query the catalog of offers.
+    #[command(subcommand)]
+    Catalog(catalog_cmd::CatalogCommand),
+}
+
+#[derive(Args, Debug)]
+struct SchemaArgs {
+    /// Which schema.
+    #[arg(value_enum, default_value = "dossier")]
+    which: SchemaKind,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum SchemaKind {
+    Dossier,
+}
+
+/// Today in Paris, for dossiers that do not say when they are assessed.
+pub(crate) fn today() -> Date {
+    let now = jiff::ZonedDateTime::now();
+    let paris = jiff::tz::TimeZone::get("Europe/Paris")
+        .map(|tz| now.with_time_zone(tz))
+        .unwrap_or(now);
+    Date::from_jiff(paris.date())
+}
+
+/// Prints an error on stderr and returns the bad-input status.
+pub(crate) fn fail(common: &Common, message: &str) -> ExitCode {
+    diagnostic::print_error(common.color_stderr(), message);
+    ExitCode::from(BAD_INPUT)
+}
+
+/// Writes `text` to stdout; a closed pipe (`nuage … | head`) is not an error.
+pub(crate) fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Assess(args) => assess::run(&args),
+        Command::Explain(args) => explain_cmd::run(&args),
+        Command::Schema(args) => {
+            let catalog = match args.common.load_catalog() {
+                Ok(c) => c,
+                Err(e) => return fail(&args.common, &e),
+            };
+            match args.which {
+                SchemaKind::Dossier => {
+                    let schema = nuage_doctrine::dossier_schema(&catalog);
+                    match serde_json::to_string_pretty(&schema) {
+                        Ok(s) => {
+                            print(&s);
+                            print("\n");
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => fail(&args.common, &e.to_string()),
+                    }
+                }
+            }
+        }
+        Command::Catalog(cmd) => catalog_cmd::run(&cmd),
+    }
+}

@@ -1,0 +1,263 @@
+//! A Markdown report: for merge requests, wikis and committee files.
+
+use std::fmt::Write;
+
+use nuage_doctrine::Citation;
+
+use crate::Item;
+use crate::labels::{self, STATUS_ORDER, pick};
+
+fn escape_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn citation(c: &Citation) -> String {
+    let mut s = c.document.to_string();
+    if let Some(rule) = &c.rule {
+        s.push_str(&format!(", {rule}"));
+    }
+    if let Some(section) = &c.section {
+        s.push_str(&format!(", {section}"));
+    }
+    match &c.url {
+        Some(url) => format!("[{s}]({url})"),
+        None => s,
+    }
+}
+
+/// Renders every item as Markdown, with a summary table first when there are several.
+pub fn markdown(items: &[Item<'_>]) -> String {
+    let mut out = String::new();
+    let lang = items.first().map(|i| i.assessment.lang).unwrap_or_default();
+    if items.len() > 1 {
+        let _ = writeln!(
+            out,
+            "# {}\n",
+            pick(
+                lang,
+                "Évaluations « cloud au centre »",
+                "« Cloud au centre » assessments"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            pick(lang, "Projet", "Project"),
+            pick(lang, "Dossier", "Dossier"),
+            "Verdict",
+            pick(lang, "Contrôle", "Control")
+        );
+        let _ = writeln!(out, "|---|---|---|---|");
+        for i in items {
+            let a = i.assessment;
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} |",
+                escape_cell(&a.project),
+                escape_cell(i.path),
+                labels::verdict(lang, a.verdict),
+                labels::procedure(lang, a.control_procedure)
+            );
+        }
+        out.push('\n');
+    }
+    let h = if items.len() > 1 { "##" } else { "#" };
+    for i in items {
+        let a = i.assessment;
+        let lang = a.lang;
+        let yn = |b| labels::yes_no(lang, b);
+        let _ = writeln!(out, "{h} {}\n", a.project);
+        let _ = writeln!(out, "| | |\n|---|---|");
+        let _ = writeln!(
+            out,
+            "| {} | **{}** |",
+            "Verdict",
+            labels::verdict(lang, a.verdict)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | `{}` |",
+            pick(lang, "Dossier", "Dossier"),
+            escape_cell(i.path)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(lang, "Édition de la doctrine", "Edition of the doctrine"),
+            a.edition
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(lang, "Évalué le", "Assessed on"),
+            a.assessed_on
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(
+                lang,
+                "Dans le champ de la doctrine",
+                "In the doctrine's scope"
+            ),
+            yn(a.in_scope)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(lang, "Concerné par R1/R6", "Concerned by R1/R6"),
+            yn(a.concerned)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(
+                lang,
+                "Données d'une sensibilité particulière",
+                "Particularly sensitive data"
+            ),
+            yn(a.particularly_sensitive)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(lang, "SecNumCloud requis", "SecNumCloud required"),
+            yn(a.secnumcloud_required)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            pick(lang, "Procédure de contrôle", "Control procedure"),
+            labels::procedure(lang, a.control_procedure)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} |\n",
+            pick(lang, "Catalogue", "Catalog"),
+            a.catalog_version
+        );
+
+        for status in STATUS_ORDER {
+            let group: Vec<_> = a.findings.iter().filter(|f| f.status == status).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "{h}# {} ({})\n",
+                labels::status_heading(lang, status),
+                group.len()
+            );
+            for f in group {
+                let _ = writeln!(out, "- **{}** — {}", f.rule, f.message);
+                if let Some(remedy) = &f.remedy {
+                    let _ = writeln!(
+                        out,
+                        "  - *{}* {remedy}",
+                        pick(lang, "Que faire :", "What to do:")
+                    );
+                }
+                for c in &f.counterfactuals {
+                    if c.offers.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "  - *{}* {}",
+                            pick(lang, "Ce qui rendrait conforme :", "What would comply:"),
+                            c.change
+                        );
+                    } else {
+                        let offers: Vec<String> =
+                            c.offers.iter().map(|o| format!("`{o}`")).collect();
+                        let _ = writeln!(
+                            out,
+                            "  - *{}* {} : {}",
+                            pick(lang, "Ce qui rendrait conforme :", "What would comply:"),
+                            c.change,
+                            offers.join(", ")
+                        );
+                    }
+                }
+                let cites: Vec<String> = f.citations.iter().map(citation).collect();
+                let _ = writeln!(
+                    out,
+                    "  - *{}* {}",
+                    pick(lang, "Sources :", "Sources:"),
+                    cites.join(" ; ")
+                );
+            }
+            out.push('\n');
+        }
+        if !a.derogations.is_empty() {
+            let _ = writeln!(out, "{h}# {}\n", pick(lang, "Dérogations", "Derogations"));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |\n|---|---|---|---|",
+                pick(lang, "Type", "Kind"),
+                pick(lang, "Ouverte", "Open"),
+                pick(lang, "Échéance", "Deadline"),
+                pick(lang, "Approbation", "Approval")
+            );
+            for d in &a.derogations {
+                let approvers: Vec<&str> = d
+                    .approvers
+                    .iter()
+                    .map(|x| labels::approver(lang, *x))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} |",
+                    d.kind.as_str(),
+                    yn(d.available),
+                    d.deadline.map_or_else(
+                        || pick(lang, "inconnue", "unknown").to_owned(),
+                        |d| d.to_string()
+                    ),
+                    approvers.join(", ")
+                );
+            }
+            out.push('\n');
+            for d in &a.derogations {
+                let _ = writeln!(out, "**`{}`**\n", d.kind.as_str());
+                for c in &d.conditions {
+                    let _ = writeln!(out, "- {c}");
+                }
+                out.push('\n');
+            }
+        }
+        if !a.data.is_empty() {
+            let _ = writeln!(
+                out,
+                "{h}# {}\n",
+                pick(lang, "Sensibilité des données", "Data sensitivity")
+            );
+            for d in &a.data {
+                let verdict = if d.particularly_sensitive {
+                    pick(
+                        lang,
+                        "d'une sensibilité particulière",
+                        "particularly sensitive",
+                    )
+                } else {
+                    pick(
+                        lang,
+                        "sans sensibilité particulière",
+                        "not particularly sensitive",
+                    )
+                };
+                let _ = writeln!(out, "- **{}** — {verdict}", d.name);
+                for g in &d.grounds {
+                    let _ = writeln!(out, "  - {g}");
+                }
+            }
+            out.push('\n');
+        }
+        if !a.assumptions.is_empty() {
+            let _ = writeln!(out, "{h}# {}\n", pick(lang, "Hypothèses", "Assumptions"));
+            for x in &a.assumptions {
+                let _ = writeln!(out, "- `{}` = {} — {}", x.field, x.value, x.note);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
