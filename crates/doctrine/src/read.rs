@@ -189,9 +189,15 @@ pub fn read_dossier(text: &str, format: Format, catalog: &Catalog) -> Result<Dos
                 let field = field_of(e.path());
                 let inner = e.into_inner();
                 let location = inner.location();
+                let (line, column) =
+                    refine_yaml(text, location.as_ref().map(|l| l.line()), field.as_deref())
+                        .unwrap_or((
+                            location.as_ref().map(|l| l.line()),
+                            location.as_ref().map(|l| l.column()),
+                        ));
                 ReadError {
-                    line: location.as_ref().map(|l| l.line()),
-                    column: location.as_ref().map(|l| l.column()),
+                    line,
+                    column,
                     field,
                     message: strip_yaml_position(&inner.to_string()),
                 }
@@ -229,6 +235,40 @@ fn strip_json_position(message: &str) -> String {
         Some(i) => message.get(..i).unwrap_or(message).to_owned(),
         None => message.to_owned(),
     }
+}
+
+/// yaml_serde places errors raised by a field's own check at the start of the enclosing
+/// mapping; the field's key is usually a few lines below: point at it when it is there.
+#[allow(clippy::type_complexity)]
+fn refine_yaml(
+    text: &str,
+    line: Option<usize>,
+    field: Option<&str>,
+) -> Option<(Option<usize>, Option<usize>)> {
+    let start = line?;
+    let key = field?.rsplit('.').next()?;
+    if key.ends_with(']') {
+        return None;
+    }
+    let needle = format!("{key}:");
+    for (i, l) in text
+        .lines()
+        .enumerate()
+        .skip(start.saturating_sub(1))
+        .take(64)
+    {
+        let trimmed = l.trim_start().trim_start_matches("- ").trim_start();
+        if trimmed.starts_with(&needle) {
+            let value_at = l.find(&needle).map(|p| p + needle.len())?;
+            let rest = l.get(value_at..).unwrap_or("");
+            let col = value_at + (rest.len() - rest.trim_start().len());
+            return Some((
+                Some(i + 1),
+                Some(l.get(..col).map_or(1, |s| s.chars().count()) + 1),
+            ));
+        }
+    }
+    None
 }
 
 /// yaml_serde prefixes "path: " and appends " at line L column C".

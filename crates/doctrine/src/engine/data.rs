@@ -238,7 +238,18 @@ fn qualified_alternatives(ctx: &Ctx<'_>, failing: &[&Offer]) -> Vec<Counterfactu
     let lang = ctx.lang;
     let on = text::date(lang, ctx.on);
     let mut out = Vec::new();
+    let mut services_done = false;
     for offer in failing {
+        // A SaaS providing several services to agents is replaced service by service.
+        if offer.offers_model(nuage_catalog::ServiceModel::Saas)
+            && !ctx.d.hosting.services.is_empty()
+        {
+            if !services_done {
+                out.extend(saas_alternatives(ctx));
+                services_done = true;
+            }
+            continue;
+        }
         let needs = Needs {
             secnumcloud: true,
             ..Needs::of_project(ctx)

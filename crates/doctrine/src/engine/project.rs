@@ -19,7 +19,7 @@ fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
 }
 
 /// Why the project is, or is not, concerned by R1 and R6.
-fn concern_sentence(ctx: &Ctx<'_>) -> String {
+fn concern_sentence(ctx: &Ctx<'_>, rule: Rule) -> String {
     let lang = ctx.lang;
     let p = &ctx.d.project;
     let threshold = text::percent(lang, ctx.ed.thresholds.major_evolution_share);
@@ -44,10 +44,12 @@ fn concern_sentence(ctx: &Ctx<'_>) -> String {
                 }
                 (None, false) => String::new(),
             };
-            s.push(' ');
-            s.push_str(&text!(lang,
+            if rule == Rule::R6 {
+                s.push(' ');
+                s.push_str(&text!(lang,
                 fr: "R6 retient les évolutions « représentant au moins 50 % » du coût de fabrication, la FAQ parle d'une refonte « de plus de 50 % » : la circulaire l'emporte, une évolution d'exactement 50 % est donc concernée.",
                 en: "R6 counts evolutions « worth at least 50 % » of the build cost, while the FAQ speaks of a rework « of more than 50 % »: the circular prevails, so an evolution of exactly 50 % is concerned."));
+            }
             s
         }
         Nature::Existing if p.provider_change => text!(lang,
@@ -68,7 +70,7 @@ pub(crate) fn r1(ctx: &Ctx<'_>) -> Finding {
     if ctx.faq_applies() {
         citations.push(ctx.cite_doc("faq-dinum", Some("Premiers pas")));
     }
-    let why = concern_sentence(ctx);
+    let why = concern_sentence(ctx, Rule::R1);
     if !ctx.concerned {
         return finding(
             Rule::R1,
@@ -133,7 +135,7 @@ pub(crate) fn r6(ctx: &Ctx<'_>) -> Finding {
     if ctx.faq_applies() {
         citations.push(ctx.cite_doc("faq-dinum", Some("Périmètre")));
     }
-    let why = concern_sentence(ctx);
+    let why = concern_sentence(ctx, Rule::R6);
     if !ctx.concerned {
         return finding(
             Rule::R6,
