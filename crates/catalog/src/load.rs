@@ -423,25 +423,25 @@ impl Catalog {
                 for (i, q) in periods.iter().enumerate() {
                     let qf = f(&format!("secnumcloud[from {}]", q.from));
                     checker.sources(name, line, &format!("{qf}.sources"), &q.sources, true);
-                    if let Some(until) = q.until {
-                        if until < q.from {
-                            checker.push(
-                                name,
-                                line,
-                                format!("{qf}.until"),
-                                "a qualification cannot end before it starts",
-                            );
-                        }
+                    if let Some(until) = q.until
+                        && until < q.from
+                    {
+                        checker.push(
+                            name,
+                            line,
+                            format!("{qf}.until"),
+                            "a qualification cannot end before it starts",
+                        );
                     }
-                    if let Some(prev) = i.checked_sub(1).and_then(|p| periods.get(p)) {
-                        if prev.until.is_none_or(|until| until >= q.from) {
-                            checker.push(
-                                name,
-                                line,
-                                qf.clone(),
-                                format!("overlaps the period that starts on {}", prev.from),
-                            );
-                        }
+                    if let Some(prev) = i.checked_sub(1).and_then(|p| periods.get(p))
+                        && prev.until.is_none_or(|until| until >= q.from)
+                    {
+                        checker.push(
+                            name,
+                            line,
+                            qf.clone(),
+                            format!("overlaps the period that starts on {}", prev.from),
+                        );
                     }
                     for r in q.regions.iter().flatten() {
                         if !region_codes.contains(r.as_str()) {

@@ -61,7 +61,9 @@ enum OutputFormat {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum FailOn {
+    #[value(name = "non_compliant", alias = "non-compliant")]
     NonCompliant,
+    #[value(name = "to_verify", alias = "to-verify")]
     ToVerify,
 }
 

@@ -42,7 +42,7 @@ pub(crate) struct ListArgs {
     /// Only offers of this kind.
     #[arg(long, value_enum)]
     kind: Option<KindArg>,
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, short, value_enum, default_value = "text")]
     format: CatalogFormat,
     #[command(flatten)]
     common: Common,
@@ -55,7 +55,7 @@ pub(crate) struct ShowArgs {
     /// The day to answer for (default: today).
     #[arg(long, value_name = "DATE")]
     as_of: Option<Date>,
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, short, value_enum, default_value = "text")]
     format: CatalogFormat,
     #[command(flatten)]
     common: Common,

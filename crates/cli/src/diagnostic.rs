@@ -38,30 +38,30 @@ pub(crate) fn render_read_error(color: bool, path: &str, source: &str, err: &Rea
         paint(color, "1;31", "error:"),
         err.message
     );
-    if let Some(line_no) = err.line {
-        if let Some(text) = source.lines().nth(line_no.saturating_sub(1)) {
-            let gutter = line_no.to_string();
-            let pad = " ".repeat(gutter.len());
-            let _ = writeln!(out, "{pad} {}", paint(color, "1;34", "|"));
+    if let Some(line_no) = err.line
+        && let Some(text) = source.lines().nth(line_no.saturating_sub(1))
+    {
+        let gutter = line_no.to_string();
+        let pad = " ".repeat(gutter.len());
+        let _ = writeln!(out, "{pad} {}", paint(color, "1;34", "|"));
+        let _ = writeln!(
+            out,
+            "{} {} {text}",
+            paint(color, "1;34", &gutter),
+            paint(color, "1;34", "|")
+        );
+        if let Some(col) = err.column {
+            let before: String = text
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             let _ = writeln!(
                 out,
-                "{} {} {text}",
-                paint(color, "1;34", &gutter),
-                paint(color, "1;34", "|")
+                "{pad} {} {before}{}",
+                paint(color, "1;34", "|"),
+                paint(color, "1;31", "^")
             );
-            if let Some(col) = err.column {
-                let before: String = text
-                    .chars()
-                    .take(col.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "{pad} {} {before}{}",
-                    paint(color, "1;34", "|"),
-                    paint(color, "1;31", "^")
-                );
-            }
         }
     }
     out

@@ -319,7 +319,7 @@ impl fmt::Display for Euros {
 
 impl Serialize for Euros {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.cents % 100 == 0 {
+        if self.cents.is_multiple_of(100) {
             serializer.serialize_u64(self.whole_euros())
         } else {
             // Amounts with cents are rare; a float keeps the dossier's own notation.

@@ -100,7 +100,7 @@ pub(crate) fn known_offer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stri
         match known.as_ref() {
             // Deserialized outside `read_dossier` (e.g. by the registry): checked by the engine.
             None => Ok(()),
-            Some(ids) if ids.iter().any(|k| *k == id) => Ok(()),
+            Some(ids) if ids.contains(&id) => Ok(()),
             Some(ids) => Err(unknown_offer_message(&id, ids)),
         }
     });

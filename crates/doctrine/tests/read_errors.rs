@@ -1,5 +1,12 @@
 //! Bad dossiers are refused with the line, the column when known, and the field.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use nuage_catalog::Catalog;
 use nuage_doctrine::{Format, ReadError, read_dossier};
 

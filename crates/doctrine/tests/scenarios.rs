@@ -1,5 +1,12 @@
 //! Runs `scenarios.toml`: the doctrine's table of cases.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use nuage_catalog::Catalog;
 use nuage_doctrine::{Assessment, Format, Lang, assess, read_dossier};
 use toml::{Table, Value};

@@ -41,10 +41,9 @@ pub fn markdown(items: &[Item<'_>]) -> String {
         );
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | Verdict | {} |",
             pick(lang, "Projet", "Project"),
             pick(lang, "Dossier", "Dossier"),
-            "Verdict",
             pick(lang, "Contrôle", "Control")
         );
         let _ = writeln!(out, "|---|---|---|---|");
@@ -70,8 +69,7 @@ pub fn markdown(items: &[Item<'_>]) -> String {
         let _ = writeln!(out, "| | |\n|---|---|");
         let _ = writeln!(
             out,
-            "| {} | **{}** |",
-            "Verdict",
+            "| Verdict | **{}** |",
             labels::verdict(lang, a.verdict)
         );
         let _ = writeln!(

@@ -1,6 +1,13 @@
 //! Snapshots of every report format over the example dossiers: a change in wording or shape
 //! shows up in review.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use nuage_catalog::Catalog;
 use nuage_doctrine::{Assessment, Format, Lang, assess, read_dossier};
 use nuage_report::{Item, TextOptions, junit, markdown, sarif, text};

@@ -858,12 +858,11 @@ pub(crate) fn office(ctx: &Ctx<'_>) -> Finding {
     let bad: Vec<&Offer> = {
         let mut v: Vec<&Offer> = Vec::new();
         for e in &envs {
-            if let Some(o) = e.offer {
-                if !r9_gaps(ctx, o, e.env.region.as_deref()).is_empty()
-                    && !v.iter().any(|x| x.id == o.id)
-                {
-                    v.push(o);
-                }
+            if let Some(o) = e.offer
+                && !r9_gaps(ctx, o, e.env.region.as_deref()).is_empty()
+                && !v.iter().any(|x| x.id == o.id)
+            {
+                v.push(o);
             }
         }
         v

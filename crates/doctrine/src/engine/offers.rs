@@ -134,10 +134,10 @@ impl Needs {
 
 /// Whether `offer` meets `needs` on the assessment date.
 pub(crate) fn fits(ctx: &Ctx<'_>, offer: &Offer, needs: &Needs) -> bool {
-    if let Some(model) = needs.model {
-        if !offer.offers_model(model) {
-            return false;
-        }
+    if let Some(model) = needs.model
+        && !offer.offers_model(model)
+    {
+        return false;
     }
     if !needs.services.iter().all(|s| offer.provides(*s)) {
         return false;
