@@ -364,7 +364,9 @@ fn render(args: &AssessArgs, common: &Common, items: &[Item<'_>]) -> Result<Stri
         OutputFormat::Jsonl => {
             let mut out = String::new();
             for i in items {
-                out.push_str(&serde_json::to_string(i.assessment).map_err(|e| e.to_string())?);
+                out.push_str(
+                    &nuage_report::to_json_string(i.assessment).map_err(|e| e.to_string())?,
+                );
                 out.push('\n');
             }
             out

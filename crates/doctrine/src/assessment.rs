@@ -245,18 +245,24 @@ impl Lang {
     }
 }
 
-/// Where in a text a finding comes from.
+/// Where in a text a finding comes from. The document's title and address are in the
+/// assessment's `documents`, once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
-    /// Stable id of the document (`circulaire-6404-SG`).
+    /// Stable id of the document (`circulaire-6404-SG`), a key of `Assessment::documents`.
     pub document: Cow<'static, str>,
-    /// The document's title.
-    pub title: Cow<'static, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Cow<'static, str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<Cow<'static, str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+}
+
+/// A document cited by an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedDocument {
+    pub id: Cow<'static, str>,
+    pub title: Cow<'static, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<Cow<'static, str>>,
 }
 
@@ -315,7 +321,7 @@ pub struct DataSensitivity {
 /// An input that carries a human judgement, shown so that readers can challenge it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assumption {
-    pub field: String,
+    pub field: Cow<'static, str>,
     pub value: String,
     pub note: String,
 }
@@ -338,12 +344,19 @@ pub struct Assessment {
     pub lang: Lang,
     pub data: Vec<DataSensitivity>,
     pub assumptions: Vec<Assumption>,
+    /// Every document cited above, sorted by id.
+    pub documents: Vec<CitedDocument>,
 }
 
 impl Assessment {
     /// The finding about `rule`, if any.
     pub fn finding(&self, rule: Rule) -> Option<&Finding> {
         self.findings.iter().find(|f| f.rule == rule)
+    }
+
+    /// The title and address of a cited document.
+    pub fn document(&self, id: &str) -> Option<&CitedDocument> {
+        self.documents.iter().find(|d| d.id == id)
     }
 
     pub fn derogation(&self, kind: DerogationKind) -> Option<&Derogation> {

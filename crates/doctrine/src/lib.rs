@@ -16,8 +16,8 @@ mod read;
 mod schema;
 
 pub use assessment::{
-    Approver, Assessment, Assumption, Citation, ControlProcedure, Counterfactual, DataSensitivity,
-    Derogation, DerogationKind, Finding, Lang, Rule, Status, Verdict,
+    Approver, Assessment, Assumption, Citation, CitedDocument, ControlProcedure, Counterfactual,
+    DataSensitivity, Derogation, DerogationKind, Finding, Lang, Rule, Status, Verdict,
 };
 pub use dossier::Dossier;
 pub use edition::{Edition, Editions};

@@ -1,7 +1,8 @@
 //! Renders assessments for people (text, Markdown) and for CI tools (SARIF 2.1.0, JUnit XML).
 //!
-//! JSON is not here: the assessment's own serialization is the contract.
+//! JSON is the assessment's own serialization (the contract); [`to_json`] writes it compactly.
 
+mod json;
 mod junit;
 mod labels;
 mod markdown;
@@ -10,6 +11,7 @@ mod text;
 
 use nuage_doctrine::Assessment;
 
+pub use json::{JsonError, to_json, to_json_string};
 pub use junit::junit;
 pub use markdown::markdown;
 pub use sarif::sarif;

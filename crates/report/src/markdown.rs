@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use nuage_doctrine::Citation;
+use nuage_doctrine::{Assessment, Citation};
 
 use crate::Item;
 use crate::labels::{self, STATUS_ORDER, pick};
@@ -11,7 +11,8 @@ fn escape_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn citation(c: &Citation) -> String {
+fn citation(a: &Assessment, c: &Citation) -> String {
+    let doc = a.document(&c.document);
     let mut s = c.document.to_string();
     if let Some(rule) = &c.rule {
         s.push_str(&format!(", {rule}"));
@@ -19,7 +20,7 @@ fn citation(c: &Citation) -> String {
     if let Some(section) = &c.section {
         s.push_str(&format!(", {section}"));
     }
-    match &c.url {
+    match doc.and_then(|d| d.url.as_deref()) {
         Some(url) => format!("[{s}]({url})"),
         None => s,
     }
@@ -175,7 +176,7 @@ pub fn markdown(items: &[Item<'_>]) -> String {
                         );
                     }
                 }
-                let cites: Vec<String> = f.citations.iter().map(citation).collect();
+                let cites: Vec<String> = f.citations.iter().map(|c| citation(a, c)).collect();
                 let _ = writeln!(
                     out,
                     "  - *{}* {}",
@@ -245,6 +246,20 @@ pub fn markdown(items: &[Item<'_>]) -> String {
                 let _ = writeln!(out, "- **{}** — {verdict}", d.name);
                 for g in &d.grounds {
                     let _ = writeln!(out, "  - {g}");
+                }
+            }
+            out.push('\n');
+        }
+        if !a.documents.is_empty() {
+            let _ = writeln!(out, "{h}# {}\n", pick(lang, "Textes cités", "Texts cited"));
+            for d in &a.documents {
+                match &d.url {
+                    Some(url) => {
+                        let _ = writeln!(out, "- `{}` — [{}]({url})", d.id, d.title);
+                    }
+                    None => {
+                        let _ = writeln!(out, "- `{}` — {}", d.id, d.title);
+                    }
                 }
             }
             out.push('\n');

@@ -112,3 +112,15 @@ fn markdown_portfolio_has_a_summary_table() {
     assert!(md.starts_with("# Évaluations"));
     assert_eq!(md.matches("\n## ").count(), EXAMPLES.len());
 }
+
+#[test]
+fn the_fast_json_writer_gives_serde_json_bytes() {
+    for name in EXAMPLES {
+        for lang in [Lang::Fr, Lang::En] {
+            let a = example(name, lang);
+            let mut ours = Vec::new();
+            nuage_report::to_json(&mut ours, &a).unwrap();
+            assert_eq!(ours, serde_json::to_vec(&a).unwrap(), "{name}");
+        }
+    }
+}

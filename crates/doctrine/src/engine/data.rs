@@ -3,7 +3,7 @@
 use nuage_catalog::{DataProtection, Offer, OfferKind, UserService};
 
 use super::offers::{Needs, alternatives, describe_gap, r9_gaps};
-use super::text::{self, text};
+use super::text::{self, push_text, text};
 use super::{Ctx, Env, finding};
 use crate::assessment::{Counterfactual, DataSensitivity, Finding, Lang, Rule, Status};
 use crate::dossier::{Approach, EntityKind, LegalSecret};
@@ -110,10 +110,9 @@ fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
         fr: "L'entité n'est pas tenue par la doctrine « cloud au centre », qui vise l'État et les organismes placés sous sa tutelle.",
         en: "The entity is not bound by the « cloud au centre » doctrine, which covers the State and the bodies under its supervision.");
     if rule == Rule::R9 && ctx.d.project.entity_kind == EntityKind::LocalAuthority {
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "La DINUM recommande toutefois aux collectivités un hébergement qualifié SecNumCloud pour leurs systèmes les plus sensibles, par exemple la gestion de l'état civil (FAQ, « Périmètre »).",
-            en: "DINUM still advises territorial authorities to use SecNumCloud-qualified hosting for their most sensitive systems, for instance civil registration (FAQ, « Périmètre »)."));
+            en: "DINUM still advises territorial authorities to use SecNumCloud-qualified hosting for their most sensitive systems, for instance civil registration (FAQ, « Périmètre »).");
     }
     let mut citations = vec![ctx.cite(rule)];
     if ctx.faq_applies() {
@@ -135,15 +134,11 @@ fn r9_citations(ctx: &Ctx<'_>) -> Vec<crate::assessment::Citation> {
         .iter()
         .filter(|b| b.rule == Rule::R9 && b.from <= ctx.on)
     {
-        if let Some(doc) = ctx.editions.document(&basis.document) {
-            c.push(crate::assessment::Citation {
-                document: std::borrow::Cow::Borrowed(doc.id.as_str()),
-                title: std::borrow::Cow::Borrowed(doc.title.as_str()),
-                rule: None,
-                section: Some(std::borrow::Cow::Borrowed(basis.section.as_str())),
-                url: doc.url.as_deref().map(std::borrow::Cow::Borrowed),
-            });
-        }
+        c.push(crate::assessment::Citation {
+            document: std::borrow::Cow::Borrowed(basis.document.as_str()),
+            rule: None,
+            section: Some(std::borrow::Cow::Borrowed(basis.section.as_str())),
+        });
     }
     c
 }
@@ -317,10 +312,9 @@ pub(crate) fn r9(ctx: &Ctx<'_>) -> Finding {
                 fr: "{sentence} La qualification SecNumCloud et l'immunité ne sont donc pas exigées pour les offres commerciales retenues.",
                 en: "{sentence} SecNumCloud qualification and immunity are therefore not required of the commercial offers chosen.");
             if ctx.ed.sensitivity.prefer_trusted_cloud_otherwise {
-                message.push(' ');
-                message.push_str(&text!(lang,
+                push_text!(message, lang,
                     fr: "L'édition 2021 invite néanmoins à privilégier, chaque fois que possible, une offre qualifiée et immunisée.",
-                    en: "The 2021 edition still asks to prefer, wherever possible, a qualified and immune offer."));
+                    en: "The 2021 edition still asks to prefer, wherever possible, a qualified and immune offer.");
             }
         }
     } else if commercial.is_empty() {
@@ -370,10 +364,9 @@ pub(crate) fn r9(ctx: &Ctx<'_>) -> Finding {
     if !dr.is_empty() {
         status = Status::NonCompliant;
         let list = text::list(lang, &dr);
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "Des informations « Diffusion Restreinte » sont hébergées sur des offres qui n'y sont pas habilitées ({list}) : seul le cloud interne PI du ministère de l'Intérieur est positionné pour elles (doctrine, § 2.1).",
-            en: "« Diffusion Restreinte » information is hosted on offers not cleared for it ({list}): only the Ministry of the Interior's internal cloud PI is positioned for it (doctrine, § 2.1)."));
+            en: "« Diffusion Restreinte » information is hosted on offers not cleared for it ({list}): only the Ministry of the Interior's internal cloud PI is positioned for it (doctrine, § 2.1).");
         remedy.get_or_insert_with(|| text!(lang,
             fr: "Héberger les informations « Diffusion Restreinte » sur le cloud PI ou sur un système homologué à ce niveau.",
             en: "Host « Diffusion Restreinte » information on the PI cloud or on a system accredited at that level."));
@@ -687,17 +680,15 @@ pub(crate) fn gdpr(ctx: &Ctx<'_>) -> Finding {
     if !exposed.is_empty() {
         status = status.worst(Status::ToVerify);
         let list = text::list(lang, &exposed);
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "Même localisées dans l'Union, les données confiées à {list} ne sont pas établies comme immunisées contre les demandes d'autorités d'États tiers hors accord international (RGPD, art. 48) : vérifier les garanties contractuelles et techniques.",
-            en: "Even located in the Union, data entrusted to {list} are not established as shielded from requests of third-country authorities outside an international agreement (GDPR art. 48): check the contractual and technical safeguards."));
+            en: "Even located in the Union, data entrusted to {list} are not established as shielded from requests of third-country authorities outside an international agreement (GDPR art. 48): check the contractual and technical safeguards.");
     }
     if !other.is_empty() {
         let list = text::list(lang, &other);
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "Les environnements {list} reposent sur une offre dont l'immunité contre les lois extracommunautaires n'est pas établie : n'y copier aucune donnée personnelle réelle (jeux anonymisés ou fictifs).",
-            en: "The {list} environments rely on an offer whose immunity from extra-EU law is not established: copy no real personal data there (anonymised or synthetic sets)."));
+            en: "The {list} environments rely on an offer whose immunity from extra-EU law is not established: copy no real personal data there (anonymised or synthetic sets).");
     }
     let remedy = match status {
         Status::Compliant | Status::NotApplicable => None,
@@ -904,17 +895,15 @@ pub(crate) fn office(ctx: &Ctx<'_>) -> Finding {
     };
     if !never.is_empty() {
         let list = text::list(lang, &never);
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "Aucune dérogation n'est possible pour : {list} ; l'offre interministérielle les couvre.",
-            en: "No derogation is possible for: {list}; the interministerial offer covers them."));
+            en: "No derogation is possible for: {list}; the interministerial offer covers them.");
     }
     if !coverable.is_empty() {
         let list = text::list(lang, &coverable);
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "Pour {list}, une dérogation transitoire existe pour les seuls projets très avancés au 5 juillet 2021 (voir les dérogations).",
-            en: "For {list}, a transitional derogation exists for projects very advanced on 5 July 2021 only (see the derogations)."));
+            en: "For {list}, a transitional derogation exists for projects very advanced on 5 July 2021 only (see the derogations).");
     }
     let status = if strict {
         Status::NonCompliant

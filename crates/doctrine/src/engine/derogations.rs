@@ -15,7 +15,10 @@ pub(crate) fn derogations(ctx: &Ctx<'_>) -> Vec<Derogation> {
     if ctx.secnumcloud_required() {
         out.push(r9_transitional(ctx));
     }
-    if ctx.concerned {
+    // Listed when the project departs from R6, or has not chosen its hosting yet.
+    if ctx.concerned
+        && (departs_from_r6(ctx) || ctx.d.hosting.approach == crate::dossier::Approach::Undecided)
+    {
         out.push(r7_no_cloud(ctx));
     }
     if !ctx.office_services.is_empty() && office_offer_falls_short(ctx) {
@@ -149,11 +152,6 @@ fn r7_no_cloud(ctx: &Ctx<'_>) -> Derogation {
             vec![Approver::Ministry, Approver::Dinum]
         }
     };
-    if !departs_from_r6(ctx) {
-        conditions.push(text!(lang,
-            fr: "Le projet n'en a pas besoin en l'état : il repose sur le cloud.",
-            en: "The project does not need it as things stand: it relies on the cloud."));
-    }
     let mut citations = vec![ctx.cite(Rule::R7), ctx.cite(Rule::R6)];
     if ctx.faq_applies() {
         citations.push(ctx.cite_doc("faq-dinum", Some("Contrôle")));

@@ -1,8 +1,6 @@
 //! Rules about how the system is hosted: R4 (reversibility), R5 (resilience), R10 (portability).
 
-use std::collections::BTreeSet;
-
-use super::text::{self, text};
+use super::text::{self, push_text, text};
 use super::{Ctx, finding};
 use crate::assessment::{Counterfactual, Finding, Rule, Status};
 use crate::dossier::{Approach, EnvironmentKind};
@@ -128,18 +126,20 @@ pub(crate) fn r5(ctx: &Ctx<'_>) -> Finding {
             )
         })
         .collect();
-    let zones: BTreeSet<&str> = critical
+    let mut zones: Vec<&str> = critical
         .iter()
         .flat_map(|e| e.env.zones.iter().map(String::as_str))
         .collect();
+    zones.sort_unstable();
+    zones.dedup();
     let mut status;
-    let mut parts = Vec::new();
+    let mut message = String::with_capacity(512);
     let mut remedies = Vec::new();
     if critical.is_empty() {
         status = Status::ToVerify;
-        parts.push(text!(lang,
+        push_text!(message, lang,
             fr: "Aucun environnement de production ni de secours n'est décrit : la répartition sur plusieurs zones ne peut pas être vérifiée.",
-            en: "No production or disaster recovery environment is described: spreading across several zones cannot be checked."));
+            en: "No production or disaster recovery environment is described: spreading across several zones cannot be checked.");
         remedies.push(text!(lang,
             fr: "Décrire la production et le secours avec leurs zones.",
             en: "Describe production and disaster recovery with their zones."));
@@ -150,59 +150,61 @@ pub(crate) fn r5(ctx: &Ctx<'_>) -> Finding {
         } else {
             String::new()
         };
-        parts.push(text!(lang,
+        push_text!(message, lang,
             fr: "Les zones de la production et du secours ne sont pas indiquées{who} : R5 demande des services déployés dans plusieurs zones géographiques.",
-            en: "The zones of production and disaster recovery are not given{who}: R5 requires services deployed in several geographic zones."));
+            en: "The zones of production and disaster recovery are not given{who}: R5 requires services deployed in several geographic zones.");
         remedies.push(text!(lang,
             fr: "Indiquer les zones (`zones`) de la production et du secours.",
             en: "Give the zones (`zones`) of production and disaster recovery."));
     } else if zones.len() < min {
         status = Status::NonCompliant;
-        let list = text::ids(lang, &zones.iter().collect::<Vec<_>>());
-        parts.push(text!(lang,
+        let list = text::ids(lang, &zones);
+        push_text!(message, lang,
             fr: "La production et le secours reposent sur une seule zone ({list}) : R5 demande au minimum plusieurs zones géographiques, pour assurer selon la criticité la continuité ou la reprise d'activité.",
-            en: "Production and disaster recovery rely on a single zone ({list}): R5 requires at least several geographic zones, to ensure continuity or recovery depending on criticality."));
+            en: "Production and disaster recovery rely on a single zone ({list}): R5 requires at least several geographic zones, to ensure continuity or recovery depending on criticality.");
         remedies.push(text!(lang,
             fr: "Déployer la production ou le secours dans une seconde zone.",
             en: "Deploy production or disaster recovery in a second zone."));
     } else {
         status = Status::Compliant;
         let n = zones.len();
-        let list = text::ids(lang, &zones.iter().collect::<Vec<_>>());
-        parts.push(text!(lang,
+        let list = text::ids(lang, &zones);
+        push_text!(message, lang,
             fr: "La production et le secours couvrent {n} zones ({list}).",
-            en: "Production and disaster recovery span {n} zones ({list})."));
+            en: "Production and disaster recovery span {n} zones ({list}).");
     }
     if ctx.uses_commercial() {
         match ctx.d.safeguards.compromise_detection {
-            Some(true) => parts.push(text!(lang,
+            Some(true) => {
+                push_text!(message, lang,
                 fr: "Des mesures de détection et d'isolation contre la propagation d'une compromission accompagnent le recours à une offre commerciale.",
-                en: "Detection and isolation measures against the spread of a compromise accompany the use of a commercial offer.")),
+                en: "Detection and isolation measures against the spread of a compromise accompany the use of a commercial offer.");
+            }
             Some(false) => {
                 status = Status::NonCompliant;
-                parts.push(text!(lang,
+                push_text!(message, lang,
                     fr: "Aucune mesure de détection et d'isolation contre la propagation d'une compromission n'accompagne le recours à une offre commerciale.",
-                    en: "No detection and isolation measure against the spread of a compromise accompanies the use of a commercial offer."));
+                    en: "No detection and isolation measure against the spread of a compromise accompanies the use of a commercial offer.");
                 remedies.push(text!(lang,
                     fr: "Mettre en place la détection et l'isolation (journalisation, supervision, cloisonnement).",
                     en: "Set up detection and isolation (logging, monitoring, segmentation)."));
             }
             None => {
                 status = status.worst(Status::ToVerify);
-                parts.push(text!(lang,
+                push_text!(message, lang,
                     fr: "Le dossier ne dit pas si des mesures de détection et d'isolation sont prévues, alors qu'une offre commerciale est retenue.",
-                    en: "The dossier does not say whether detection and isolation measures are planned, while a commercial offer is chosen."));
+                    en: "The dossier does not say whether detection and isolation measures are planned, while a commercial offer is chosen.");
                 remedies.push(text!(lang,
                     fr: "Renseigner `compromise_detection`.",
                     en: "Fill in `compromise_detection`."));
             }
         }
     }
-    parts.push(text!(lang,
+    push_text!(message, lang,
         fr: "L'offre doit aussi garantir la mise à jour de ses composants vulnérables et sa transparence en cas de compromission.",
-        en: "The offer must also guarantee timely patching of vulnerable components and transparency on compromise."));
+        en: "The offer must also guarantee timely patching of vulnerable components and transparency on compromise.");
     let remedy = (!remedies.is_empty()).then(|| remedies.join(" "));
-    let mut f = finding(Rule::R5, status, parts.join(" "), citations, remedy);
+    let mut f = finding(Rule::R5, status, message, citations, remedy);
     if status == Status::NonCompliant {
         f.counterfactuals.push(Counterfactual {
             change: text!(lang,

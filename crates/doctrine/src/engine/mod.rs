@@ -13,7 +13,8 @@ use std::borrow::Cow;
 use nuage_catalog::{Catalog, Date, Offer, UserService};
 
 use crate::assessment::{
-    Assessment, Citation, ControlProcedure, DataSensitivity, Finding, Lang, Rule, Status,
+    Assessment, Citation, CitedDocument, ControlProcedure, DataSensitivity, Finding, Lang, Rule,
+    Status,
 };
 use crate::dossier::{Approach, Dossier, Environment, Nature};
 use crate::edition::{Edition, EditionError, Editions};
@@ -53,7 +54,6 @@ pub(crate) struct Env<'a> {
 pub(crate) struct Ctx<'a> {
     pub d: &'a Dossier,
     pub catalog: &'a Catalog,
-    pub editions: &'static Editions,
     pub ed: &'static Edition,
     pub on: Date,
     pub lang: Lang,
@@ -96,25 +96,19 @@ impl<'a> Ctx<'a> {
 
     /// The circular's citation for `rule`.
     pub fn cite(&self, rule: Rule) -> Citation {
-        let doc = self.editions.document(&self.ed.circular);
         Citation {
             document: Cow::Borrowed(self.ed.circular.as_str()),
-            title: doc.map_or(Cow::Borrowed(""), |d| Cow::Borrowed(d.title.as_str())),
             rule: Some(Cow::Borrowed(rule.as_str())),
             section: self.ed.section(rule).map(Cow::Borrowed),
-            url: doc.and_then(|d| d.url.as_deref()).map(Cow::Borrowed),
         }
     }
 
     /// A citation of another document.
     pub fn cite_doc(&self, id: &'static str, section: Option<&'static str>) -> Citation {
-        let doc = self.editions.document(id);
         Citation {
             document: Cow::Borrowed(id),
-            title: doc.map_or(Cow::Borrowed(id), |d| Cow::Borrowed(d.title.as_str())),
             rule: None,
             section: section.map(Cow::Borrowed),
-            url: doc.and_then(|d| d.url.as_deref()).map(Cow::Borrowed),
         }
     }
 
@@ -208,7 +202,6 @@ pub fn assess(
     let mut ctx = Ctx {
         d: dossier,
         catalog,
-        editions,
         ed,
         on,
         lang,
@@ -250,6 +243,8 @@ pub fn assess(
     }
 
     let verdict = Assessment::verdict_of(in_scope, &findings);
+    let derogations = derogations::derogations(&ctx);
+    let documents = cited_documents(editions, &findings, &derogations);
     Ok(Assessment {
         edition: ed.id.clone(),
         assessed_on: on,
@@ -259,12 +254,37 @@ pub fn assess(
         secnumcloud_required: ctx.secnumcloud_required(),
         control_procedure: ctx.control_procedure(),
         verdict,
-        derogations: derogations::derogations(&ctx),
+        derogations,
         assumptions: project::assumptions(&ctx),
         findings,
         project: dossier.project.name.clone(),
         catalog_version: catalog.version().to_owned(),
         lang,
         data: std::mem::take(&mut ctx.sensitivity),
+        documents,
     })
+}
+
+/// The documents the findings and derogations cite, once each, sorted by id.
+fn cited_documents(
+    editions: &'static Editions,
+    findings: &[Finding],
+    derogations: &[crate::assessment::Derogation],
+) -> Vec<CitedDocument> {
+    let mut ids: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| &f.citations)
+        .chain(derogations.iter().flat_map(|d| &d.citations))
+        .map(|c| c.document.as_ref())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| editions.document(id))
+        .map(|d| CitedDocument {
+            id: Cow::Borrowed(d.id.as_str()),
+            title: Cow::Borrowed(d.title.as_str()),
+            url: d.url.as_deref().map(Cow::Borrowed),
+        })
+        .collect()
 }

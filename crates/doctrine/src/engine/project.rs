@@ -1,6 +1,6 @@
 //! Rules about the project itself: R1, R6, R7, R8, R13, R15 and the organisational rules.
 
-use super::text::{self, text};
+use super::text::{self, push_text, text};
 use super::{Ctx, finding};
 use crate::assessment::{Assumption, ControlProcedure, Counterfactual, Finding, Rule, Status};
 use crate::dossier::{Approach, Nature};
@@ -22,7 +22,7 @@ fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
 fn concern_sentence(ctx: &Ctx<'_>, rule: Rule) -> String {
     let lang = ctx.lang;
     let p = &ctx.d.project;
-    let threshold = text::percent(lang, ctx.ed.thresholds.major_evolution_share);
+    let threshold = || text::percent(lang, ctx.ed.thresholds.major_evolution_share);
     match p.nature {
         Nature::New => text!(lang, fr: "C'est un nouveau projet.", en: "This is a new project."),
         Nature::Evolution => {
@@ -32,6 +32,7 @@ fn concern_sentence(ctx: &Ctx<'_>, rule: Rule) -> String {
                     fr: "C'est une évolution avec changement de prestataire, donc une évolution majeure.",
                     en: "This is an evolution with a change of provider, hence a major evolution."),
                 (Some(share), false) => {
+                    let threshold = threshold();
                     if ctx.concerned {
                         text!(lang,
                             fr: "C'est une évolution représentant {share} du coût de fabrication initial, donc au moins {threshold} : une évolution majeure.",
@@ -45,10 +46,9 @@ fn concern_sentence(ctx: &Ctx<'_>, rule: Rule) -> String {
                 (None, false) => String::new(),
             };
             if rule == Rule::R6 {
-                s.push(' ');
-                s.push_str(&text!(lang,
+                push_text!(s, lang,
                 fr: "R6 retient les évolutions « représentant au moins 50 % » du coût de fabrication, la FAQ parle d'une refonte « de plus de 50 % » : la circulaire l'emporte, une évolution d'exactement 50 % est donc concernée.",
-                en: "R6 counts evolutions « worth at least 50 % » of the build cost, while the FAQ speaks of a rework « of more than 50 % »: the circular prevails, so an evolution of exactly 50 % is concerned."));
+                en: "R6 counts evolutions « worth at least 50 % » of the build cost, while the FAQ speaks of a rework « of more than 50 % »: the circular prevails, so an evolution of exactly 50 % is concerned.");
             }
             s
         }
@@ -147,9 +147,11 @@ pub(crate) fn r6(ctx: &Ctx<'_>) -> Finding {
             None,
         );
     }
-    let r7_hint = text!(lang,
+    let r7_hint = || {
+        text!(lang,
         fr: "Pour déroger à R6, documenter la dérogation selon R7.",
-        en: "To derogate from R6, document the derogation under R7.");
+        en: "To derogate from R6, document the derogation under R7.")
+    };
     match ctx.d.hosting.approach {
         Approach::OnPremise => finding(
             Rule::R6,
@@ -159,10 +161,11 @@ pub(crate) fn r6(ctx: &Ctx<'_>) -> Finding {
                 en: "{why} Teams must by default rely on internal or commercial cloud offers for the whole lifecycle (development, staging, production, disaster recovery, sandbox, training); the dossier chooses the entity's own servers."),
             citations,
             Some(format!(
-                "{} {r7_hint}",
+                "{} {}",
                 text!(lang,
                 fr: "Héberger le cycle de vie sur le cloud interne de l'État (PI, Nubo) ou une offre commerciale.",
-                en: "Host the lifecycle on the State's internal cloud (PI, Nubo) or a commercial offer.")
+                en: "Host the lifecycle on the State's internal cloud (PI, Nubo) or a commercial offer."),
+                r7_hint()
             )),
         ),
         Approach::Undecided => finding(
@@ -172,7 +175,7 @@ pub(crate) fn r6(ctx: &Ctx<'_>) -> Finding {
                 fr: "{why} L'hébergement n'est pas choisi : par défaut, tout le cycle de vie doit reposer sur des offres de cloud interne ou commercial.",
                 en: "{why} Hosting is not chosen: by default the whole lifecycle must rely on internal or commercial cloud offers."),
             citations,
-            Some(r7_hint),
+            Some(r7_hint()),
         ),
         Approach::Saas => finding(
             Rule::R6,
@@ -222,7 +225,7 @@ pub(crate) fn r6(ctx: &Ctx<'_>) -> Finding {
                         fr: "{why} Tout le cycle de vie doit reposer sur des offres cloud ; ces environnements restent sur les serveurs de l'entité : {list}.",
                         en: "{why} The whole lifecycle must rely on cloud offers; these environments stay on the entity's own servers: {list}."),
                     citations,
-                    Some(r7_hint),
+                    Some(r7_hint()),
                 );
                 f.counterfactuals.push(Counterfactual {
                     change: text!(lang,
@@ -253,8 +256,6 @@ pub(crate) fn r7(ctx: &Ctx<'_>) -> Finding {
     if ctx.faq_applies() {
         citations.push(ctx.cite_doc("faq-dinum", Some("Contrôle")));
     }
-    let threshold = text::euros(lang, ctx.ed.thresholds.dinum_documentation_from_eur);
-    let cost = text::euros(lang, ctx.d.project.full_cost_eur);
     if !departs_from_r6(ctx) {
         return finding(
             Rule::R7,
@@ -266,6 +267,8 @@ pub(crate) fn r7(ctx: &Ctx<'_>) -> Finding {
             None,
         );
     }
+    let threshold = text::euros(lang, ctx.ed.thresholds.dinum_documentation_from_eur);
+    let cost = text::euros(lang, ctx.d.project.full_cost_eur);
     if ctx.d.project.full_cost_eur < ctx.ed.thresholds.dinum_documentation_from_eur {
         return finding(
             Rule::R7,
@@ -349,10 +352,9 @@ pub(crate) fn r8(ctx: &Ctx<'_>) -> Finding {
             en: "Full cost of {cost}, above {high}: the doctrine's control is part of the design review of the State's major IT projects (decree n° 2019-1088, art. 3)."),
     };
     if ctx.faq_applies() && ctx.control_procedure() == ControlProcedure::Ministry {
-        message.push(' ');
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "Le tableau de la FAQ demande une étude comparative à tout projet de 1 à 9 M€ ; R7 ne l'exige qu'en cas de dérogation à R6. Nuage suit la circulaire, mais l'étude reste utile au contrôle ministériel.",
-            en: "The FAQ's table asks every project from €1M to €9M for a comparative study; R7 only requires one when derogating from R6. Nuage follows the circular, but the study still helps the ministry's control."));
+            en: "The FAQ's table asks every project from €1M to €9M for a comparative study; R7 only requires one when derogating from R6. Nuage follows the circular, but the study still helps the ministry's control.");
     }
     finding(Rule::R8, Status::Compliant, message, citations, None)
 }
@@ -521,7 +523,7 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
     let p = &ctx.d.project;
     if let Some(d) = p.acceptable_offer_available_on {
         out.push(Assumption {
-            field: "project.acceptable_offer_available_on".into(),
+            field: std::borrow::Cow::Borrowed("project.acceptable_offer_available_on"),
             value: d.to_string(),
             note: text!(lang,
                 fr: "Jugement du projet : date à laquelle une offre de cloud acceptable (inconvénients supportables ou compensables) existe en France ; elle fixe l'échéance des dérogations transitoires.",
@@ -530,7 +532,7 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
     }
     if let Some(d) = p.engaged_on {
         out.push(Assumption {
-            field: "project.engaged_on".into(),
+            field: std::borrow::Cow::Borrowed("project.engaged_on"),
             value: d.to_string(),
             note: text!(lang,
                 fr: "Date d'engagement déclarée ; elle ouvre ou ferme les dérogations transitoires.",
@@ -544,7 +546,7 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
         .any(|d| !d.breach_impacts.is_empty() || !d.legal_secrets.is_empty())
     {
         out.push(Assumption {
-            field: "data[].breach_impacts".into(),
+            field: std::borrow::Cow::Borrowed("data[].breach_impacts"),
             value: text!(lang, fr: "déclarées par l'entité", en: "declared by the entity"),
             note: text!(lang,
                 fr: "L'entité porteuse du projet évalue la sensibilité (FAQ), avec ses méthodes d'analyse de risque, sous l'angle disponibilité, intégrité, confidentialité et traçabilité.",
@@ -553,7 +555,7 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
     }
     if let Some(v) = ctx.d.safeguards.equivalent_exists {
         out.push(Assumption {
-            field: "safeguards.equivalent_exists".into(),
+            field: std::borrow::Cow::Borrowed("safeguards.equivalent_exists"),
             value: v.to_string(),
             note: text!(lang,
                 fr: "Jugement de l'équipe sur l'existence d'un équivalent (R13).",
@@ -562,7 +564,7 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
     }
     if let Some(v) = ctx.d.safeguards.lock_in_financed {
         out.push(Assumption {
-            field: "safeguards.lock_in_financed".into(),
+            field: std::borrow::Cow::Borrowed("safeguards.lock_in_financed"),
             value: v.to_string(),
             note: text!(lang,
                 fr: "Déclaration du projet : le surcoût de réversibilité est financé par les gains de l'adhérence (R10).",

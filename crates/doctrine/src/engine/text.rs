@@ -16,6 +16,23 @@ macro_rules! text {
 }
 pub(crate) use text;
 
+/// `push_text!(buf, lang, fr: …, en: …)` appends a space and the message to `buf`, without
+/// an intermediate string.
+macro_rules! push_text {
+    ($buf:expr, $lang:expr, fr: $fr:literal, en: $en:literal $(,)?) => {{
+        use std::fmt::Write as _;
+        let buf: &mut String = &mut $buf;
+        if !buf.is_empty() {
+            buf.push(' ');
+        }
+        let _ = match $lang {
+            $crate::assessment::Lang::Fr => write!(buf, $fr),
+            $crate::assessment::Lang::En => write!(buf, $en),
+        };
+    }};
+}
+pub(crate) use push_text;
+
 const MONTHS_FR: [&str; 12] = [
     "janvier",
     "février",
@@ -45,6 +62,34 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+/// Appends the decimal digits of `n`, grouped by three with `sep` when given.
+fn push_digits(out: &mut String, n: u64, sep: Option<char>) {
+    let mut buf = [0u8; 20];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        if let Some(slot) = buf.get_mut(len) {
+            *slot = b'0' + (v % 10) as u8;
+        }
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for k in (0..len).rev() {
+        if let Some(&d) = buf.get(k) {
+            out.push(char::from(d));
+        }
+        if let Some(sep) = sep
+            && k > 0
+            && k % 3 == 0
+        {
+            out.push(sep);
+        }
+    }
+}
+
 /// « 31 mai 2023 » / « 31 May 2023 ».
 pub(crate) fn date(lang: Lang, d: Date) -> String {
     let idx = usize::try_from(d.month() - 1).unwrap_or(0);
@@ -53,47 +98,57 @@ pub(crate) fn date(lang: Lang, d: Date) -> String {
         Lang::En => &MONTHS_EN,
     };
     let month = months.get(idx).copied().unwrap_or("?");
-    match (lang, d.day()) {
-        (Lang::Fr, 1) => format!("1er {month} {}", d.year()),
-        _ => format!("{} {month} {}", d.day(), d.year()),
+    let mut out = String::with_capacity(20);
+    push_digits(&mut out, u64::try_from(d.day()).unwrap_or(0), None);
+    if lang == Lang::Fr && d.day() == 1 {
+        out.push_str("er");
     }
+    out.push(' ');
+    out.push_str(month);
+    out.push(' ');
+    push_digits(&mut out, u64::try_from(d.year()).unwrap_or(0), None);
+    out
 }
 
 /// « 3 500 000 € » / « €3,500,000 ».
 pub(crate) fn euros(lang: Lang, amount: Euros) -> String {
-    let digits = amount.whole_euros().to_string();
-    let sep = match lang {
-        Lang::Fr => ' ',
-        Lang::En => ',',
-    };
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(sep);
-        }
-        grouped.push(c);
-    }
+    let mut out = String::with_capacity(20);
     let cents = amount.cents() % 100;
     match lang {
-        Lang::Fr if cents != 0 => format!("{grouped},{cents:02} €"),
-        Lang::Fr => format!("{grouped} €"),
-        Lang::En if cents != 0 => format!("€{grouped}.{cents:02}"),
-        Lang::En => format!("€{grouped}"),
+        Lang::Fr => {
+            push_digits(&mut out, amount.whole_euros(), Some(' '));
+            if cents != 0 {
+                out.push(',');
+                out.push(char::from(b'0' + (cents / 10) as u8));
+                out.push(char::from(b'0' + (cents % 10) as u8));
+            }
+            out.push_str(" €");
+        }
+        Lang::En => {
+            out.push('€');
+            push_digits(&mut out, amount.whole_euros(), Some(','));
+            if cents != 0 {
+                out.push('.');
+                out.push(char::from(b'0' + (cents / 10) as u8));
+                out.push(char::from(b'0' + (cents % 10) as u8));
+            }
+        }
     }
+    out
 }
 
-/// « 50 % » / « 50% ».
+/// « 50 % » / « 50% », to the tenth of a point.
 pub(crate) fn percent(lang: Lang, share: f64) -> String {
-    let p = (share * 1000.0).round() / 10.0;
-    let p = if p.fract() == 0.0 {
-        format!("{p:.0}")
-    } else {
-        format!("{p:.1}")
-    };
-    match lang {
-        Lang::Fr => format!("{} %", p.replace('.', ",")),
-        Lang::En => format!("{p}%"),
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let tenths = (share * 1000.0).round().max(0.0) as u64;
+    let mut out = String::with_capacity(8);
+    push_digits(&mut out, tenths / 10, None);
+    if !tenths.is_multiple_of(10) {
+        out.push(if lang == Lang::Fr { ',' } else { '.' });
+        out.push(char::from(b'0' + (tenths % 10) as u8));
     }
+    out.push_str(if lang == Lang::Fr { " %" } else { "%" });
+    out
 }
 
 /// « a, b et c » / « a, b and c ».
@@ -102,14 +157,16 @@ pub(crate) fn list<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
         Lang::Fr => " et ",
         Lang::En => " and ",
     };
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => {
-            let head: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{}{and}{}", head.join(", "), last.as_ref())
+    let mut out =
+        String::with_capacity(items.iter().map(|s| s.as_ref().len() + 2).sum::<usize>() + 4);
+    let last = items.len().saturating_sub(1);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i == last { and } else { ", " });
         }
+        out.push_str(item.as_ref());
     }
+    out
 }
 
 /// `a`, `b` for identifiers.
@@ -241,5 +298,18 @@ mod tests {
         assert_eq!(list(Lang::Fr, &["a", "b", "c"]), "a, b et c");
         assert_eq!(percent(Lang::Fr, 0.5), "50 %");
         assert_eq!(percent(Lang::En, 0.495), "49.5%");
+        assert_eq!(percent(Lang::Fr, 0.6), "60 %");
+        assert_eq!(euros(Lang::Fr, Euros::from_euros(1_000)), "1 000 €");
+        assert_eq!(euros(Lang::Fr, Euros::from_euros(100)), "100 €");
+        assert_eq!(
+            euros(Lang::En, Euros::from_euros(12_345_678)),
+            "€12,345,678"
+        );
+        assert_eq!(
+            date(Lang::Fr, "2024-12-17".parse().unwrap()),
+            "17 décembre 2024"
+        );
+        assert_eq!(list(Lang::En, &["a"]), "a");
+        assert_eq!(list(Lang::En, &["a", "b"]), "a and b");
     }
 }
