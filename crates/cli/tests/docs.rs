@@ -1,6 +1,11 @@
 //! The documentation matches the code.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 use std::process::Command;
@@ -29,8 +34,14 @@ fn readme_starts_with_the_two_commands() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let head: String = readme.lines().take(15).collect::<Vec<_>>().join("\n");
-    assert!(head.contains("cargo run --release -p nuage-cli -- assess examples/portail-demarches.toml"), "{head}");
+    assert!(
+        head.contains("cargo run --release -p nuage-cli -- assess examples/portail-demarches.toml"),
+        "{head}"
+    );
     assert!(head.contains("cargo test --workspace --locked"), "{head}");
     let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
-    assert!(ci.contains("cargo test --workspace --locked"), ".ci/run runs the README's test command");
+    assert!(
+        ci.contains("cargo test --workspace --locked"),
+        ".ci/run runs the README's test command"
+    );
 }

@@ -4,9 +4,9 @@ use nuage_catalog::{DataProtection, Offer, OfferKind, UserService};
 
 use super::offers::{Needs, alternatives, describe_gap, r9_gaps};
 use super::text::{self, push_text, text};
-use super::{Ctx, Env, finding};
+use super::{Ctx, Env, finding, out_of_scope};
 use crate::assessment::{Counterfactual, DataSensitivity, Finding, Lang, Rule, Status};
-use crate::dossier::{Approach, EntityKind, LegalSecret};
+use crate::dossier::{Approach, LegalSecret};
 use crate::edition::ExtraCategory;
 
 /// The sensitivity test of the edition, data set by data set.
@@ -102,23 +102,6 @@ pub(crate) fn sensitivity(ctx: &Ctx<'_>) -> Vec<DataSensitivity> {
             }
         })
         .collect()
-}
-
-fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
-    let lang = ctx.lang;
-    let mut message = text!(lang,
-        fr: "L'entité n'est pas tenue par la doctrine « cloud au centre », qui vise l'État et les organismes placés sous sa tutelle.",
-        en: "The entity is not bound by the « cloud au centre » doctrine, which covers the State and the bodies under its supervision.");
-    if rule == Rule::R9 && ctx.d.project.entity_kind == EntityKind::LocalAuthority {
-        push_text!(message, lang,
-            fr: "La DINUM recommande toutefois aux collectivités un hébergement qualifié SecNumCloud pour leurs systèmes les plus sensibles, par exemple la gestion de l'état civil (FAQ, « Périmètre »).",
-            en: "DINUM still advises territorial authorities to use SecNumCloud-qualified hosting for their most sensitive systems, for instance civil registration (FAQ, « Périmètre »).");
-    }
-    let mut citations = vec![ctx.cite(rule)];
-    if ctx.faq_applies() {
-        citations.push(ctx.cite_doc("faq-dinum", Some("Périmètre")));
-    }
-    finding(rule, Status::NotApplicable, message, citations, None)
 }
 
 fn r9_citations(ctx: &Ctx<'_>) -> Vec<crate::assessment::Citation> {

@@ -1,22 +1,9 @@
 //! Rules about how the system is hosted: R4 (reversibility), R5 (resilience), R10 (portability).
 
 use super::text::{self, push_text, text};
-use super::{Ctx, finding};
+use super::{Ctx, finding, out_of_scope};
 use crate::assessment::{Counterfactual, Finding, Rule, Status};
 use crate::dossier::{Approach, EnvironmentKind};
-
-fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
-    let lang = ctx.lang;
-    finding(
-        rule,
-        Status::NotApplicable,
-        text!(lang,
-            fr: "L'entité n'est pas tenue par la doctrine « cloud au centre », qui vise l'État et les organismes placés sous sa tutelle.",
-            en: "The entity is not bound by the « cloud au centre » doctrine, which covers the State and the bodies under its supervision."),
-        vec![ctx.cite(rule)],
-        None,
-    )
-}
 
 fn commercial_names(ctx: &Ctx<'_>) -> String {
     let mut names: Vec<&str> = ctx

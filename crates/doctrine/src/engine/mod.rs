@@ -16,8 +16,9 @@ use crate::assessment::{
     Assessment, Citation, CitedDocument, ControlProcedure, DataSensitivity, Finding, Lang, Rule,
     Status,
 };
-use crate::dossier::{Approach, Dossier, Environment, Nature};
+use crate::dossier::{Approach, Dossier, EntityKind, Environment, Nature};
 use crate::edition::{Edition, EditionError, Editions};
+use text::{push_text, text};
 
 /// Why a dossier cannot be assessed at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -136,6 +137,24 @@ pub(crate) fn finding(
         file: None,
         line: None,
     }
+}
+
+/// The finding of a doctrine rule for an entity the doctrine does not bind.
+pub(crate) fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
+    let lang = ctx.lang;
+    let mut message = text!(lang,
+        fr: "L'entité n'est pas tenue par la doctrine « cloud au centre », qui vise l'État et les organismes placés sous sa tutelle.",
+        en: "The entity is not bound by the « cloud au centre » doctrine, which covers the State and the bodies under its supervision.");
+    if rule == Rule::R9 && ctx.d.project.entity_kind == EntityKind::LocalAuthority {
+        push_text!(message, lang,
+            fr: "La DINUM recommande toutefois aux collectivités un hébergement qualifié SecNumCloud pour leurs systèmes les plus sensibles, par exemple la gestion de l'état civil (FAQ, « Périmètre »).",
+            en: "DINUM still advises territorial authorities to use SecNumCloud-qualified hosting for their most sensitive systems, for instance civil registration (FAQ, « Périmètre »).");
+    }
+    let mut citations = vec![ctx.cite(rule)];
+    if ctx.faq_applies() {
+        citations.push(ctx.cite_doc("faq-dinum", Some("Périmètre")));
+    }
+    finding(rule, Status::NotApplicable, message, citations, None)
 }
 
 fn control_procedure(ed: &Edition, d: &Dossier) -> ControlProcedure {

@@ -1,22 +1,9 @@
 //! Rules about the project itself: R1, R6, R7, R8, R13, R15 and the organisational rules.
 
 use super::text::{self, push_text, text};
-use super::{Ctx, finding};
+use super::{Ctx, finding, out_of_scope};
 use crate::assessment::{Assumption, ControlProcedure, Counterfactual, Finding, Rule, Status};
 use crate::dossier::{Approach, Nature};
-
-fn out_of_scope(ctx: &Ctx<'_>, rule: Rule) -> Finding {
-    let lang = ctx.lang;
-    finding(
-        rule,
-        Status::NotApplicable,
-        text!(lang,
-            fr: "L'entité n'est pas tenue par la doctrine « cloud au centre », qui vise l'État et les organismes placés sous sa tutelle.",
-            en: "The entity is not bound by the « cloud au centre » doctrine, which covers the State and the bodies under its supervision."),
-        vec![ctx.cite(rule)],
-        None,
-    )
-}
 
 /// Why the project is, or is not, concerned by R1 and R6.
 fn concern_sentence(ctx: &Ctx<'_>, rule: Rule) -> String {
