@@ -90,7 +90,7 @@ impl Input {
     }
 }
 
-fn dossier_format(path: &Path) -> Option<Format> {
+pub(crate) fn dossier_format(path: &Path) -> Option<Format> {
     path.extension()
         .and_then(|e| e.to_str())
         .and_then(Format::from_extension)
@@ -379,6 +379,6 @@ fn render(args: &AssessArgs, common: &Common, items: &[Item<'_>]) -> Result<Stri
     })
 }
 
-fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
+pub(crate) fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value).map_err(|e| e.to_string())
 }

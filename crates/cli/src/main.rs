@@ -7,6 +7,7 @@ mod assess;
 mod catalog_cmd;
 mod diagnostic;
 mod explain_cmd;
+mod scan_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub(crate) const BAD_INPUT: u8 = 2;
 les données sont-elles d'une sensibilité particulière, quelles offres conviennent, quelle procédure de \
 contrôle, ce qui manque, quelles dérogations et jusqu'à quand — chaque réponse expliquée et sourcée.\n\n\
 Nuage assesses a State digital project against the « cloud au centre » doctrine.",
-    after_help = "Exemples :\n  nuage assess examples/portail-demarches.toml\n  nuage assess dossiers/ --format jsonl\n  nuage explain R9\n  nuage catalog list --qualified --as-of 2024-06-03"
+    after_help = "Exemples :\n  nuage assess examples/portail-demarches.toml\n  nuage assess dossiers/ --format jsonl\n  nuage scan infra/ --format sarif\n  nuage explain R9\n  nuage catalog list --qualified --as-of 2024-06-03"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -111,6 +112,9 @@ impl Common {
 enum Command {
     /// Assess one or more dossiers (files or directories; `-` reads standard input).
     Assess(assess::AssessArgs),
+    /// Scan infrastructure code (Terraform, OpenTofu, plans, Kubernetes) and tell where, and
+    /// on what, it runs; with --dossier, merge what was found and assess the whole project.
+    Scan(scan_cmd::ScanArgs),
     /// Explain a rule: what the texts say, how Nuage reads it, the sources.
     Explain(explain_cmd::ExplainArgs),
     /// Print the JSON Schema of the dossier.
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Assess(args) => assess::run(&args),
+        Command::Scan(args) => scan_cmd::run(&args),
         Command::Explain(args) => explain_cmd::run(&args),
         Command::Schema(args) => {
             let catalog = match args.common.load_catalog() {

@@ -459,3 +459,27 @@ impl Dossier {
         self.assessed_on.unwrap_or(today)
     }
 }
+
+impl Dossier {
+    /// A bound, new project with nothing declared: the context a scan without a dossier is
+    /// judged in (only what the code itself shows is checked).
+    pub fn placeholder() -> Dossier {
+        Dossier {
+            assessed_on: None,
+            project: Project {
+                name: String::new(),
+                entity: None,
+                entity_kind: EntityKind::CentralAdministration,
+                nature: Nature::New,
+                evolution_share: None,
+                provider_change: false,
+                full_cost_eur: Euros::default(),
+                engaged_on: None,
+                acceptable_offer_available_on: None,
+            },
+            hosting: Hosting { approach: Approach::Undecided, services: Vec::new(), environments: Vec::new() },
+            data: Vec::new(),
+            safeguards: Safeguards::default(),
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod edition;
 mod engine;
 pub mod explain;
+pub mod inventory;
 mod read;
 mod schema;
 
@@ -21,7 +22,11 @@ pub use assessment::{
 };
 pub use dossier::Dossier;
 pub use edition::{Edition, Editions};
+pub use engine::scan::{
+    ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
+};
 pub use engine::{AssessError, assess};
+pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
 pub use explain::{Explanation, explain};
 pub use read::{Format, ReadError, read_dossier};
 pub use schema::dossier_schema;

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use nuage_doctrine::{Status, explain};
 
-use crate::Item;
+use crate::{Item, Located};
 
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -91,6 +91,42 @@ pub fn junit(items: &[Item<'_>]) -> String {
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"nuage\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n{suites}</testsuites>\n"
+    )
+}
+
+/// Renders findings about resources as one JUnit suite named `suite`: one test case per
+/// finding (passing rules have no resource to show).
+pub fn junit_findings(suite: &str, located: &[Located<'_>], lang: nuage_doctrine::Lang) -> String {
+    let mut cases = String::new();
+    let mut failures = 0;
+    for l in located {
+        let f = l.finding;
+        let title = explain(f.rule, lang).map(|e| e.title).unwrap_or_default();
+        let name = format!("{} — {title} — {}:{}", f.rule.as_str(), l.path(), l.line());
+        let _ = write!(cases, "    <testcase classname=\"nuage.{}\" name=\"{}\" file=\"{}\"", f.rule.as_str(), xml(&name), xml(l.path()));
+        match f.status {
+            Status::NonCompliant | Status::ToVerify => {
+                failures += 1;
+                let mut body = f.message.clone();
+                if let Some(r) = &f.remedy {
+                    body.push('\n');
+                    body.push_str(r);
+                }
+                let _ = write!(
+                    cases,
+                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                    f.status.as_str(),
+                    xml(&f.message),
+                    xml(&body)
+                );
+            }
+            _ => cases.push_str("/>\n"),
+        }
+    }
+    let total = located.len();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"nuage\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n  <testsuite name=\"{}\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n{cases}  </testsuite>\n</testsuites>\n",
+        xml(suite)
     )
 }
 

@@ -6,7 +6,7 @@
 use nuage_doctrine::{Lang, Rule, Status, explain};
 use serde_json::{Value, json};
 
-use crate::Item;
+use crate::{Item, Located};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFO_URI: &str = "https://www.numerique.gouv.fr/services/cloud/doctrine/";
@@ -45,48 +45,43 @@ fn rule_descriptor(rule: Rule, lang: Lang) -> Value {
 /// Renders the items as one SARIF log.
 pub fn sarif(items: &[Item<'_>], tool_version: &str) -> Value {
     let lang = items.first().map(|i| i.assessment.lang).unwrap_or_default();
-    let rules: Vec<Value> = Rule::ALL
-        .iter()
-        .map(|r| rule_descriptor(*r, lang))
-        .collect();
+    let located: Vec<Located<'_>> = items.iter().flat_map(Item::located).collect();
+    sarif_findings(&located, lang, tool_version)
+}
+
+/// Renders findings, each against its file, as one SARIF log.
+pub fn sarif_findings(located: &[Located<'_>], lang: Lang, tool_version: &str) -> Value {
+    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r, lang)).collect();
     let mut results = Vec::new();
-    for item in items {
-        for f in &item.assessment.findings {
-            let level = match f.status {
-                Status::NonCompliant => "error",
-                Status::ToVerify => "warning",
-                Status::Compliant | Status::NotApplicable => continue,
-            };
-            let index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
-            let mut text = f.message.clone();
-            if let Some(remedy) = &f.remedy {
-                text.push_str(" → ");
-                text.push_str(remedy);
-            }
-            let uri = f.file.as_deref().unwrap_or(item.path);
-            let line = f.line.unwrap_or(1).max(1);
-            results.push(json!({
-                "ruleId": f.rule.as_str(),
-                "ruleIndex": index,
-                "level": level,
-                "kind": "fail",
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": { "startLine": line }
-                    }
-                }],
-                "partialFingerprints": {
-                    "nuage/v1": format!("{}:{}:{}", uri, f.rule.as_str(), line)
-                },
-                "properties": {
-                    "status": f.status.as_str(),
-                    "project": item.assessment.project,
-                    "edition": item.assessment.edition
-                }
-            }));
+    for l in located {
+        let f = l.finding;
+        let level = match f.status {
+            Status::NonCompliant => "error",
+            Status::ToVerify => "warning",
+            Status::Compliant | Status::NotApplicable => continue,
+        };
+        let index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
+        let mut text = f.message.clone();
+        if let Some(remedy) = &f.remedy {
+            text.push_str(" → ");
+            text.push_str(remedy);
         }
+        let line = l.line();
+        results.push(json!({
+            "ruleId": f.rule.as_str(),
+            "ruleIndex": index,
+            "level": level,
+            "kind": "fail",
+            "message": { "text": text },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": l.path() },
+                    "region": { "startLine": line }
+                }
+            }],
+            "partialFingerprints": { "nuage/v1": l.fingerprint() },
+            "properties": { "status": f.status.as_str(), "subject": l.subject }
+        }));
     }
     json!({
         "$schema": SCHEMA,

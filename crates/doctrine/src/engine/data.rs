@@ -192,7 +192,8 @@ fn dr_failures(ctx: &Ctx<'_>) -> Vec<String> {
 
 /// Checks R9's test on the offers of `envs`; returns (status, failures in words, failing offers).
 fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a Offer>) {
-    let mut failures = Vec::new();
+    // (labels of the environments, reasons) per distinct shortfall, in the order met.
+    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
     let mut failing = Vec::new();
     for e in envs {
         let Some(offer) = e.offer else { continue };
@@ -200,15 +201,22 @@ fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a O
         if gaps.is_empty() {
             continue;
         }
-        let why: Vec<String> = gaps
-            .iter()
-            .map(|g| describe_gap(ctx.lang, ctx, offer, g))
-            .collect();
-        failures.push(format!("{} : {}", env_label(ctx.lang, e), why.join(" ; ")));
+        let why: Vec<String> = gaps.iter().map(|g| describe_gap(ctx.lang, ctx, offer, g)).collect();
+        let why = why.join(" ; ");
+        let label = env_label(ctx.lang, e);
+        match groups.iter_mut().find(|(_, w)| *w == why) {
+            Some((labels, _)) => {
+                if !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            None => groups.push((vec![label], why)),
+        }
         if !failing.iter().any(|o: &&Offer| o.id == offer.id) {
             failing.push(offer);
         }
     }
+    let failures = groups.into_iter().map(|(labels, why)| format!("{} : {why}", text::list(ctx.lang, &labels))).collect();
     (failures, failing)
 }
 

@@ -6,6 +6,7 @@ mod derogations;
 mod hosting;
 mod offers;
 mod project;
+pub(crate) mod scan;
 pub(crate) mod text;
 
 use std::borrow::Cow;
@@ -182,21 +183,14 @@ fn concerned(ed: &Edition, d: &Dossier, in_scope: bool) -> bool {
         }
 }
 
-/// Assesses `dossier` as of `on`, in `lang`.
-pub fn assess(
-    dossier: &Dossier,
-    catalog: &Catalog,
+/// Resolves the dossier's offers and computes what every rule needs.
+pub(crate) fn context<'a>(
+    dossier: &'a Dossier,
+    catalog: &'a Catalog,
+    ed: &'static Edition,
     on: Date,
     lang: Lang,
-) -> Result<Assessment, AssessError> {
-    let editions = Editions::embedded()?;
-    let Some(ed) = editions.in_force_on(on) else {
-        return Err(AssessError::BeforeDoctrine {
-            date: on,
-            first: editions.first_day().unwrap_or(on),
-        });
-    };
-
+) -> Result<Ctx<'a>, AssessError> {
     let mut envs = Vec::with_capacity(dossier.hosting.environments.len());
     for (index, env) in dossier.hosting.environments.iter().enumerate() {
         let offer = match &env.offer {
@@ -239,6 +233,26 @@ pub fn assess(
         || (ed.extra(crate::edition::ExtraCategory::AgentsOfficeTools)
             && !ctx.office_services.is_empty());
 
+    Ok(ctx)
+}
+
+/// Assesses `dossier` as of `on`, in `lang`.
+pub fn assess(
+    dossier: &Dossier,
+    catalog: &Catalog,
+    on: Date,
+    lang: Lang,
+) -> Result<Assessment, AssessError> {
+    let editions = Editions::embedded()?;
+    let Some(ed) = editions.in_force_on(on) else {
+        return Err(AssessError::BeforeDoctrine {
+            date: on,
+            first: editions.first_day().unwrap_or(on),
+        });
+    };
+
+    let mut ctx = context(dossier, catalog, ed, on, lang)?;
+
     let mut findings = Vec::with_capacity(Rule::ALL.len());
     for rule in Rule::ALL {
         let f = match rule {
@@ -261,13 +275,13 @@ pub fn assess(
         findings.push(f);
     }
 
-    let verdict = Assessment::verdict_of(in_scope, &findings);
+    let verdict = Assessment::verdict_of(ctx.in_scope, &findings);
     let derogations = derogations::derogations(&ctx);
     let documents = cited_documents(editions, &findings, &derogations);
     Ok(Assessment {
         edition: ed.id.clone(),
         assessed_on: on,
-        in_scope,
+        in_scope: ctx.in_scope,
         concerned: ctx.concerned,
         particularly_sensitive: ctx.particularly_sensitive,
         secnumcloud_required: ctx.secnumcloud_required(),

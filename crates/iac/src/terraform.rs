@@ -1,0 +1,690 @@
+//! Terraform and OpenTofu configuration: `.tf` (HCL, parsed with hcl-edit for positions) and
+//! `.tf.json`. Each file is reduced at once to what the scan needs (declarations and
+//! expressions); modules are then evaluated from the roots, with variables (defaults,
+//! `terraform.tfvars`, `*.auto.tfvars`, module arguments), locals, providers and their aliases.
+//! An expression that cannot be computed statically (a function call, a reference to another
+//! resource's attribute) is *unknown*, never guessed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use hcl::eval::{Context, Evaluate};
+use hcl::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::Span;
+use nuage_doctrine::{Skipped, SourceKind};
+
+use crate::observe::{Attrs, Observed, Val};
+use crate::LineIndex;
+
+/// A provider block.
+#[derive(Debug, Clone)]
+pub struct ProviderDecl {
+    pub local: String,
+    pub alias: Option<String>,
+    pub attrs: Vec<(String, Expression)>,
+}
+
+/// A resource block, reduced.
+#[derive(Debug, Clone)]
+pub struct ResourceDecl {
+    pub kind: String,
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    pub provider_ref: Option<String>,
+    pub repeated: Option<String>,
+    /// Attributes, nested blocks flattened to dotted paths.
+    pub attrs: Vec<(String, Expression)>,
+}
+
+/// A module call.
+#[derive(Debug, Clone)]
+pub struct ModuleDecl {
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    pub source: Option<String>,
+    pub args: Vec<(String, Expression)>,
+    /// `providers = { aws = aws.paris }`: child key → parent key.
+    pub providers: Vec<(String, String)>,
+}
+
+/// What one configuration file declares.
+#[derive(Debug, Clone, Default)]
+pub struct TfFile {
+    pub variables: Vec<(String, Option<Expression>)>,
+    pub locals: Vec<(String, Expression)>,
+    pub providers: Vec<ProviderDecl>,
+    /// `required_providers`: local name → provider type (`outscale/outscale` → `outscale`).
+    pub required: Vec<(String, String)>,
+    pub resources: Vec<ResourceDecl>,
+    pub modules: Vec<ModuleDecl>,
+    /// `output "x" { value = … }`: what a module exposes to its caller.
+    pub outputs: Vec<(String, Expression)>,
+}
+
+/// `var.x = value` lines of a `.tfvars` file.
+#[derive(Debug, Clone, Default)]
+pub struct TfVars(pub Vec<(String, Expression)>);
+
+fn traversal_text(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::Variable(v) => Some(v.to_string()),
+        Expression::Traversal(t) => {
+            let mut s = traversal_text(&t.expr)?;
+            for op in &t.operators {
+                if let TraversalOperator::GetAttr(id) = op {
+                    s.push('.');
+                    s.push_str(id.as_str());
+                }
+            }
+            Some(s)
+        }
+        Expression::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn flatten_body(prefix: &str, body: &hcl::Body, out: &mut Vec<(String, Expression)>) {
+    for attr in body.attributes() {
+        out.push((format!("{prefix}{}", attr.key()), attr.expr().clone()));
+    }
+    for block in body.blocks() {
+        let p = format!("{prefix}{}.", block.identifier());
+        flatten_body(&p, block.body(), out);
+    }
+}
+
+fn label(block: &hcl::Block, i: usize) -> Option<String> {
+    block.labels().get(i).map(|l| l.as_str().to_owned())
+}
+
+impl TfFile {
+    fn add_block(&mut self, file: &str, block: hcl::Block, line: u32) {
+        match block.identifier() {
+            "resource" => {
+                let (Some(kind), Some(name)) = (label(&block, 0), label(&block, 1)) else { return };
+                let mut attrs = Vec::new();
+                flatten_body("", block.body(), &mut attrs);
+                let provider_ref = attrs.iter().find(|(k, _)| k == "provider").and_then(|(_, e)| traversal_text(e));
+                let repeated = ["count", "for_each"]
+                    .into_iter()
+                    .find(|k| attrs.iter().any(|(a, _)| a == k))
+                    .map(str::to_owned);
+                self.resources.push(ResourceDecl { kind, name, file: file.to_owned(), line, provider_ref, repeated, attrs });
+            }
+            "provider" => {
+                let Some(local) = label(&block, 0) else { return };
+                let mut attrs = Vec::new();
+                flatten_body("", block.body(), &mut attrs);
+                let alias = attrs.iter().find(|(k, _)| k == "alias").and_then(|(_, e)| traversal_text(e));
+                self.providers.push(ProviderDecl { local, alias, attrs });
+            }
+            "variable" => {
+                let Some(name) = label(&block, 0) else { return };
+                let default = block.body().attributes().find(|a| a.key() == "default").map(|a| a.expr().clone());
+                self.variables.push((name, default));
+            }
+            "output" => {
+                let Some(name) = label(&block, 0) else { return };
+                if let Some(v) = block.body().attributes().find(|a| a.key() == "value") {
+                    self.outputs.push((name, v.expr().clone()));
+                }
+            }
+            "locals" => {
+                for a in block.body().attributes() {
+                    self.locals.push((a.key().to_owned(), a.expr().clone()));
+                }
+            }
+            "module" => {
+                let Some(name) = label(&block, 0) else { return };
+                let mut source = None;
+                let mut args = Vec::new();
+                let mut providers = Vec::new();
+                for a in block.body().attributes() {
+                    match a.key() {
+                        "source" => source = traversal_text(a.expr()),
+                        "providers" => {
+                            if let Expression::Object(obj) = a.expr() {
+                                for (k, v) in obj {
+                                    let key = match k {
+                                        ObjectKey::Identifier(id) => id.to_string(),
+                                        ObjectKey::Expression(e) => traversal_text(e).unwrap_or_default(),
+                                        _ => continue,
+                                    };
+                                    if let Some(parent) = traversal_text(v) {
+                                        providers.push((key, parent));
+                                    }
+                                }
+                            }
+                        }
+                        "version" | "count" | "for_each" | "depends_on" => {}
+                        k => args.push((k.to_owned(), a.expr().clone())),
+                    }
+                }
+                self.modules.push(ModuleDecl { name, file: file.to_owned(), line, source, args, providers });
+            }
+            "terraform" => {
+                for rp in block.body().blocks().filter(|b| b.identifier() == "required_providers") {
+                    for a in rp.body().attributes() {
+                        let kind = match a.expr() {
+                            Expression::Object(obj) => obj.iter().find_map(|(k, v)| {
+                                let is_source = matches!(k, ObjectKey::Identifier(id) if id.as_str() == "source");
+                                if is_source { traversal_text(v) } else { None }
+                            }),
+                            Expression::String(s) => Some(s.clone()),
+                            _ => None,
+                        };
+                        if let Some(source) = kind {
+                            let kind = source.rsplit('/').next().unwrap_or(&source).to_owned();
+                            self.required.push((a.key().to_owned(), kind));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads a `.tf` file.
+pub fn parse_hcl(path: &str, text: &str) -> Result<TfFile, Skipped> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| Skipped {
+        path: path.to_owned(),
+        line: u32::try_from(e.location().line()).ok(),
+        reason: format!("invalid HCL at line {}, column {}: {}", e.location().line(), e.location().column(), e.message()),
+    })?;
+    let lines = LineIndex::new(text);
+    let mut file = TfFile::default();
+    for structure in body {
+        if let hcl_edit::structure::Structure::Block(block) = structure {
+            let line = block.span().map_or(1, |s| lines.line(s.start));
+            file.add_block(path, block.into(), line);
+        }
+    }
+    Ok(file)
+}
+
+/// Reads a `.tfvars` file (HCL attributes).
+pub fn parse_tfvars(path: &str, text: &str) -> Result<TfVars, Skipped> {
+    let body = hcl::parse(text).map_err(|e| Skipped {
+        path: path.to_owned(),
+        line: None,
+        reason: format!("invalid HCL: {e}"),
+    })?;
+    Ok(TfVars(body.attributes().map(|a| (a.key().to_owned(), a.expr().clone())).collect()))
+}
+
+/// A JSON value as an HCL expression; strings are templates, as in Terraform's JSON syntax.
+fn json_expr(v: &serde_json::Value) -> Expression {
+    match v {
+        serde_json::Value::Null => Expression::Null,
+        serde_json::Value::Bool(b) => Expression::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_f64()
+            .and_then(hcl::Number::from_f64)
+            .map_or(Expression::Null, Expression::Number),
+        serde_json::Value::String(s) => {
+            if s.contains("${") {
+                serde_json::to_string(s)
+                    .ok()
+                    .and_then(|quoted| quoted.parse::<Expression>().ok())
+                    .unwrap_or_else(|| Expression::String(s.clone()))
+            } else {
+                Expression::String(s.clone())
+            }
+        }
+        serde_json::Value::Array(items) => Expression::Array(items.iter().map(json_expr).collect()),
+        serde_json::Value::Object(map) => {
+            let mut obj = hcl::Object::new();
+            for (k, v) in map {
+                obj.insert(ObjectKey::from(k.as_str()), json_expr(v));
+            }
+            Expression::Object(obj)
+        }
+    }
+}
+
+fn flatten_json(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, Expression)>) {
+    if let serde_json::Value::Object(map) = v {
+        for (k, v) in map {
+            let path = format!("{prefix}{k}");
+            match v {
+                serde_json::Value::Object(_) => flatten_json(&format!("{path}."), v, out),
+                serde_json::Value::Array(items) if items.first().is_some_and(serde_json::Value::is_object) => {
+                    if let Some(first) = items.first() {
+                        flatten_json(&format!("{path}."), first, out);
+                    }
+                }
+                _ => {}
+            }
+            out.push((path, json_expr(v)));
+        }
+    }
+}
+
+/// The line where `"key"` first appears at or after `from`, and the offset found.
+fn find_key(text: &str, lines: &LineIndex, key: &str, from: usize) -> (u32, usize) {
+    let needle = format!("\"{key}\"");
+    match text.get(from..).and_then(|t| t.find(&needle)) {
+        Some(i) => (lines.line(from + i), from + i),
+        None => (1, from),
+    }
+}
+
+fn entries(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+    match v {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// Reads a `.tf.json` file.
+pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
+    let root: serde_json::Value = serde_json::from_str(text).map_err(|e| Skipped {
+        path: path.to_owned(),
+        line: u32::try_from(e.line()).ok(),
+        reason: format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()),
+    })?;
+    let lines = LineIndex::new(text);
+    let mut file = TfFile::default();
+    let str_of = |e: &Expression| traversal_text(e);
+    if let Some(resources) = root.get("resource").and_then(|r| r.as_object()) {
+        for (kind, by_name) in resources {
+            let (_, at) = find_key(text, &lines, kind, 0);
+            for (name, body) in by_name.as_object().into_iter().flatten() {
+                let (line, _) = find_key(text, &lines, name, at);
+                for body in entries(body) {
+                    let mut attrs = Vec::new();
+                    flatten_json("", body, &mut attrs);
+                    let provider_ref = attrs.iter().find(|(k, _)| k == "provider").and_then(|(_, e)| str_of(e));
+                    let repeated = ["count", "for_each"]
+                        .into_iter()
+                        .find(|k| attrs.iter().any(|(a, _)| a == k))
+                        .map(str::to_owned);
+                    file.resources.push(ResourceDecl {
+                        kind: kind.clone(),
+                        name: name.clone(),
+                        file: path.to_owned(),
+                        line,
+                        provider_ref,
+                        repeated,
+                        attrs,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(providers) = root.get("provider").and_then(|p| p.as_object()) {
+        for (local, configs) in providers {
+            for cfg in entries(configs) {
+                let mut attrs = Vec::new();
+                flatten_json("", cfg, &mut attrs);
+                let alias = attrs.iter().find(|(k, _)| k == "alias").and_then(|(_, e)| str_of(e));
+                file.providers.push(ProviderDecl { local: local.clone(), alias, attrs });
+            }
+        }
+    }
+    if let Some(outputs) = root.get("output").and_then(|o| o.as_object()) {
+        for (name, decl) in outputs {
+            if let Some(v) = decl.get("value") {
+                file.outputs.push((name.clone(), json_expr(v)));
+            }
+        }
+    }
+    if let Some(vars) = root.get("variable").and_then(|v| v.as_object()) {
+        for (name, decl) in vars {
+            file.variables.push((name.clone(), decl.get("default").map(json_expr)));
+        }
+    }
+    for locals in root.get("locals").map(entries).into_iter().flatten() {
+        for (k, v) in locals.as_object().into_iter().flatten() {
+            file.locals.push((k.clone(), json_expr(v)));
+        }
+    }
+    if let Some(modules) = root.get("module").and_then(|m| m.as_object()) {
+        for (name, body) in modules {
+            let (line, _) = find_key(text, &lines, name, 0);
+            let mut decl = ModuleDecl { name: name.clone(), file: path.to_owned(), line, source: None, args: Vec::new(), providers: Vec::new() };
+            for (k, v) in body.as_object().into_iter().flatten() {
+                match k.as_str() {
+                    "source" => decl.source = v.as_str().map(str::to_owned),
+                    "providers" => {
+                        for (ck, pv) in v.as_object().into_iter().flatten() {
+                            if let Some(p) = pv.as_str() {
+                                decl.providers.push((ck.clone(), p.to_owned()));
+                            }
+                        }
+                    }
+                    "version" | "count" | "for_each" | "depends_on" => {}
+                    _ => decl.args.push((k.clone(), json_expr(v))),
+                }
+            }
+            file.modules.push(decl);
+        }
+    }
+    for tf in root.get("terraform").map(entries).into_iter().flatten() {
+        for (local, req) in tf.get("required_providers").and_then(|r| r.as_object()).into_iter().flatten() {
+            let source = req.get("source").and_then(|s| s.as_str()).or_else(|| req.as_str());
+            if let Some(source) = source {
+                let kind = source.rsplit('/').next().unwrap_or(source).to_owned();
+                file.required.push((local.clone(), kind));
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// An HCL value in the scanner's terms.
+fn val_of(v: &hcl::Value) -> Val {
+    match v {
+        hcl::Value::Null => Val::Null,
+        hcl::Value::Bool(b) => Val::Bool(*b),
+        hcl::Value::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
+        hcl::Value::String(s) => Val::Str(s.clone()),
+        hcl::Value::Array(items) => Val::List(items.iter().map(val_of).collect()),
+        hcl::Value::Object(map) => Val::Map(map.iter().map(|(k, v)| (k.clone(), val_of(v))).collect()),
+    }
+}
+
+/// The evaluation scope of one module instance.
+struct Scope {
+    vars: hcl::Map<String, hcl::Value>,
+    locals: hcl::Map<String, hcl::Value>,
+}
+
+impl Scope {
+    fn context(&self) -> Context<'static> {
+        let mut ctx = Context::new();
+        ctx.declare_var("var", hcl::Value::Object(self.vars.clone()));
+        ctx.declare_var("local", hcl::Value::Object(self.locals.clone()));
+        ctx
+    }
+}
+
+fn eval(expr: &Expression, ctx: &Context<'_>) -> Val {
+    match expr {
+        Expression::String(s) => Val::Str(s.clone()),
+        Expression::Bool(b) => Val::Bool(*b),
+        Expression::Null => Val::Null,
+        _ => expr.evaluate(ctx).map_or(Val::Unknown, |v| val_of(&v)),
+    }
+}
+
+/// A provider configuration as resources see it.
+#[derive(Debug, Clone)]
+struct ProviderConfig {
+    kind: String,
+    attrs: Attrs,
+}
+
+/// A module directory: its files, and where its module calls point.
+#[derive(Debug, Default)]
+pub struct ModuleDir {
+    pub files: Vec<TfFile>,
+    pub tfvars: Vec<TfVars>,
+}
+
+impl ModuleDir {
+    fn required(&self) -> HashMap<&str, &str> {
+        self.files.iter().flat_map(|f| f.required.iter()).map(|(l, k)| (l.as_str(), k.as_str())).collect()
+    }
+}
+
+/// Where a local module call leads.
+pub fn local_module_dir(dir: &Path, source: &str) -> Option<PathBuf> {
+    (source.starts_with("./") || source.starts_with("../")).then(|| normalize(&dir.join(source)))
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (no symbolic link resolution).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Evaluates the configuration: every root module and the local modules it calls.
+pub struct Evaluator<'a> {
+    pub dirs: &'a BTreeMap<PathBuf, ModuleDir>,
+    pub observed: Vec<Observed>,
+    pub skipped: Vec<Skipped>,
+    /// `module.network.subnet_a` → the resources its value points at.
+    pub outputs: HashMap<String, Vec<String>>,
+}
+
+const MAX_DEPTH: usize = 16;
+
+impl Evaluator<'_> {
+    /// Root modules: directories with configuration that no other module calls.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        let mut called = HashSet::new();
+        for (dir, m) in self.dirs {
+            for f in &m.files {
+                for call in &f.modules {
+                    if let Some(child) = call.source.as_deref().and_then(|s| local_module_dir(dir, s)) {
+                        if child != *dir {
+                            called.insert(child);
+                        }
+                    }
+                }
+            }
+        }
+        self.dirs.keys().filter(|d| !called.contains(*d)).cloned().collect()
+    }
+
+    pub fn run(&mut self) {
+        for root in self.roots() {
+            let mut stack = vec![root.clone()];
+            self.module(&root, "", HashMap::new(), None, &mut stack);
+        }
+    }
+
+    fn module(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        inherited: HashMap<String, ProviderConfig>,
+        args: Option<hcl::Map<String, hcl::Value>>,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let dirs = self.dirs;
+        let Some(m) = dirs.get(dir) else { return };
+        // Variables: defaults, then tfvars (root) or the caller's arguments.
+        let mut scope = Scope { vars: hcl::Map::new(), locals: hcl::Map::new() };
+        let empty = Context::new();
+        for f in &m.files {
+            for (name, default) in &f.variables {
+                if let Some(Ok(v)) = default.as_ref().map(|e| e.evaluate(&empty)) {
+                    scope.vars.insert(name.clone(), v);
+                }
+            }
+        }
+        match args {
+            Some(args) => scope.vars.extend(args),
+            None => {
+                for tv in &m.tfvars {
+                    for (k, e) in &tv.0 {
+                        if let Ok(v) = e.evaluate(&empty) {
+                            scope.vars.insert(k.clone(), v);
+                        }
+                    }
+                }
+            }
+        }
+        // Locals may refer to each other: evaluate until nothing new resolves.
+        let pending: Vec<&(String, Expression)> = m.files.iter().flat_map(|f| f.locals.iter()).collect();
+        let mut resolved = HashSet::new();
+        loop {
+            let ctx = scope.context();
+            let before = resolved.len();
+            for (name, expr) in &pending {
+                if resolved.contains(name) {
+                    continue;
+                }
+                if let Ok(v) = expr.evaluate(&ctx) {
+                    scope.locals.insert(name.clone(), v);
+                    resolved.insert(name.clone());
+                }
+            }
+            if resolved.len() == before {
+                break;
+            }
+        }
+        let ctx = scope.context();
+        let required = m.required();
+
+        // Providers: inherited defaults, then this module's own blocks.
+        let mut providers = inherited;
+        for f in &m.files {
+            for p in &f.providers {
+                let key = match &p.alias {
+                    Some(alias) => format!("{}.{alias}", p.local),
+                    None => p.local.clone(),
+                };
+                let kind = required.get(p.local.as_str()).map_or_else(|| p.local.clone(), |k| (*k).to_owned());
+                let attrs = Attrs(p.attrs.iter().map(|(k, e)| (k.clone(), eval(e, &ctx))).collect());
+                providers.insert(key, ProviderConfig { kind, attrs });
+            }
+        }
+
+        // Resources.
+        for f in &m.files {
+            for r in &f.resources {
+                let local = match &r.provider_ref {
+                    Some(p) => p.split('.').next().unwrap_or(p).to_owned(),
+                    None => r.kind.split('_').next().unwrap_or(&r.kind).to_owned(),
+                };
+                let key = r.provider_ref.clone().unwrap_or_else(|| local.clone());
+                let config = providers.get(&key).or_else(|| providers.get(&local));
+                let kind = config.map_or_else(
+                    || required.get(local.as_str()).map_or_else(|| local.clone(), |k| (*k).to_owned()),
+                    |c| c.kind.clone(),
+                );
+                let mut o = Observed::new(
+                    format!("{prefix}{}.{}", r.kind, r.name),
+                    r.kind.clone(),
+                    kind,
+                    r.file.clone(),
+                    r.line,
+                    SourceKind::Terraform,
+                );
+                if r.file.ends_with(".json") {
+                    o.source = SourceKind::TerraformJson;
+                }
+                o.provider_config_name = r.provider_ref.clone();
+                if let Some(c) = config {
+                    o.provider_attrs = c.attrs.clone();
+                }
+                o.repeated = r.repeated.clone();
+                for (k, e) in &r.attrs {
+                    if matches!(k.as_str(), "provider" | "count" | "for_each" | "depends_on" | "lifecycle") {
+                        continue;
+                    }
+                    let v = eval(e, &ctx);
+                    if v == Val::Unknown {
+                        for target in referenced_resources(e) {
+                            o.refs.push((k.clone(), format!("{prefix}{target}")));
+                        }
+                    }
+                    o.attrs.0.insert(k.clone(), v);
+                }
+                self.observed.push(o);
+            }
+        }
+
+        // Outputs: what resources they point at, for references through modules.
+        for f in &m.files {
+            for (name, expr) in &f.outputs {
+                let targets: Vec<String> = referenced_resources(expr).into_iter().map(|t| format!("{prefix}{t}")).collect();
+                if !targets.is_empty() {
+                    self.outputs.insert(format!("{prefix}{name}"), targets);
+                }
+            }
+        }
+
+        // Local modules.
+        for f in &m.files {
+            for call in &f.modules {
+                let Some(source) = &call.source else { continue };
+                let Some(child) = local_module_dir(dir, source) else {
+                    self.skipped.push(Skipped {
+                        path: call.file.clone(),
+                        line: Some(call.line),
+                        reason: format!("module \"{}\": remote source `{source}` not fetched (run `terraform init` and scan a plan, or vendor the module)", call.name),
+                    });
+                    continue;
+                };
+                if !dirs.contains_key(&child) {
+                    self.skipped.push(Skipped {
+                        path: call.file.clone(),
+                        line: Some(call.line),
+                        reason: format!("module \"{}\": no configuration in `{source}`", call.name),
+                    });
+                    continue;
+                }
+                if stack.contains(&child) || stack.len() >= MAX_DEPTH {
+                    self.skipped.push(Skipped {
+                        path: call.file.clone(),
+                        line: Some(call.line),
+                        reason: format!("module \"{}\": `{source}` calls itself or nests too deep", call.name),
+                    });
+                    continue;
+                }
+                let mut child_args = hcl::Map::new();
+                for (k, e) in &call.args {
+                    if let Ok(v) = e.evaluate(&ctx) {
+                        child_args.insert(k.clone(), v);
+                    }
+                }
+                let mut child_providers: HashMap<String, ProviderConfig> =
+                    providers.iter().filter(|(k, _)| !k.contains('.')).map(|(k, v)| (k.clone(), v.clone())).collect();
+                for (child_key, parent_key) in &call.providers {
+                    if let Some(cfg) = providers.get(parent_key) {
+                        child_providers.insert(child_key.clone(), cfg.clone());
+                    }
+                }
+                stack.push(child.clone());
+                let child_prefix = format!("{prefix}module.{}.", call.name);
+                self.module(&child, &child_prefix, child_providers, Some(child_args), stack);
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// `aws_subnet.a` for `aws_subnet.a.id`, in any part of an expression.
+fn referenced_resources(expr: &Expression) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_refs(expr, &mut out);
+    out
+}
+
+fn collect_refs(expr: &Expression, out: &mut Vec<String>) {
+    match expr {
+        Expression::Traversal(t) => {
+            if let (Expression::Variable(root), Some(TraversalOperator::GetAttr(name))) = (&t.expr, t.operators.first()) {
+                let root = root.as_str();
+                if root == "module" {
+                    if let Some(TraversalOperator::GetAttr(output)) = t.operators.get(1) {
+                        out.push(format!("module.{}.{}", name.as_str(), output.as_str()));
+                    }
+                } else if root.contains('_') && !matches!(root, "var" | "local" | "data" | "path" | "each" | "count") {
+                    out.push(format!("{root}.{}", name.as_str()));
+                }
+            }
+        }
+        Expression::Array(items) => items.iter().for_each(|e| collect_refs(e, out)),
+        Expression::Parenthesis(e) => collect_refs(e, out),
+        _ => {}
+    }
+}
