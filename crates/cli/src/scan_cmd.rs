@@ -10,8 +10,8 @@ use clap::{Args, ValueEnum};
 use nuage_catalog::{Catalog, Date};
 use nuage_doctrine::dossier::EnvironmentKind;
 use nuage_doctrine::{
-    assess_with_inventory, read_dossier, resource_findings, Assessment, Dossier, Finding, Inventory, Resource,
-    ScanContext, Skipped, Status,
+    Assessment, Dossier, Finding, Inventory, Resource, ScanContext, Skipped, Status,
+    assess_with_inventory, read_dossier, resource_findings,
 };
 use nuage_iac::{Mappings, Progress, ScanOptions};
 use nuage_report::{Located, ScanView, TextOptions};
@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::assess::{dossier_format, pretty};
 use crate::diagnostic::render_read_error;
-use crate::{fail, print, today, Common};
+use crate::{Common, fail, print, today};
 
 #[derive(Args, Debug)]
 pub(crate) struct ScanArgs {
@@ -118,10 +118,16 @@ struct ScanAssessment<'a> {
 fn load_dossier(path: &Path, catalog: &Catalog, color: bool) -> Result<Dossier, String> {
     let name = path.display().to_string();
     let Some(format) = dossier_format(path) else {
-        return Err(format!("{name}: unknown dossier format (expected .toml, .json, .yaml or .yml)"));
+        return Err(format!(
+            "{name}: unknown dossier format (expected .toml, .json, .yaml or .yml)"
+        ));
     };
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    read_dossier(&text, format, catalog).map_err(|e| render_read_error(color, &name, &text, &e).trim_end().to_owned())
+    read_dossier(&text, format, catalog).map_err(|e| {
+        render_read_error(color, &name, &text, &e)
+            .trim_end()
+            .to_owned()
+    })
 }
 
 fn load_mappings(args: &ScanArgs, catalog: &Catalog) -> Result<Mappings, String> {
@@ -132,7 +138,8 @@ fn load_mappings(args: &ScanArgs, catalog: &Catalog) -> Result<Mappings, String>
     match user {
         Some(p) => {
             let name = p.display().to_string();
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{name}: cannot read: {e}"))?;
+            let text =
+                std::fs::read_to_string(&p).map_err(|e| format!("{name}: cannot read: {e}"))?;
             Mappings::with_overrides(catalog, Some((&name, &text))).map_err(|e| e.to_string())
         }
         None => Mappings::embedded(catalog).map_err(|e| e.to_string()),
@@ -140,7 +147,12 @@ fn load_mappings(args: &ScanArgs, catalog: &Catalog) -> Result<Mappings, String>
 }
 
 /// Runs the scan, with a progress line on stderr when it is a terminal and the scan takes time.
-fn scan_with_progress(args: &ScanArgs, opts: &ScanOptions, mappings: &Mappings, catalog: &Catalog) -> Inventory {
+fn scan_with_progress(
+    args: &ScanArgs,
+    opts: &ScanOptions,
+    mappings: &Mappings,
+    catalog: &Catalog,
+) -> Inventory {
     let progress = Progress::default();
     let show = std::io::stderr().is_terminal();
     let done = std::sync::atomic::AtomicBool::new(false);
@@ -177,7 +189,10 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
         Err(e) => return fail(common, &e),
     };
     if !args.path.exists() {
-        return fail(common, &format!("{}: no such file or directory", args.path.display()));
+        return fail(
+            common,
+            &format!("{}: no such file or directory", args.path.display()),
+        );
     }
     let mappings = match load_mappings(args, &catalog) {
         Ok(m) => m,
@@ -196,27 +211,43 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
         },
         None => None,
     };
-    let mut opts = ScanOptions { max_file_size: args.max_file_size.saturating_mul(1024 * 1024), ..ScanOptions::default() };
+    let mut opts = ScanOptions {
+        max_file_size: args.max_file_size.saturating_mul(1024 * 1024),
+        ..ScanOptions::default()
+    };
     if let Some(j) = args.jobs {
         opts.jobs = j.max(1);
     }
     let inv = scan_with_progress(args, &opts, &mappings, &catalog);
     if !inv.skipped.is_empty() && args.format != ScanFormat::Text {
-        eprintln!("{} file(s) or module(s) not read: see `skipped` in the report", inv.skipped.len());
+        eprintln!(
+            "{} file(s) or module(s) not read: see `skipped` in the report",
+            inv.skipped.len()
+        );
     }
 
     let on = args
         .assessed_on
         .or_else(|| dossier.as_ref().and_then(|d| d.assessed_on))
         .unwrap_or_else(today);
-    let sc = ScanContext { catalog: &catalog, on, lang: common.lang(), environment: args.environment.kind() };
+    let sc = ScanContext {
+        catalog: &catalog,
+        on,
+        lang: common.lang(),
+        environment: args.environment.kind(),
+    };
     let root = args.path.display().to_string();
     let dossier_path = args.dossier.as_ref().map(|p| p.display().to_string());
 
     let (findings, assessment) = match &dossier {
         Some(d) => match assess_with_inventory(d, &inv, &sc) {
             Ok(a) => (Vec::new(), Some(a)),
-            Err(e) => return fail(common, &format!("{}: {e}", dossier_path.as_deref().unwrap_or("-"))),
+            Err(e) => {
+                return fail(
+                    common,
+                    &format!("{}: {e}", dossier_path.as_deref().unwrap_or("-")),
+                );
+            }
         },
         None => match resource_findings(&inv, None, &sc) {
             Ok(f) => (f, None),
@@ -224,7 +255,11 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
         },
     };
     let all_findings: &[Finding] = assessment.as_ref().map_or(&findings, |a| &a.findings);
-    let resource_findings_only: Vec<Finding> = all_findings.iter().filter(|f| f.file.is_some()).cloned().collect();
+    let resource_findings_only: Vec<Finding> = all_findings
+        .iter()
+        .filter(|f| f.file.is_some())
+        .cloned()
+        .collect();
     let view = ScanView {
         root: &root,
         lang: common.lang(),
@@ -236,18 +271,48 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
     };
     let subject = "scan";
     let report_path = dossier_path.as_deref().unwrap_or(&root);
-    let located: Vec<Located<'_>> = all_findings.iter().map(|finding| Located { path: report_path, finding, subject }).collect();
+    let located: Vec<Located<'_>> = all_findings
+        .iter()
+        .map(|finding| Located {
+            path: report_path,
+            finding,
+            subject,
+        })
+        .collect();
     let rendered = match args.format {
-        ScanFormat::Text => Ok(nuage_report::scan_text(&view, TextOptions { color: common.color_stdout(), width: 100 })),
+        ScanFormat::Text => Ok(nuage_report::scan_text(
+            &view,
+            TextOptions {
+                color: common.color_stdout(),
+                width: 100,
+            },
+        )),
         ScanFormat::Markdown => Ok(nuage_report::scan_markdown(&view)),
         ScanFormat::Json => match &assessment {
-            Some(a) => pretty(&ScanAssessment { assessment: a, resources: &inv.resources, skipped: &inv.skipped }),
-            None => pretty(&ScanReport { resources: &inv.resources, findings: &findings, skipped: &inv.skipped }),
+            Some(a) => pretty(&ScanAssessment {
+                assessment: a,
+                resources: &inv.resources,
+                skipped: &inv.skipped,
+            }),
+            None => pretty(&ScanReport {
+                resources: &inv.resources,
+                findings: &findings,
+                skipped: &inv.skipped,
+            }),
         }
         .map(|s| s + "\n"),
-        ScanFormat::Sarif => pretty(&nuage_report::sarif_findings(&located, common.lang(), env!("CARGO_PKG_VERSION"))).map(|s| s + "\n"),
+        ScanFormat::Sarif => pretty(&nuage_report::sarif_findings(
+            &located,
+            common.lang(),
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .map(|s| s + "\n"),
         ScanFormat::Gitlab => pretty(&nuage_report::gitlab(&located)).map(|s| s + "\n"),
-        ScanFormat::Junit => Ok(nuage_report::junit_findings(&format!("nuage scan {root}"), &located, common.lang())),
+        ScanFormat::Junit => Ok(nuage_report::junit_findings(
+            &format!("nuage scan {root}"),
+            &located,
+            common.lang(),
+        )),
     };
     match rendered {
         Ok(s) => print(&s),

@@ -477,7 +477,11 @@ impl Dossier {
                 engaged_on: None,
                 acceptable_offer_available_on: None,
             },
-            hosting: Hosting { approach: Approach::Undecided, services: Vec::new(), environments: Vec::new() },
+            hosting: Hosting {
+                approach: Approach::Undecided,
+                services: Vec::new(),
+                environments: Vec::new(),
+            },
             data: Vec::new(),
             safeguards: Safeguards::default(),
         }

@@ -26,7 +26,7 @@ pub use engine::scan::{
     ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
 };
 pub use engine::{AssessError, assess};
-pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
 pub use explain::{Explanation, explain};
+pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
 pub use read::{Format, ReadError, read_dossier};
 pub use schema::dossier_schema;

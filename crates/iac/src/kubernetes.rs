@@ -8,7 +8,10 @@ use yaml_serde::Value;
 use crate::mapping::Mappings;
 use crate::observe::{Observed, Val};
 
-const ZONE_KEYS: [&str; 2] = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"];
+const ZONE_KEYS: [&str; 2] = [
+    "topology.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/zone",
+];
 
 fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let mut cur = v;
@@ -59,14 +62,32 @@ fn pod_zones(spec: &Value) -> (Vec<String>, bool) {
             zones.push(z.to_owned());
         }
     }
-    let terms = get(spec, &["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"])
-        .and_then(Value::as_sequence);
+    let terms = get(
+        spec,
+        &[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    )
+    .and_then(Value::as_sequence);
     for term in terms.into_iter().flatten() {
-        for expr in term.get("matchExpressions").and_then(Value::as_sequence).into_iter().flatten() {
+        for expr in term
+            .get("matchExpressions")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
             let key = expr.get("key").and_then(Value::as_str).unwrap_or("");
             let op = expr.get("operator").and_then(Value::as_str).unwrap_or("");
             if ZONE_KEYS.contains(&key) && op == "In" {
-                for v in expr.get("values").and_then(Value::as_sequence).into_iter().flatten() {
+                for v in expr
+                    .get("values")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(z) = v.as_str() {
                         zones.push(z.to_owned());
                     }
@@ -79,15 +100,25 @@ fn pod_zones(spec: &Value) -> (Vec<String>, bool) {
         .and_then(Value::as_sequence)
         .into_iter()
         .flatten()
-        .any(|c| c.get("topologyKey").and_then(Value::as_str).is_some_and(|k| ZONE_KEYS.contains(&k)));
+        .any(|c| {
+            c.get("topologyKey")
+                .and_then(Value::as_str)
+                .is_some_and(|k| ZONE_KEYS.contains(&k))
+        });
     let anti_affinity = get(spec, &["affinity", "podAntiAffinity"])
-        .and_then(|a| a.get("requiredDuringSchedulingIgnoredDuringExecution").or_else(|| a.get("preferredDuringSchedulingIgnoredDuringExecution")))
+        .and_then(|a| {
+            a.get("requiredDuringSchedulingIgnoredDuringExecution")
+                .or_else(|| a.get("preferredDuringSchedulingIgnoredDuringExecution"))
+        })
         .and_then(Value::as_sequence)
         .into_iter()
         .flatten()
         .any(|t| {
-            let key = t.get("topologyKey").or_else(|| t.get("podAffinityTerm").and_then(|p| p.get("topologyKey")));
-            key.and_then(Value::as_str).is_some_and(|k| ZONE_KEYS.contains(&k))
+            let key = t
+                .get("topologyKey")
+                .or_else(|| t.get("podAffinityTerm").and_then(|p| p.get("topologyKey")));
+            key.and_then(Value::as_str)
+                .is_some_and(|k| ZONE_KEYS.contains(&k))
         });
     zones.sort();
     zones.dedup();
@@ -95,37 +126,93 @@ fn pod_zones(spec: &Value) -> (Vec<String>, bool) {
 }
 
 fn workload(o: &mut Observed, doc: &Value) {
-    let Some(spec) = get(doc, &["spec", "template", "spec"]) else { return };
+    let Some(spec) = get(doc, &["spec", "template", "spec"]) else {
+        return;
+    };
     let kind = o.kind.clone();
-    let replicas = get(doc, &["spec", "replicas"]).and_then(Value::as_u64).unwrap_or(1);
-    o.attrs.0.insert("replicas".into(), Val::Num(replicas as f64));
+    let replicas = get(doc, &["spec", "replicas"])
+        .and_then(Value::as_u64)
+        .unwrap_or(1);
+    o.attrs
+        .0
+        .insert("replicas".into(), Val::Num(replicas as f64));
     let (zones, spread) = pod_zones(spec);
     if !zones.is_empty() {
-        o.extra_zones = Some((zones.clone(), format!("zones ← node affinity or selector: {}", zones.join(", "))));
+        o.extra_zones = Some((
+            zones.clone(),
+            format!("zones ← node affinity or selector: {}", zones.join(", ")),
+        ));
     }
     o.multi_zone = Some(match (kind.as_str(), replicas, zones.len(), spread) {
-        ("DaemonSet", _, _, _) => (None, "multi_zone unknown ← a DaemonSet runs wherever its nodes are".into()),
+        ("DaemonSet", _, _, _) => (
+            None,
+            "multi_zone unknown ← a DaemonSet runs wherever its nodes are".into(),
+        ),
         (_, r, _, _) if r < 2 => (Some(false), format!("multi_zone = false ← replicas = {r}")),
-        (_, _, 1, _) => (Some(false), "multi_zone = false ← pinned to a single zone".into()),
-        (_, r, n, _) if n >= 2 => (Some(true), format!("multi_zone = true ← {r} replicas pinned to {n} zones")),
-        (_, r, _, true) => (Some(true), format!("multi_zone = true ← {r} replicas spread across zones (topology spread or anti-affinity)")),
-        (_, r, _, false) => (None, format!("multi_zone unknown ← {r} replicas, no zone constraint (the scheduler may or may not spread them)")),
+        (_, _, 1, _) => (
+            Some(false),
+            "multi_zone = false ← pinned to a single zone".into(),
+        ),
+        (_, r, n, _) if n >= 2 => (
+            Some(true),
+            format!("multi_zone = true ← {r} replicas pinned to {n} zones"),
+        ),
+        (_, r, _, true) => (
+            Some(true),
+            format!(
+                "multi_zone = true ← {r} replicas spread across zones (topology spread or anti-affinity)"
+            ),
+        ),
+        (_, r, _, false) => (
+            None,
+            format!(
+                "multi_zone unknown ← {r} replicas, no zone constraint (the scheduler may or may not spread them)"
+            ),
+        ),
     });
 }
 
 fn storage_class(o: &mut Observed, doc: &Value, mappings: &Mappings) {
-    let Some(provisioner) = doc.get("provisioner").and_then(Value::as_str) else { return };
-    if let Some(p) = mappings.providers().iter().find(|p| p.csi_provisioners.iter().any(|c| c == provisioner)) {
+    let Some(provisioner) = doc.get("provisioner").and_then(Value::as_str) else {
+        return;
+    };
+    if let Some(p) = mappings
+        .providers()
+        .iter()
+        .find(|p| p.csi_provisioners.iter().any(|c| c == provisioner))
+    {
         o.provider = p.name.clone();
         if let Some(offer) = &p.offer {
-            o.offer_hint = Some((offer.clone(), format!("offer = {offer} ← provisioner {provisioner}")));
+            o.offer_hint = Some((
+                offer.clone(),
+                format!("offer = {offer} ← provisioner {provisioner}"),
+            ));
         }
     }
     let mut zones = Vec::new();
-    for topo in doc.get("allowedTopologies").and_then(Value::as_sequence).into_iter().flatten() {
-        for expr in topo.get("matchLabelExpressions").and_then(Value::as_sequence).into_iter().flatten() {
-            if expr.get("key").and_then(Value::as_str).is_some_and(|k| ZONE_KEYS.contains(&k)) {
-                for v in expr.get("values").and_then(Value::as_sequence).into_iter().flatten() {
+    for topo in doc
+        .get("allowedTopologies")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
+        for expr in topo
+            .get("matchLabelExpressions")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            if expr
+                .get("key")
+                .and_then(Value::as_str)
+                .is_some_and(|k| ZONE_KEYS.contains(&k))
+            {
+                for v in expr
+                    .get("values")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(z) = v.as_str() {
                         zones.push(z.to_owned());
                     }
@@ -134,14 +221,24 @@ fn storage_class(o: &mut Observed, doc: &Value, mappings: &Mappings) {
         }
     }
     if !zones.is_empty() {
-        o.extra_zones = Some((zones.clone(), format!("zones ← allowedTopologies: {}", zones.join(", "))));
+        o.extra_zones = Some((
+            zones.clone(),
+            format!("zones ← allowedTopologies: {}", zones.join(", ")),
+        ));
     }
 }
 
 fn observe(path: &str, line: u32, doc: &Value, mappings: &Mappings, out: &mut Vec<Observed>) {
-    let Some(kind) = doc.get("kind").and_then(Value::as_str) else { return };
+    let Some(kind) = doc.get("kind").and_then(Value::as_str) else {
+        return;
+    };
     if kind == "List" {
-        for item in doc.get("items").and_then(Value::as_sequence).into_iter().flatten() {
+        for item in doc
+            .get("items")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
             observe(path, line, item, mappings, out);
         }
         return;
@@ -155,7 +252,14 @@ fn observe(path: &str, line: u32, doc: &Value, mappings: &Mappings, out: &mut Ve
         "StorageClass" | "PersistentVolume" => format!("{kind}/{name}"),
         _ => format!("{kind}/{namespace}/{name}"),
     };
-    let mut o = Observed::new(address, kind.to_owned(), "kubernetes".into(), path.to_owned(), line, SourceKind::Kubernetes);
+    let mut o = Observed::new(
+        address,
+        kind.to_owned(),
+        "kubernetes".into(),
+        path.to_owned(),
+        line,
+        SourceKind::Kubernetes,
+    );
     match kind {
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => workload(&mut o, doc),
         "StorageClass" => storage_class(&mut o, doc, mappings),
@@ -171,19 +275,30 @@ pub fn looks_like_manifest(text: &str) -> bool {
 }
 
 /// Reads a manifest stream.
-pub fn parse_manifests(path: &str, text: &str, mappings: &Mappings) -> Result<Vec<Observed>, Skipped> {
+pub fn parse_manifests(
+    path: &str,
+    text: &str,
+    mappings: &Mappings,
+) -> Result<Vec<Observed>, Skipped> {
     if text.contains("{{") && text.contains("}}") {
         return Err(Skipped {
             path: path.to_owned(),
             line: None,
-            reason: "Helm or Go template: render it first (`helm template …`) and scan the output".into(),
+            reason: "Helm or Go template: render it first (`helm template …`) and scan the output"
+                .into(),
         });
     }
     let mut out = Vec::new();
     for (line, doc) in documents(text) {
         let value: Value = yaml_serde::from_str(&doc).map_err(|e| {
-            let at = e.location().map_or(line, |l| line + u32::try_from(l.line()).unwrap_or(1) - 1);
-            Skipped { path: path.to_owned(), line: Some(at), reason: format!("invalid YAML at line {at}: {e}") }
+            let at = e
+                .location()
+                .map_or(line, |l| line + u32::try_from(l.line()).unwrap_or(1) - 1);
+            Skipped {
+                path: path.to_owned(),
+                line: Some(at),
+                reason: format!("invalid YAML at line {at}: {e}"),
+            }
         })?;
         observe(path, line, &value, mappings, &mut out);
     }

@@ -15,8 +15,8 @@ mod terraform;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nuage_catalog::Catalog;
 use nuage_doctrine::{Inventory, Skipped};
@@ -34,7 +34,12 @@ pub(crate) struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -121,7 +126,11 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) => {
-            skipped.push(Skipped { path: display(rel), line: None, reason: format!("directory not readable: {e}") });
+            skipped.push(Skipped {
+                path: display(rel),
+                line: None,
+                reason: format!("directory not readable: {e}"),
+            });
             return;
         }
     };
@@ -143,7 +152,11 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    skipped.push(Skipped { path: display(&rel_path), line: None, reason: format!("broken symbolic link: {e}") });
+                    skipped.push(Skipped {
+                        path: display(&rel_path),
+                        line: None,
+                        reason: format!("broken symbolic link: {e}"),
+                    });
                     continue;
                 }
             }
@@ -154,7 +167,12 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
             continue;
         }
         if let Some(kind) = kind_of(&name) {
-            out.push(Candidate { path: entry.path(), display: display(&rel_path), dir: rel.to_path_buf(), kind });
+            out.push(Candidate {
+                path: entry.path(),
+                display: display(&rel_path),
+                dir: rel.to_path_buf(),
+                kind,
+            });
         }
     }
 }
@@ -173,7 +191,11 @@ enum Parsed {
 }
 
 fn skip(c: &Candidate, reason: impl Into<String>) -> Parsed {
-    Parsed::Skipped(Skipped { path: c.display.clone(), line: None, reason: reason.into() })
+    Parsed::Skipped(Skipped {
+        path: c.display.clone(),
+        line: None,
+        reason: reason.into(),
+    })
 }
 
 fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Parsed {
@@ -198,9 +220,20 @@ fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Par
     if c.kind == FileKind::Json && !is_plan {
         return Parsed::Nothing;
     }
-    let limit = if is_plan { opts.max_plan_size } else { opts.max_file_size };
+    let limit = if is_plan {
+        opts.max_plan_size
+    } else {
+        opts.max_file_size
+    };
     if size > limit {
-        return skip(c, format!("{} MiB, above the {} MiB limit (--max-file-size)", size / (1024 * 1024), limit / (1024 * 1024)));
+        return skip(
+            c,
+            format!(
+                "{} MiB, above the {} MiB limit (--max-file-size)",
+                size / (1024 * 1024),
+                limit / (1024 * 1024)
+            ),
+        );
     }
     let mut bytes = head;
     if let Err(e) = file.read_to_end(&mut bytes) {
@@ -240,23 +273,42 @@ fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Par
 }
 
 /// Scans a directory (recursively) or a single file.
-pub fn scan(root: &Path, opts: &ScanOptions, mappings: &Mappings, catalog: &Catalog, progress: Option<&Progress>) -> Inventory {
+pub fn scan(
+    root: &Path,
+    opts: &ScanOptions,
+    mappings: &Mappings,
+    catalog: &Catalog,
+    progress: Option<&Progress>,
+) -> Inventory {
     let mut candidates = Vec::new();
     let mut skipped = Vec::new();
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => walk(root, Path::new(""), &mut candidates, &mut skipped),
         Ok(_) => {
-            let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             match kind_of(&name) {
-                Some(kind) => candidates.push(Candidate { path: root.to_path_buf(), display: display(root), dir: PathBuf::new(), kind }),
+                Some(kind) => candidates.push(Candidate {
+                    path: root.to_path_buf(),
+                    display: display(root),
+                    dir: PathBuf::new(),
+                    kind,
+                }),
                 None => skipped.push(Skipped {
                     path: display(root),
                     line: None,
-                    reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)".into(),
+                    reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)"
+                        .into(),
                 }),
             }
         }
-        Err(e) => skipped.push(Skipped { path: display(root), line: None, reason: format!("not readable: {e}") }),
+        Err(e) => skipped.push(Skipped {
+            path: display(root),
+            line: None,
+            reason: format!("not readable: {e}"),
+        }),
     }
     if let Some(p) = progress {
         p.files_total.store(candidates.len(), Ordering::Relaxed);
@@ -298,7 +350,12 @@ pub fn scan(root: &Path, opts: &ScanOptions, mappings: &Mappings, catalog: &Cata
         }
     }
     dirs.retain(|_, m| !m.files.is_empty());
-    let mut eval = terraform::Evaluator { dirs: &dirs, observed: Vec::new(), skipped: Vec::new(), outputs: Default::default() };
+    let mut eval = terraform::Evaluator {
+        dirs: &dirs,
+        observed: Vec::new(),
+        skipped: Vec::new(),
+        outputs: Default::default(),
+    };
     eval.run();
     observed.extend(eval.observed);
     skipped.extend(eval.skipped);
@@ -317,7 +374,10 @@ pub fn scan(root: &Path, opts: &ScanOptions, mappings: &Mappings, catalog: &Cata
                 .collect()
         })
         .collect();
-    let mut resources: Vec<_> = observed.into_iter().map(|o| observe::resolve(o, mappings, catalog)).collect();
+    let mut resources: Vec<_> = observed
+        .into_iter()
+        .map(|o| observe::resolve(o, mappings, catalog))
+        .collect();
     observe::zones_through_references(&mut resources, &refs, mappings);
     resources.sort_by(|a, b| (&a.file, a.line, &a.address).cmp(&(&b.file, b.line, &b.address)));
     skipped.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

@@ -23,10 +23,15 @@ impl ZoneToRegion {
             ZoneToRegion::TrimLetter => {
                 let last = zone.chars().last()?;
                 let head = zone.get(..zone.len() - 1)?;
-                (last.is_ascii_lowercase() && !head.is_empty() && head.ends_with(|c: char| c.is_ascii_digit()))
-                    .then(|| head.to_owned())
+                (last.is_ascii_lowercase()
+                    && !head.is_empty()
+                    && head.ends_with(|c: char| c.is_ascii_digit()))
+                .then(|| head.to_owned())
             }
-            ZoneToRegion::TrimSuffix => zone.rsplit_once('-').map(|(r, _)| r.to_owned()).filter(|r| !r.is_empty()),
+            ZoneToRegion::TrimSuffix => zone
+                .rsplit_once('-')
+                .map(|(r, _)| r.to_owned())
+                .filter(|r| !r.is_empty()),
         }
     }
 }
@@ -47,7 +52,8 @@ pub struct OfferRule {
 
 impl OfferRule {
     pub fn matches(&self, value: &str) -> bool {
-        self.equals.as_deref().is_none_or(|e| e == value) && self.contains.as_deref().is_none_or(|c| value.contains(c))
+        self.equals.as_deref().is_none_or(|e| e == value)
+            && self.contains.as_deref().is_none_or(|c| value.contains(c))
     }
 }
 
@@ -165,7 +171,9 @@ pub struct Mappings {
 fn parse(name: &str, text: &str) -> Result<MappingFile, MappingError> {
     toml::from_str(text).map_err(|e| MappingError {
         file: name.to_owned(),
-        line: e.span().map(|s| text.get(..s.start).unwrap_or("").matches('\n').count() + 1),
+        line: e
+            .span()
+            .map(|s| text.get(..s.start).unwrap_or("").matches('\n').count() + 1),
         message: e.message().to_owned(),
     })
 }
@@ -179,9 +187,17 @@ impl Mappings {
     /// The embedded mappings, with a user's file (same format) taking precedence:
     /// its providers' rules come first and their other settings replace the embedded ones,
     /// its types are matched before the embedded ones.
-    pub fn with_overrides(catalog: &Catalog, user: Option<(&str, &str)>) -> Result<Mappings, MappingError> {
-        let mut providers = parse("providers.toml", include_str!("../data/providers.toml"))?.provider;
-        let mut types = parse("resource_types.toml", include_str!("../data/resource_types.toml"))?.types;
+    pub fn with_overrides(
+        catalog: &Catalog,
+        user: Option<(&str, &str)>,
+    ) -> Result<Mappings, MappingError> {
+        let mut providers =
+            parse("providers.toml", include_str!("../data/providers.toml"))?.provider;
+        let mut types = parse(
+            "resource_types.toml",
+            include_str!("../data/resource_types.toml"),
+        )?
+        .types;
         let mut files = vec![("providers.toml".to_owned(), providers.clone(), Vec::new())];
         if let Some((name, text)) = user {
             let file = parse(name, text)?;
@@ -189,7 +205,7 @@ impl Mappings {
                 match providers.iter_mut().find(|e| e.name == p.name) {
                     Some(existing) => {
                         let mut rules = p.rule.clone();
-                        rules.extend(existing.rule.drain(..));
+                        rules.append(&mut existing.rule);
                         existing.rule = rules;
                         if p.offer.is_some() {
                             existing.offer = p.offer.clone();
@@ -220,7 +236,11 @@ impl Mappings {
                         return Err(MappingError {
                             file: file.clone(),
                             line: None,
-                            message: format!("provider `{}`: unknown offer `{offer}` (not in catalog {})", p.name, catalog.version()),
+                            message: format!(
+                                "provider `{}`: unknown offer `{offer}` (not in catalog {})",
+                                p.name,
+                                catalog.version()
+                            ),
                         });
                     }
                 }
@@ -254,7 +274,10 @@ impl Mappings {
 
     /// The classes of a resource type (or a Kubernetes kind).
     pub fn classify(&self, kind: &str) -> &TypeMapping {
-        self.types.iter().find(|t| t.matches(kind)).unwrap_or(&self.fallback)
+        self.types
+            .iter()
+            .find(|t| t.matches(kind))
+            .unwrap_or(&self.fallback)
     }
 
     pub fn types(&self) -> &[TypeMapping] {
@@ -278,7 +301,10 @@ mod tests {
     fn embedded_mappings_load_and_name_known_offers() {
         let m = maps();
         assert_eq!(m.provider("google-beta").unwrap().name, "google");
-        assert_eq!(m.provider("outscale").unwrap().offer.as_deref(), Some("outscale-iaas"));
+        assert_eq!(
+            m.provider("outscale").unwrap().offer.as_deref(),
+            Some("outscale-iaas")
+        );
     }
 
     #[test]
@@ -302,9 +328,18 @@ mod tests {
 
     #[test]
     fn zones_give_regions() {
-        assert_eq!(ZoneToRegion::TrimLetter.region("eu-west-3a").as_deref(), Some("eu-west-3"));
-        assert_eq!(ZoneToRegion::TrimSuffix.region("europe-west9-b").as_deref(), Some("europe-west9"));
-        assert_eq!(ZoneToRegion::TrimSuffix.region("fr-par-2").as_deref(), Some("fr-par"));
+        assert_eq!(
+            ZoneToRegion::TrimLetter.region("eu-west-3a").as_deref(),
+            Some("eu-west-3")
+        );
+        assert_eq!(
+            ZoneToRegion::TrimSuffix.region("europe-west9-b").as_deref(),
+            Some("europe-west9")
+        );
+        assert_eq!(
+            ZoneToRegion::TrimSuffix.region("fr-par-2").as_deref(),
+            Some("fr-par")
+        );
     }
 
     #[test]
@@ -317,7 +352,8 @@ mod tests {
         let bad = "[[provider]]\nname = \"x\"\noffer = \"nowhere\"\n";
         let e = Mappings::with_overrides(&c, Some(("bad.toml", bad))).unwrap_err();
         assert!(e.to_string().contains("unknown offer `nowhere`"), "{e}");
-        let e = Mappings::with_overrides(&c, Some(("bad.toml", "[[provider]]\nnom = 1\n"))).unwrap_err();
+        let e = Mappings::with_overrides(&c, Some(("bad.toml", "[[provider]]\nnom = 1\n")))
+            .unwrap_err();
         assert_eq!(e.line, Some(2));
     }
 }

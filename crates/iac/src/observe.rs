@@ -27,10 +27,13 @@ impl Val {
     pub fn strings(&self) -> Option<Vec<String>> {
         match self {
             Val::Str(s) => Some(vec![s.clone()]),
-            Val::List(items) => items.iter().map(|v| match v {
-                Val::Str(s) => Some(s.clone()),
-                _ => None,
-            }).collect(),
+            Val::List(items) => items
+                .iter()
+                .map(|v| match v {
+                    Val::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
             _ => None,
         }
     }
@@ -105,7 +108,14 @@ pub struct Observed {
 }
 
 impl Observed {
-    pub fn new(address: String, kind: String, provider: String, file: String, line: u32, source: SourceKind) -> Self {
+    pub fn new(
+        address: String,
+        kind: String,
+        provider: String,
+        file: String,
+        line: u32,
+        source: SourceKind,
+    ) -> Self {
         Observed {
             address,
             kind,
@@ -128,7 +138,11 @@ impl Observed {
 
 /// Zones found through subnets: a resource without zones of its own that points (through an
 /// attribute the provider lists in `zone_via`) at resources with zones takes theirs.
-pub fn zones_through_references(resources: &mut [Resource], refs: &[Vec<(String, String)>], mappings: &Mappings) {
+pub fn zones_through_references(
+    resources: &mut [Resource],
+    refs: &[Vec<(String, String)>],
+    mappings: &Mappings,
+) {
     let zones_of: HashMap<String, Vec<String>> = resources
         .iter()
         .filter(|r| !r.zones.is_empty())
@@ -138,14 +152,17 @@ pub fn zones_through_references(resources: &mut [Resource], refs: &[Vec<(String,
         if !r.zones.is_empty() || refs.is_empty() {
             continue;
         }
-        let Some(pm) = mappings.provider(&r.provider) else { continue };
+        let Some(pm) = mappings.provider(&r.provider) else {
+            continue;
+        };
         let mut found: Vec<String> = Vec::new();
         for (attr, target) in refs {
             if !pm.zone_via.iter().any(|v| v == attr) {
                 continue;
             }
             if let Some(z) = zones_of.get(target) {
-                r.evidence.push(format!("zones ← {attr} → {target} ({})", z.join(", ")));
+                r.evidence
+                    .push(format!("zones ← {attr} → {target} ({})", z.join(", ")));
                 found.extend(z.iter().cloned());
             }
         }
@@ -154,7 +171,9 @@ pub fn zones_through_references(resources: &mut [Resource], refs: &[Vec<(String,
         if !found.is_empty() {
             r.unknown.retain(|u| !pm.zone_via.contains(u));
             if r.region.is_none() {
-                r.region = pm.zone_to_region.and_then(|rule| found.first().and_then(|z| rule.region(z)));
+                r.region = pm
+                    .zone_to_region
+                    .and_then(|rule| found.first().and_then(|z| rule.region(z)));
             }
             r.zones = found;
         }
@@ -166,7 +185,10 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
     let mut evidence = o.evidence;
     let mut unknown = Vec::new();
     let pm = mappings.provider(&o.provider);
-    let provider_label = o.provider_config_name.clone().unwrap_or_else(|| o.provider.clone());
+    let provider_label = o
+        .provider_config_name
+        .clone()
+        .unwrap_or_else(|| o.provider.clone());
 
     // The offer: a reader's hint, a rule on the provider configuration, the provider's offer.
     let mut offer = None;
@@ -174,25 +196,28 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
         evidence.push(why);
         offer = Some(id);
     }
-    if offer.is_none() {
-        if let Some(pm) = pm {
-            for rule in &pm.rule {
-                match o.provider_attrs.get(&rule.attribute) {
-                    Some(Val::Str(v)) if rule.matches(v) => {
-                        evidence.push(format!("offer = {} ← provider \"{provider_label}\": {} = \"{v}\"", rule.offer, rule.attribute));
-                        offer = Some(rule.offer.clone());
-                        break;
-                    }
-                    Some(Val::Unknown) => unknown.push(format!("provider.{}", rule.attribute)),
-                    _ => {}
+    if offer.is_none()
+        && let Some(pm) = pm
+    {
+        for rule in &pm.rule {
+            match o.provider_attrs.get(&rule.attribute) {
+                Some(Val::Str(v)) if rule.matches(v) => {
+                    evidence.push(format!(
+                        "offer = {} ← provider \"{provider_label}\": {} = \"{v}\"",
+                        rule.offer, rule.attribute
+                    ));
+                    offer = Some(rule.offer.clone());
+                    break;
                 }
+                Some(Val::Unknown) => unknown.push(format!("provider.{}", rule.attribute)),
+                _ => {}
             }
-            if offer.is_none() {
-                if let Some(id) = &pm.offer {
-                    evidence.push(format!("offer = {id} ← provider \"{}\"", pm.name));
-                    offer = Some(id.clone());
-                }
-            }
+        }
+        if offer.is_none()
+            && let Some(id) = &pm.offer
+        {
+            evidence.push(format!("offer = {id} ← provider \"{}\"", pm.name));
+            offer = Some(id.clone());
         }
     }
 
@@ -246,23 +271,27 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
                 }
             }
         }
-        if region.is_none() {
-            if let (Some(rule), Some(zone)) = (pm.zone_to_region, zones.first()) {
-                if let Some(r) = rule.region(zone) {
-                    evidence.push(format!("region = {r} ← zone {zone}"));
-                    region = Some(r);
-                }
-            }
+        if region.is_none()
+            && let (Some(rule), Some(zone)) = (pm.zone_to_region, zones.first())
+            && let Some(r) = rule.region(zone)
+        {
+            evidence.push(format!("region = {r} ← zone {zone}"));
+            region = Some(r);
         }
         // A provider-level default zone (Scaleway's `zone`) places zonal resources.
         let zonal = matches!(
             mappings.classify(&o.kind).service,
-            ServiceClass::Compute | ServiceClass::Database | ServiceClass::BlockStorage | ServiceClass::Kubernetes
+            ServiceClass::Compute
+                | ServiceClass::Database
+                | ServiceClass::BlockStorage
+                | ServiceClass::Kubernetes
         );
         if zones.is_empty() && zonal {
             for attr in &pm.zone_attributes {
                 if let Some(Val::Str(z)) = o.provider_attrs.get(attr) {
-                    evidence.push(format!("zones ← provider \"{provider_label}\": {attr} = {z}"));
+                    evidence.push(format!(
+                        "zones ← provider \"{provider_label}\": {attr} = {z}"
+                    ));
                     zones.push(z.clone());
                     if region.is_none() {
                         region = pm.zone_to_region.and_then(|rule| rule.region(z));
@@ -271,12 +300,12 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
                 }
             }
         }
-        if pm.qualify_zones_with_region {
-            if let Some(r) = &region {
-                for z in &mut zones {
-                    if !z.starts_with(r.as_str()) {
-                        *z = format!("{r}-{z}");
-                    }
+        if pm.qualify_zones_with_region
+            && let Some(r) = &region
+        {
+            for z in &mut zones {
+                if !z.starts_with(r.as_str()) {
+                    *z = format!("{r}-{z}");
                 }
             }
         }
@@ -311,8 +340,15 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
     } else if class.service == ServiceClass::Database && zones.len() >= 2 {
         multi_zone = Some(true);
     }
-    if offer.as_deref().is_some_and(|id| !catalog.contains_offer(id)) {
-        evidence.push(format!("offer {} is not in catalog {}", offer.as_deref().unwrap_or(""), catalog.version()));
+    if offer
+        .as_deref()
+        .is_some_and(|id| !catalog.contains_offer(id))
+    {
+        evidence.push(format!(
+            "offer {} is not in catalog {}",
+            offer.as_deref().unwrap_or(""),
+            catalog.version()
+        ));
         offer = None;
     }
     unknown.sort();

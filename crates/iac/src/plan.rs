@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use nuage_doctrine::{Skipped, SourceKind};
 use serde_json::Value;
 
-use crate::observe::{Attrs, Observed, Val};
 use crate::LineIndex;
+use crate::observe::{Attrs, Observed, Val};
 
 fn val(v: &Value) -> Val {
     match v {
@@ -58,9 +58,18 @@ fn expression(e: &Value, variables: &HashMap<String, Value>) -> Val {
     if let Some(c) = e.get("constant_value") {
         return val(c);
     }
-    let refs: Vec<&str> = e.get("references").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let refs: Vec<&str> = e
+        .get("references")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     match refs.as_slice() {
-        [r] => r.strip_prefix("var.").and_then(|name| variables.get(name)).map_or(Val::Unknown, val),
+        [r] => r
+            .strip_prefix("var.")
+            .and_then(|name| variables.get(name))
+            .map_or(Val::Unknown, val),
         _ => Val::Unknown,
     }
 }
@@ -68,12 +77,25 @@ fn expression(e: &Value, variables: &HashMap<String, Value>) -> Val {
 /// Provider configuration key (`aws`, `aws.paris`, `module.x:aws`) of each resource address
 /// in the configuration.
 fn config_keys(module: &Value, prefix: &str, out: &mut HashMap<String, String>) {
-    for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
-        if let (Some(addr), Some(key)) = (r.get("address").and_then(Value::as_str), r.get("provider_config_key").and_then(Value::as_str)) {
+    for r in module
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(addr), Some(key)) = (
+            r.get("address").and_then(Value::as_str),
+            r.get("provider_config_key").and_then(Value::as_str),
+        ) {
             out.insert(format!("{prefix}{addr}"), key.to_owned());
         }
     }
-    for (name, call) in module.get("module_calls").and_then(Value::as_object).into_iter().flatten() {
+    for (name, call) in module
+        .get("module_calls")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         if let Some(child) = call.get("module") {
             config_keys(child, &format!("{prefix}module.{name}."), out);
         }
@@ -81,10 +103,20 @@ fn config_keys(module: &Value, prefix: &str, out: &mut HashMap<String, String>) 
 }
 
 fn planned(module: &Value, out: &mut Vec<Value>) {
-    for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
+    for r in module
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         out.push(r.clone());
     }
-    for child in module.get("child_modules").and_then(Value::as_array).into_iter().flatten() {
+    for child in module
+        .get("child_modules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         planned(child, out);
     }
 }
@@ -99,10 +131,11 @@ fn address_lines(text: &str) -> HashMap<String, u32> {
         let at = from + i;
         let rest = text.get(at + needle.len()..).unwrap_or("");
         let rest = rest.trim_start_matches([' ', '\t', '\n', '\r', ':']);
-        if let Some(body) = rest.strip_prefix('"') {
-            if let Some(end) = body.find('"') {
-                out.entry(body.get(..end).unwrap_or("").to_owned()).or_insert_with(|| lines.line(at));
-            }
+        if let Some(body) = rest.strip_prefix('"')
+            && let Some(end) = body.find('"')
+        {
+            out.entry(body.get(..end).unwrap_or("").to_owned())
+                .or_insert_with(|| lines.line(at));
         }
         from = at + needle.len();
     }
@@ -111,7 +144,8 @@ fn address_lines(text: &str) -> HashMap<String, u32> {
 
 /// Whether a JSON document looks like a plan (read from its first bytes).
 pub fn looks_like_plan(head: &str) -> bool {
-    head.contains("\"planned_values\"") || (head.contains("\"format_version\"") && head.contains("\"terraform_version\""))
+    head.contains("\"planned_values\"")
+        || (head.contains("\"format_version\"") && head.contains("\"terraform_version\""))
 }
 
 /// Reads a plan.
@@ -119,13 +153,19 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
     let root: Value = serde_json::from_str(text).map_err(|e| Skipped {
         path: path.to_owned(),
         line: u32::try_from(e.line()).ok(),
-        reason: format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()),
+        reason: format!(
+            "invalid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ),
     })?;
     if root.get("planned_values").is_none() {
         return Err(Skipped {
             path: path.to_owned(),
             line: None,
-            reason: "a JSON plan needs `planned_values` (produce it with `terraform show -json PLAN`)".into(),
+            reason:
+                "a JSON plan needs `planned_values` (produce it with `terraform show -json PLAN`)"
+                    .into(),
         });
     }
     let variables: HashMap<String, Value> = root
@@ -136,8 +176,17 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
         .filter_map(|(k, v)| v.get("value").map(|v| (k.clone(), v.clone())))
         .collect();
     let mut providers: HashMap<String, (String, Attrs)> = HashMap::new();
-    for (key, cfg) in root.pointer("/configuration/provider_config").and_then(Value::as_object).into_iter().flatten() {
-        let name = cfg.get("name").and_then(Value::as_str).unwrap_or(key).to_owned();
+    for (key, cfg) in root
+        .pointer("/configuration/provider_config")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let name = cfg
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(key)
+            .to_owned();
         let attrs = cfg
             .get("expressions")
             .and_then(Value::as_object)
@@ -156,7 +205,12 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|c| Some((c.get("address")?.as_str()?, c.pointer("/change/after_unknown")?)))
+        .filter_map(|c| {
+            Some((
+                c.get("address")?.as_str()?,
+                c.pointer("/change/after_unknown")?,
+            ))
+        })
         .collect();
     let lines = address_lines(text);
     let mut resources = Vec::new();
@@ -168,14 +222,33 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
         if r.get("mode").and_then(Value::as_str) == Some("data") {
             continue;
         }
-        let (Some(address), Some(kind)) = (r.get("address").and_then(Value::as_str), r.get("type").and_then(Value::as_str)) else { continue };
+        let (Some(address), Some(kind)) = (
+            r.get("address").and_then(Value::as_str),
+            r.get("type").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
         let provider_name = r.get("provider_name").and_then(Value::as_str).unwrap_or("");
-        let provider = provider_name.rsplit('/').next().unwrap_or(provider_name).to_owned();
+        let provider = provider_name
+            .rsplit('/')
+            .next()
+            .unwrap_or(provider_name)
+            .to_owned();
         let line = lines.get(address).copied().unwrap_or(1);
-        let mut o = Observed::new(address.to_owned(), kind.to_owned(), provider.clone(), path.to_owned(), line, SourceKind::Plan);
+        let mut o = Observed::new(
+            address.to_owned(),
+            kind.to_owned(),
+            provider.clone(),
+            path.to_owned(),
+            line,
+            SourceKind::Plan,
+        );
         // The configuration address drops instance keys: aws_instance.web[0] → aws_instance.web.
         let config_address: String = strip_indexes(address);
-        let key = keys.get(&config_address).cloned().unwrap_or_else(|| provider.clone());
+        let key = keys
+            .get(&config_address)
+            .cloned()
+            .unwrap_or_else(|| provider.clone());
         let key = key.rsplit(':').next().unwrap_or(&key).to_owned();
         if let Some((name, attrs)) = providers.get(&key).or_else(|| providers.get(&provider)) {
             o.provider_attrs = attrs.clone();
@@ -187,10 +260,19 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             }
         }
         if r.get("index").is_some() {
-            o.repeated = Some(if r.get("index").is_some_and(Value::is_string) { "for_each".into() } else { "count".into() });
+            o.repeated = Some(if r.get("index").is_some_and(Value::is_string) {
+                "for_each".into()
+            } else {
+                "count".into()
+            });
         }
         let mut attrs = HashMap::new();
-        flatten("", r.get("values").unwrap_or(&Value::Null), unknown.get(address).copied(), &mut attrs);
+        flatten(
+            "",
+            r.get("values").unwrap_or(&Value::Null),
+            unknown.get(address).copied(),
+            &mut attrs,
+        );
         o.attrs = Attrs(attrs);
         out.push(o);
     }
@@ -217,12 +299,16 @@ mod tests {
 
     #[test]
     fn instance_keys_are_stripped() {
-        assert_eq!(strip_indexes("module.a[\"x\"].aws_instance.web[0]"), "module.a.aws_instance.web");
+        assert_eq!(
+            strip_indexes("module.a[\"x\"].aws_instance.web[0]"),
+            "module.a.aws_instance.web"
+        );
     }
 
     #[test]
     fn addresses_are_found_with_their_lines() {
-        let text = "{\n  \"a\": {\n    \"address\": \"aws_instance.web\"\n  },\n  \"address\":\"x.y\"\n}";
+        let text =
+            "{\n  \"a\": {\n    \"address\": \"aws_instance.web\"\n  },\n  \"address\":\"x.y\"\n}";
         let l = address_lines(text);
         assert_eq!(l.get("aws_instance.web"), Some(&3));
         assert_eq!(l.get("x.y"), Some(&5));

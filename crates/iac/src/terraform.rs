@@ -13,8 +13,8 @@ use hcl::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::Span;
 use nuage_doctrine::{Skipped, SourceKind};
 
-use crate::observe::{Attrs, Observed, Val};
 use crate::LineIndex;
+use crate::observe::{Attrs, Observed, Val};
 
 /// A provider block.
 #[derive(Debug, Clone)]
@@ -103,26 +103,52 @@ impl TfFile {
     fn add_block(&mut self, file: &str, block: hcl::Block, line: u32) {
         match block.identifier() {
             "resource" => {
-                let (Some(kind), Some(name)) = (label(&block, 0), label(&block, 1)) else { return };
+                let (Some(kind), Some(name)) = (label(&block, 0), label(&block, 1)) else {
+                    return;
+                };
                 let mut attrs = Vec::new();
                 flatten_body("", block.body(), &mut attrs);
-                let provider_ref = attrs.iter().find(|(k, _)| k == "provider").and_then(|(_, e)| traversal_text(e));
+                let provider_ref = attrs
+                    .iter()
+                    .find(|(k, _)| k == "provider")
+                    .and_then(|(_, e)| traversal_text(e));
                 let repeated = ["count", "for_each"]
                     .into_iter()
                     .find(|k| attrs.iter().any(|(a, _)| a == k))
                     .map(str::to_owned);
-                self.resources.push(ResourceDecl { kind, name, file: file.to_owned(), line, provider_ref, repeated, attrs });
+                self.resources.push(ResourceDecl {
+                    kind,
+                    name,
+                    file: file.to_owned(),
+                    line,
+                    provider_ref,
+                    repeated,
+                    attrs,
+                });
             }
             "provider" => {
-                let Some(local) = label(&block, 0) else { return };
+                let Some(local) = label(&block, 0) else {
+                    return;
+                };
                 let mut attrs = Vec::new();
                 flatten_body("", block.body(), &mut attrs);
-                let alias = attrs.iter().find(|(k, _)| k == "alias").and_then(|(_, e)| traversal_text(e));
-                self.providers.push(ProviderDecl { local, alias, attrs });
+                let alias = attrs
+                    .iter()
+                    .find(|(k, _)| k == "alias")
+                    .and_then(|(_, e)| traversal_text(e));
+                self.providers.push(ProviderDecl {
+                    local,
+                    alias,
+                    attrs,
+                });
             }
             "variable" => {
                 let Some(name) = label(&block, 0) else { return };
-                let default = block.body().attributes().find(|a| a.key() == "default").map(|a| a.expr().clone());
+                let default = block
+                    .body()
+                    .attributes()
+                    .find(|a| a.key() == "default")
+                    .map(|a| a.expr().clone());
                 self.variables.push((name, default));
             }
             "output" => {
@@ -149,7 +175,9 @@ impl TfFile {
                                 for (k, v) in obj {
                                     let key = match k {
                                         ObjectKey::Identifier(id) => id.to_string(),
-                                        ObjectKey::Expression(e) => traversal_text(e).unwrap_or_default(),
+                                        ObjectKey::Expression(e) => {
+                                            traversal_text(e).unwrap_or_default()
+                                        }
                                         _ => continue,
                                     };
                                     if let Some(parent) = traversal_text(v) {
@@ -162,10 +190,21 @@ impl TfFile {
                         k => args.push((k.to_owned(), a.expr().clone())),
                     }
                 }
-                self.modules.push(ModuleDecl { name, file: file.to_owned(), line, source, args, providers });
+                self.modules.push(ModuleDecl {
+                    name,
+                    file: file.to_owned(),
+                    line,
+                    source,
+                    args,
+                    providers,
+                });
             }
             "terraform" => {
-                for rp in block.body().blocks().filter(|b| b.identifier() == "required_providers") {
+                for rp in block
+                    .body()
+                    .blocks()
+                    .filter(|b| b.identifier() == "required_providers")
+                {
                     for a in rp.body().attributes() {
                         let kind = match a.expr() {
                             Expression::Object(obj) => obj.iter().find_map(|(k, v)| {
@@ -192,7 +231,12 @@ pub fn parse_hcl(path: &str, text: &str) -> Result<TfFile, Skipped> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| Skipped {
         path: path.to_owned(),
         line: u32::try_from(e.location().line()).ok(),
-        reason: format!("invalid HCL at line {}, column {}: {}", e.location().line(), e.location().column(), e.message()),
+        reason: format!(
+            "invalid HCL at line {}, column {}: {}",
+            e.location().line(),
+            e.location().column(),
+            e.message()
+        ),
     })?;
     let lines = LineIndex::new(text);
     let mut file = TfFile::default();
@@ -212,7 +256,11 @@ pub fn parse_tfvars(path: &str, text: &str) -> Result<TfVars, Skipped> {
         line: None,
         reason: format!("invalid HCL: {e}"),
     })?;
-    Ok(TfVars(body.attributes().map(|a| (a.key().to_owned(), a.expr().clone())).collect()))
+    Ok(TfVars(
+        body.attributes()
+            .map(|a| (a.key().to_owned(), a.expr().clone()))
+            .collect(),
+    ))
 }
 
 /// A JSON value as an HCL expression; strings are templates, as in Terraform's JSON syntax.
@@ -251,7 +299,9 @@ fn flatten_json(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, Expr
             let path = format!("{prefix}{k}");
             match v {
                 serde_json::Value::Object(_) => flatten_json(&format!("{path}."), v, out),
-                serde_json::Value::Array(items) if items.first().is_some_and(serde_json::Value::is_object) => {
+                serde_json::Value::Array(items)
+                    if items.first().is_some_and(serde_json::Value::is_object) =>
+                {
                     if let Some(first) = items.first() {
                         flatten_json(&format!("{path}."), first, out);
                     }
@@ -284,7 +334,11 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
     let root: serde_json::Value = serde_json::from_str(text).map_err(|e| Skipped {
         path: path.to_owned(),
         line: u32::try_from(e.line()).ok(),
-        reason: format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()),
+        reason: format!(
+            "invalid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ),
     })?;
     let lines = LineIndex::new(text);
     let mut file = TfFile::default();
@@ -297,7 +351,10 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
                 for body in entries(body) {
                     let mut attrs = Vec::new();
                     flatten_json("", body, &mut attrs);
-                    let provider_ref = attrs.iter().find(|(k, _)| k == "provider").and_then(|(_, e)| str_of(e));
+                    let provider_ref = attrs
+                        .iter()
+                        .find(|(k, _)| k == "provider")
+                        .and_then(|(_, e)| str_of(e));
                     let repeated = ["count", "for_each"]
                         .into_iter()
                         .find(|k| attrs.iter().any(|(a, _)| a == k))
@@ -320,8 +377,15 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
             for cfg in entries(configs) {
                 let mut attrs = Vec::new();
                 flatten_json("", cfg, &mut attrs);
-                let alias = attrs.iter().find(|(k, _)| k == "alias").and_then(|(_, e)| str_of(e));
-                file.providers.push(ProviderDecl { local: local.clone(), alias, attrs });
+                let alias = attrs
+                    .iter()
+                    .find(|(k, _)| k == "alias")
+                    .and_then(|(_, e)| str_of(e));
+                file.providers.push(ProviderDecl {
+                    local: local.clone(),
+                    alias,
+                    attrs,
+                });
             }
         }
     }
@@ -334,7 +398,8 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
     }
     if let Some(vars) = root.get("variable").and_then(|v| v.as_object()) {
         for (name, decl) in vars {
-            file.variables.push((name.clone(), decl.get("default").map(json_expr)));
+            file.variables
+                .push((name.clone(), decl.get("default").map(json_expr)));
         }
     }
     for locals in root.get("locals").map(entries).into_iter().flatten() {
@@ -345,7 +410,14 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
     if let Some(modules) = root.get("module").and_then(|m| m.as_object()) {
         for (name, body) in modules {
             let (line, _) = find_key(text, &lines, name, 0);
-            let mut decl = ModuleDecl { name: name.clone(), file: path.to_owned(), line, source: None, args: Vec::new(), providers: Vec::new() };
+            let mut decl = ModuleDecl {
+                name: name.clone(),
+                file: path.to_owned(),
+                line,
+                source: None,
+                args: Vec::new(),
+                providers: Vec::new(),
+            };
             for (k, v) in body.as_object().into_iter().flatten() {
                 match k.as_str() {
                     "source" => decl.source = v.as_str().map(str::to_owned),
@@ -364,8 +436,16 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
         }
     }
     for tf in root.get("terraform").map(entries).into_iter().flatten() {
-        for (local, req) in tf.get("required_providers").and_then(|r| r.as_object()).into_iter().flatten() {
-            let source = req.get("source").and_then(|s| s.as_str()).or_else(|| req.as_str());
+        for (local, req) in tf
+            .get("required_providers")
+            .and_then(|r| r.as_object())
+            .into_iter()
+            .flatten()
+        {
+            let source = req
+                .get("source")
+                .and_then(|s| s.as_str())
+                .or_else(|| req.as_str());
             if let Some(source) = source {
                 let kind = source.rsplit('/').next().unwrap_or(source).to_owned();
                 file.required.push((local.clone(), kind));
@@ -383,7 +463,9 @@ fn val_of(v: &hcl::Value) -> Val {
         hcl::Value::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
         hcl::Value::String(s) => Val::Str(s.clone()),
         hcl::Value::Array(items) => Val::List(items.iter().map(val_of).collect()),
-        hcl::Value::Object(map) => Val::Map(map.iter().map(|(k, v)| (k.clone(), val_of(v))).collect()),
+        hcl::Value::Object(map) => {
+            Val::Map(map.iter().map(|(k, v)| (k.clone(), val_of(v))).collect())
+        }
     }
 }
 
@@ -427,7 +509,11 @@ pub struct ModuleDir {
 
 impl ModuleDir {
     fn required(&self) -> HashMap<&str, &str> {
-        self.files.iter().flat_map(|f| f.required.iter()).map(|(l, k)| (l.as_str(), k.as_str())).collect()
+        self.files
+            .iter()
+            .flat_map(|f| f.required.iter())
+            .map(|(l, k)| (l.as_str(), k.as_str()))
+            .collect()
     }
 }
 
@@ -471,15 +557,22 @@ impl Evaluator<'_> {
         for (dir, m) in self.dirs {
             for f in &m.files {
                 for call in &f.modules {
-                    if let Some(child) = call.source.as_deref().and_then(|s| local_module_dir(dir, s)) {
-                        if child != *dir {
-                            called.insert(child);
-                        }
+                    if let Some(child) = call
+                        .source
+                        .as_deref()
+                        .and_then(|s| local_module_dir(dir, s))
+                        && child != *dir
+                    {
+                        called.insert(child);
                     }
                 }
             }
         }
-        self.dirs.keys().filter(|d| !called.contains(*d)).cloned().collect()
+        self.dirs
+            .keys()
+            .filter(|d| !called.contains(*d))
+            .cloned()
+            .collect()
     }
 
     pub fn run(&mut self) {
@@ -500,7 +593,10 @@ impl Evaluator<'_> {
         let dirs = self.dirs;
         let Some(m) = dirs.get(dir) else { return };
         // Variables: defaults, then tfvars (root) or the caller's arguments.
-        let mut scope = Scope { vars: hcl::Map::new(), locals: hcl::Map::new() };
+        let mut scope = Scope {
+            vars: hcl::Map::new(),
+            locals: hcl::Map::new(),
+        };
         let empty = Context::new();
         for f in &m.files {
             for (name, default) in &f.variables {
@@ -522,7 +618,8 @@ impl Evaluator<'_> {
             }
         }
         // Locals may refer to each other: evaluate until nothing new resolves.
-        let pending: Vec<&(String, Expression)> = m.files.iter().flat_map(|f| f.locals.iter()).collect();
+        let pending: Vec<&(String, Expression)> =
+            m.files.iter().flat_map(|f| f.locals.iter()).collect();
         let mut resolved = HashSet::new();
         loop {
             let ctx = scope.context();
@@ -551,8 +648,15 @@ impl Evaluator<'_> {
                     Some(alias) => format!("{}.{alias}", p.local),
                     None => p.local.clone(),
                 };
-                let kind = required.get(p.local.as_str()).map_or_else(|| p.local.clone(), |k| (*k).to_owned());
-                let attrs = Attrs(p.attrs.iter().map(|(k, e)| (k.clone(), eval(e, &ctx))).collect());
+                let kind = required
+                    .get(p.local.as_str())
+                    .map_or_else(|| p.local.clone(), |k| (*k).to_owned());
+                let attrs = Attrs(
+                    p.attrs
+                        .iter()
+                        .map(|(k, e)| (k.clone(), eval(e, &ctx)))
+                        .collect(),
+                );
                 providers.insert(key, ProviderConfig { kind, attrs });
             }
         }
@@ -567,7 +671,11 @@ impl Evaluator<'_> {
                 let key = r.provider_ref.clone().unwrap_or_else(|| local.clone());
                 let config = providers.get(&key).or_else(|| providers.get(&local));
                 let kind = config.map_or_else(
-                    || required.get(local.as_str()).map_or_else(|| local.clone(), |k| (*k).to_owned()),
+                    || {
+                        required
+                            .get(local.as_str())
+                            .map_or_else(|| local.clone(), |k| (*k).to_owned())
+                    },
                     |c| c.kind.clone(),
                 );
                 let mut o = Observed::new(
@@ -587,7 +695,10 @@ impl Evaluator<'_> {
                 }
                 o.repeated = r.repeated.clone();
                 for (k, e) in &r.attrs {
-                    if matches!(k.as_str(), "provider" | "count" | "for_each" | "depends_on" | "lifecycle") {
+                    if matches!(
+                        k.as_str(),
+                        "provider" | "count" | "for_each" | "depends_on" | "lifecycle"
+                    ) {
                         continue;
                     }
                     let v = eval(e, &ctx);
@@ -605,7 +716,10 @@ impl Evaluator<'_> {
         // Outputs: what resources they point at, for references through modules.
         for f in &m.files {
             for (name, expr) in &f.outputs {
-                let targets: Vec<String> = referenced_resources(expr).into_iter().map(|t| format!("{prefix}{t}")).collect();
+                let targets: Vec<String> = referenced_resources(expr)
+                    .into_iter()
+                    .map(|t| format!("{prefix}{t}"))
+                    .collect();
                 if !targets.is_empty() {
                     self.outputs.insert(format!("{prefix}{name}"), targets);
                 }
@@ -636,7 +750,10 @@ impl Evaluator<'_> {
                     self.skipped.push(Skipped {
                         path: call.file.clone(),
                         line: Some(call.line),
-                        reason: format!("module \"{}\": `{source}` calls itself or nests too deep", call.name),
+                        reason: format!(
+                            "module \"{}\": `{source}` calls itself or nests too deep",
+                            call.name
+                        ),
                     });
                     continue;
                 }
@@ -646,8 +763,11 @@ impl Evaluator<'_> {
                         child_args.insert(k.clone(), v);
                     }
                 }
-                let mut child_providers: HashMap<String, ProviderConfig> =
-                    providers.iter().filter(|(k, _)| !k.contains('.')).map(|(k, v)| (k.clone(), v.clone())).collect();
+                let mut child_providers: HashMap<String, ProviderConfig> = providers
+                    .iter()
+                    .filter(|(k, _)| !k.contains('.'))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 for (child_key, parent_key) in &call.providers {
                     if let Some(cfg) = providers.get(parent_key) {
                         child_providers.insert(child_key.clone(), cfg.clone());
@@ -655,7 +775,13 @@ impl Evaluator<'_> {
                 }
                 stack.push(child.clone());
                 let child_prefix = format!("{prefix}module.{}.", call.name);
-                self.module(&child, &child_prefix, child_providers, Some(child_args), stack);
+                self.module(
+                    &child,
+                    &child_prefix,
+                    child_providers,
+                    Some(child_args),
+                    stack,
+                );
                 stack.pop();
             }
         }
@@ -672,13 +798,17 @@ fn referenced_resources(expr: &Expression) -> Vec<String> {
 fn collect_refs(expr: &Expression, out: &mut Vec<String>) {
     match expr {
         Expression::Traversal(t) => {
-            if let (Expression::Variable(root), Some(TraversalOperator::GetAttr(name))) = (&t.expr, t.operators.first()) {
+            if let (Expression::Variable(root), Some(TraversalOperator::GetAttr(name))) =
+                (&t.expr, t.operators.first())
+            {
                 let root = root.as_str();
                 if root == "module" {
                     if let Some(TraversalOperator::GetAttr(output)) = t.operators.get(1) {
                         out.push(format!("module.{}.{}", name.as_str(), output.as_str()));
                     }
-                } else if root.contains('_') && !matches!(root, "var" | "local" | "data" | "path" | "each" | "count") {
+                } else if root.contains('_')
+                    && !matches!(root, "var" | "local" | "data" | "path" | "each" | "count")
+                {
                     out.push(format!("{root}.{}", name.as_str()));
                 }
             }

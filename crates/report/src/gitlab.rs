@@ -1,7 +1,7 @@
 //! GitLab Code Quality (a subset of the Code Climate format): a JSON array of issues.
 
 use nuage_doctrine::Status;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::Located;
 

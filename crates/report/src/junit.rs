@@ -103,7 +103,13 @@ pub fn junit_findings(suite: &str, located: &[Located<'_>], lang: nuage_doctrine
         let f = l.finding;
         let title = explain(f.rule, lang).map(|e| e.title).unwrap_or_default();
         let name = format!("{} — {title} — {}:{}", f.rule.as_str(), l.path(), l.line());
-        let _ = write!(cases, "    <testcase classname=\"nuage.{}\" name=\"{}\" file=\"{}\"", f.rule.as_str(), xml(&name), xml(l.path()));
+        let _ = write!(
+            cases,
+            "    <testcase classname=\"nuage.{}\" name=\"{}\" file=\"{}\"",
+            f.rule.as_str(),
+            xml(&name),
+            xml(l.path())
+        );
         match f.status {
             Status::NonCompliant | Status::ToVerify => {
                 failures += 1;

@@ -2,23 +2,23 @@
 //!
 //! JSON is the assessment's own serialization (the contract); [`to_json`] writes it compactly.
 
+mod gitlab;
 mod json;
 mod junit;
 mod labels;
-mod gitlab;
 mod markdown;
-mod scan;
 mod sarif;
+mod scan;
 mod text;
 
 use nuage_doctrine::{Assessment, Finding};
 
-pub use json::{JsonError, to_json, to_json_string};
 pub use gitlab::gitlab;
+pub use json::{JsonError, to_json, to_json_string};
 pub use junit::{junit, junit_findings};
-pub use scan::{scan_markdown, scan_text, ScanView};
 pub use markdown::markdown;
 pub use sarif::{sarif, sarif_findings};
+pub use scan::{ScanView, scan_markdown, scan_text};
 pub use text::{TextOptions, text};
 
 /// One assessed input: where it came from and what the engine said.
@@ -34,7 +34,11 @@ impl<'a> Item<'a> {
     pub fn located(&self) -> impl Iterator<Item = Located<'a>> + 'a {
         let path = self.path;
         let subject = self.assessment.project.as_str();
-        self.assessment.findings.iter().map(move |finding| Located { path, finding, subject })
+        self.assessment.findings.iter().map(move |finding| Located {
+            path,
+            finding,
+            subject,
+        })
     }
 }
 
@@ -64,6 +68,11 @@ impl Located<'_> {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        format!("{}:{}:{}:{h:016x}", self.path(), self.finding.rule.as_str(), self.line())
+        format!(
+            "{}:{}:{}:{h:016x}",
+            self.path(),
+            self.finding.rule.as_str(),
+            self.line()
+        )
     }
 }

@@ -51,7 +51,10 @@ pub fn sarif(items: &[Item<'_>], tool_version: &str) -> Value {
 
 /// Renders findings, each against its file, as one SARIF log.
 pub fn sarif_findings(located: &[Located<'_>], lang: Lang, tool_version: &str) -> Value {
-    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r, lang)).collect();
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|r| rule_descriptor(*r, lang))
+        .collect();
     let mut results = Vec::new();
     for l in located {
         let f = l.finding;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use nuage_doctrine::{Assessment, Finding, Lang, Resource, Skipped, Status};
 
-use crate::labels::{pick, STATUS_ORDER};
+use crate::labels::{STATUS_ORDER, pick};
 use crate::{Item, TextOptions};
 
 /// What a scan produced, for rendering.
@@ -28,7 +28,10 @@ pub struct ScanView<'a> {
 const LIST_LIMIT: usize = 100;
 
 fn place(r: &Resource, lang: Lang) -> String {
-    let offer = r.offer.as_deref().unwrap_or(pick(lang, "offre inconnue", "unknown offer"));
+    let offer = r
+        .offer
+        .as_deref()
+        .unwrap_or(pick(lang, "offre inconnue", "unknown offer"));
     let region = r.region.as_deref().unwrap_or("?");
     if r.zones.is_empty() {
         format!("{offer} · {region}")
@@ -40,7 +43,10 @@ fn place(r: &Resource, lang: Lang) -> String {
 fn by_offer(resources: &[Resource], lang: Lang) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for r in resources {
-        let key = r.offer.clone().unwrap_or_else(|| pick(lang, "(offre inconnue)", "(unknown offer)").to_owned());
+        let key = r
+            .offer
+            .clone()
+            .unwrap_or_else(|| pick(lang, "(offre inconnue)", "(unknown offer)").to_owned());
         *m.entry(key).or_insert(0) += 1;
     }
     m
@@ -54,7 +60,13 @@ fn status_word(lang: Lang, s: Status) -> &'static str {
 pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
     let lang = v.lang;
     let mut out = String::new();
-    let bold = |s: &str| if options.color { format!("\x1b[1m{s}\x1b[0m") } else { s.to_owned() };
+    let bold = |s: &str| {
+        if options.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
     let _ = writeln!(
         out,
         "{} {} — {} {}, {} {}",
@@ -62,8 +74,15 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
         v.root,
         v.resources.len(),
         pick(lang, "ressource(s)", "resource(s)"),
-        v.findings.iter().filter(|f| matches!(f.status, Status::NonCompliant | Status::ToVerify)).count(),
-        pick(lang, "constat(s) sur les ressources", "finding(s) on resources"),
+        v.findings
+            .iter()
+            .filter(|f| matches!(f.status, Status::NonCompliant | Status::ToVerify))
+            .count(),
+        pick(
+            lang,
+            "constat(s) sur les ressources",
+            "finding(s) on resources"
+        ),
     );
     for (offer, n) in by_offer(v.resources, lang) {
         let _ = writeln!(out, "  {offer:<28} {n}");
@@ -71,7 +90,14 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
     if v.resources.len() <= LIST_LIMIT && !v.resources.is_empty() {
         let _ = writeln!(out, "\n{}", bold(pick(lang, "Ressources", "Resources")));
         for r in v.resources {
-            let _ = writeln!(out, "  {:<48} {:<40} {}:{}", r.address, place(r, lang), r.file, r.line);
+            let _ = writeln!(
+                out,
+                "  {:<48} {:<40} {}:{}",
+                r.address,
+                place(r, lang),
+                r.file,
+                r.line
+            );
         }
     }
     for status in STATUS_ORDER {
@@ -79,7 +105,12 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
         if group.is_empty() || matches!(status, Status::Compliant | Status::NotApplicable) {
             continue;
         }
-        let _ = writeln!(out, "\n{} ({})", bold(status_word(lang, status)), group.len());
+        let _ = writeln!(
+            out,
+            "\n{} ({})",
+            bold(status_word(lang, status)),
+            group.len()
+        );
         for f in group {
             let at = match (&f.file, f.line) {
                 (Some(file), Some(line)) => format!("{file}:{line}"),
@@ -89,7 +120,12 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
         }
     }
     if !v.skipped.is_empty() {
-        let _ = writeln!(out, "\n{} ({})", bold(pick(lang, "Non lus", "Skipped")), v.skipped.len());
+        let _ = writeln!(
+            out,
+            "\n{} ({})",
+            bold(pick(lang, "Non lus", "Skipped")),
+            v.skipped.len()
+        );
         for s in v.skipped {
             let at = s.line.map(|l| format!(":{l}")).unwrap_or_default();
             let _ = writeln!(out, "  {}{at} — {}", s.path, s.reason);
@@ -97,7 +133,13 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
     }
     if let (Some(a), Some(path)) = (v.assessment, v.dossier) {
         out.push('\n');
-        out.push_str(&crate::text(&[Item { path, assessment: a }], options));
+        out.push_str(&crate::text(
+            &[Item {
+                path,
+                assessment: a,
+            }],
+            options,
+        ));
     }
     out
 }
@@ -106,35 +148,79 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
 pub fn scan_markdown(v: &ScanView<'_>) -> String {
     let lang = v.lang;
     let mut out = String::new();
-    let _ = writeln!(out, "# {} `{}`\n", pick(lang, "Analyse de", "Scan of"), v.root);
-    let _ = writeln!(out, "| {} | {} |\n|---|---|", pick(lang, "Offre", "Offer"), pick(lang, "Ressources", "Resources"));
+    let _ = writeln!(
+        out,
+        "# {} `{}`\n",
+        pick(lang, "Analyse de", "Scan of"),
+        v.root
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} |\n|---|---|",
+        pick(lang, "Offre", "Offer"),
+        pick(lang, "Ressources", "Resources")
+    );
     for (offer, n) in by_offer(v.resources, lang) {
         let _ = writeln!(out, "| `{offer}` | {n} |");
     }
     out.push('\n');
-    let open: Vec<&Finding> = v.findings.iter().filter(|f| matches!(f.status, Status::NonCompliant | Status::ToVerify)).collect();
+    let open: Vec<&Finding> = v
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::NonCompliant | Status::ToVerify))
+        .collect();
     if !open.is_empty() {
-        let _ = writeln!(out, "## {} ({})\n", pick(lang, "Constats sur les ressources", "Findings on resources"), open.len());
-        let _ = writeln!(out, "| {} | {} | {} | {} |\n|---|---|---|---|", pick(lang, "Règle", "Rule"), pick(lang, "Statut", "Status"), pick(lang, "Emplacement", "Location"), "Message");
+        let _ = writeln!(
+            out,
+            "## {} ({})\n",
+            pick(lang, "Constats sur les ressources", "Findings on resources"),
+            open.len()
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | Message |\n|---|---|---|---|",
+            pick(lang, "Règle", "Rule"),
+            pick(lang, "Statut", "Status"),
+            pick(lang, "Emplacement", "Location"),
+        );
         for f in open {
             let at = match (&f.file, f.line) {
                 (Some(file), Some(line)) => format!("`{file}:{line}`"),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "| {} | {} | {at} | {} |", f.rule.as_str(), status_word(lang, f.status), f.message.replace('|', "\\|"));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {at} | {} |",
+                f.rule.as_str(),
+                status_word(lang, f.status),
+                f.message.replace('|', "\\|")
+            );
         }
         out.push('\n');
     }
     if v.resources.len() <= LIST_LIMIT && !v.resources.is_empty() {
         let _ = writeln!(out, "## {}\n", pick(lang, "Ressources", "Resources"));
-        let _ = writeln!(out, "| {} | {} | {} | {} |\n|---|---|---|---|", pick(lang, "Adresse", "Address"), pick(lang, "Offre", "Offer"), pick(lang, "Région · zones", "Region · zones"), pick(lang, "Fichier", "File"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |\n|---|---|---|---|",
+            pick(lang, "Adresse", "Address"),
+            pick(lang, "Offre", "Offer"),
+            pick(lang, "Région · zones", "Region · zones"),
+            pick(lang, "Fichier", "File")
+        );
         for r in v.resources {
-            let zones = if r.zones.is_empty() { String::new() } else { format!(" · {}", r.zones.join(", ")) };
+            let zones = if r.zones.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", r.zones.join(", "))
+            };
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {}{zones} | `{}:{}` |",
                 r.address,
-                r.offer.as_deref().map_or_else(|| "?".to_owned(), |o| format!("`{o}`")),
+                r.offer
+                    .as_deref()
+                    .map_or_else(|| "?".to_owned(), |o| format!("`{o}`")),
                 r.region.as_deref().unwrap_or("?"),
                 r.file,
                 r.line
@@ -143,7 +229,12 @@ pub fn scan_markdown(v: &ScanView<'_>) -> String {
         out.push('\n');
     }
     if !v.skipped.is_empty() {
-        let _ = writeln!(out, "## {} ({})\n", pick(lang, "Non lus", "Skipped"), v.skipped.len());
+        let _ = writeln!(
+            out,
+            "## {} ({})\n",
+            pick(lang, "Non lus", "Skipped"),
+            v.skipped.len()
+        );
         for s in v.skipped {
             let at = s.line.map(|l| format!(":{l}")).unwrap_or_default();
             let _ = writeln!(out, "- `{}{at}` — {}", s.path, s.reason);
@@ -151,7 +242,10 @@ pub fn scan_markdown(v: &ScanView<'_>) -> String {
         out.push('\n');
     }
     if let (Some(a), Some(path)) = (v.assessment, v.dossier) {
-        out.push_str(&crate::markdown(&[Item { path, assessment: a }]));
+        out.push_str(&crate::markdown(&[Item {
+            path,
+            assessment: a,
+        }]));
     }
     out
 }

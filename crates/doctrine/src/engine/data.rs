@@ -201,7 +201,10 @@ fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a O
         if gaps.is_empty() {
             continue;
         }
-        let why: Vec<String> = gaps.iter().map(|g| describe_gap(ctx.lang, ctx, offer, g)).collect();
+        let why: Vec<String> = gaps
+            .iter()
+            .map(|g| describe_gap(ctx.lang, ctx, offer, g))
+            .collect();
         let why = why.join(" ; ");
         let label = env_label(ctx.lang, e);
         match groups.iter_mut().find(|(_, w)| *w == why) {
@@ -216,7 +219,10 @@ fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a O
             failing.push(offer);
         }
     }
-    let failures = groups.into_iter().map(|(labels, why)| format!("{} : {why}", text::list(ctx.lang, &labels))).collect();
+    let failures = groups
+        .into_iter()
+        .map(|(labels, why)| format!("{} : {why}", text::list(ctx.lang, &labels)))
+        .collect();
     (failures, failing)
 }
 

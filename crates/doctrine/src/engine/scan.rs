@@ -5,7 +5,7 @@ use nuage_catalog::{Catalog, DataProtection, Date, Offer, OfferKind};
 
 use super::offers::{describe_gap, r9_gaps};
 use super::text::{self, text};
-use super::{finding, AssessError, Ctx};
+use super::{AssessError, Ctx, finding};
 use crate::assessment::{Assessment, Finding, Lang, Rule, Status};
 use crate::dossier::{Approach, Dossier, Environment, EnvironmentKind};
 use crate::edition::Editions;
@@ -47,12 +47,18 @@ pub struct ScanContext<'a> {
 
 /// Findings about individual resources, with file and line. Without a dossier, only what the
 /// code alone says (R5, R10, GDPR location); with one, also R9 and HDS.
-pub fn resource_findings(inv: &Inventory, dossier: Option<&Dossier>, sc: &ScanContext<'_>) -> Result<Vec<Finding>, AssessError> {
+pub fn resource_findings(
+    inv: &Inventory,
+    dossier: Option<&Dossier>,
+    sc: &ScanContext<'_>,
+) -> Result<Vec<Finding>, AssessError> {
     let editions = Editions::embedded()?;
-    let ed = editions.in_force_on(sc.on).ok_or(AssessError::BeforeDoctrine {
-        date: sc.on,
-        first: editions.first_day().unwrap_or(sc.on),
-    })?;
+    let ed = editions
+        .in_force_on(sc.on)
+        .ok_or(AssessError::BeforeDoctrine {
+            date: sc.on,
+            first: editions.first_day().unwrap_or(sc.on),
+        })?;
     let placeholder;
     let d = match dossier {
         Some(d) => d,
@@ -74,7 +80,10 @@ pub fn resource_findings(inv: &Inventory, dossier: Option<&Dossier>, sc: &ScanCo
 }
 
 fn r5(inv: &Inventory, ctx: &Ctx<'_>, sc: &ScanContext<'_>, out: &mut Vec<Finding>) {
-    if !matches!(sc.environment, EnvironmentKind::Production | EnvironmentKind::DisasterRecovery) {
+    if !matches!(
+        sc.environment,
+        EnvironmentKind::Production | EnvironmentKind::DisasterRecovery
+    ) {
         return;
     }
     let lang = ctx.lang;
@@ -99,15 +108,37 @@ fn r5(inv: &Inventory, ctx: &Ctx<'_>, sc: &ScanContext<'_>, out: &mut Vec<Findin
                     en: "Run at least two replicas and spread them over distinct zones."),
             )
         };
-        out.push(at(finding(Rule::R5, Status::NonCompliant, message, vec![ctx.cite(Rule::R5)], Some(remedy)), r));
+        out.push(at(
+            finding(
+                Rule::R5,
+                Status::NonCompliant,
+                message,
+                vec![ctx.cite(Rule::R5)],
+                Some(remedy),
+            ),
+            r,
+        ));
+    }
+    // A resource replicated across zones by itself (an HA database, a spread workload)
+    // already gives the deployment several zones.
+    if inv.resources.iter().any(|r| r.multi_zone == Some(true)) {
+        return;
     }
     let zoned: Vec<&Resource> = inv
         .resources
         .iter()
-        .filter(|r| matches!(r.service, ServiceClass::Compute | ServiceClass::Database | ServiceClass::Kubernetes))
+        .filter(|r| {
+            matches!(
+                r.service,
+                ServiceClass::Compute | ServiceClass::Database | ServiceClass::Kubernetes
+            )
+        })
         .filter(|r| !r.zones.is_empty())
         .collect();
-    let mut zones: Vec<&str> = zoned.iter().flat_map(|r| r.zones.iter().map(String::as_str)).collect();
+    let mut zones: Vec<&str> = zoned
+        .iter()
+        .flat_map(|r| r.zones.iter().map(String::as_str))
+        .collect();
     zones.sort_unstable();
     zones.dedup();
     if let ([zone], Some(first)) = (zones.as_slice(), zoned.first()) {
@@ -133,17 +164,27 @@ fn r5(inv: &Inventory, ctx: &Ctx<'_>, sc: &ScanContext<'_>, out: &mut Vec<Findin
 fn r10(inv: &Inventory, dossier: Option<&Dossier>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let lang = ctx.lang;
     let financed = dossier.and_then(|d| d.safeguards.lock_in_financed);
-    for r in inv.resources.iter().filter(|r| r.portability == Portability::Proprietary) {
+    for r in inv
+        .resources
+        .iter()
+        .filter(|r| r.portability == Portability::Proprietary)
+    {
         let name = r.label.clone().unwrap_or_else(|| r.kind.clone());
         let address = &r.address;
         let (status, message) = match financed {
             Some(true) => continue,
-            Some(false) => (Status::NonCompliant, text!(lang,
+            Some(false) => (
+                Status::NonCompliant,
+                text!(lang,
                 fr: "`{address}` repose sur {name}, un service propre à ce fournisseur, et le dossier déclare que le surcoût de réversibilité n'est pas financé par les gains de cette adhérence.",
-                en: "`{address}` relies on {name}, a service of this provider only, and the dossier declares the extra cost of reversibility is not financed by the lock-in's gains.")),
-            None => (Status::ToVerify, text!(lang,
+                en: "`{address}` relies on {name}, a service of this provider only, and the dossier declares the extra cost of reversibility is not financed by the lock-in's gains."),
+            ),
+            None => (
+                Status::ToVerify,
+                text!(lang,
                 fr: "`{address}` repose sur {name}, un service propre à ce fournisseur : la portabilité multi-clouds n'est assurée que si l'adhérence est justifiée et le surcoût de réversibilité financé par ses gains.",
-                en: "`{address}` relies on {name}, a service of this provider only: multi-cloud portability is ensured only if the lock-in is justified and the extra cost of reversibility financed by its gains.")),
+                en: "`{address}` relies on {name}, a service of this provider only: multi-cloud portability is ensured only if the lock-in is justified and the extra cost of reversibility financed by its gains."),
+            ),
         };
         out.push(at(
             finding(
@@ -166,24 +207,40 @@ fn gdpr(inv: &Inventory, dossier: Option<&Dossier>, ctx: &Ctx<'_>, out: &mut Vec
     }
     let lang = ctx.lang;
     for r in &inv.resources {
-        let (Some(offer), Some(region)) = (offer_of(ctx.catalog, r), r.region.as_deref()) else { continue };
-        let Some(country) = offer.region(region).and_then(|reg| ctx.catalog.jurisdiction(&reg.country)) else { continue };
+        let (Some(offer), Some(region)) = (offer_of(ctx.catalog, r), r.region.as_deref()) else {
+            continue;
+        };
+        let Some(country) = offer
+            .region(region)
+            .and_then(|reg| ctx.catalog.jurisdiction(&reg.country))
+        else {
+            continue;
+        };
         let address = &r.address;
         let name = &country.name;
         let (status, message) = match country.status {
             DataProtection::Eu | DataProtection::Eea => continue,
-            DataProtection::Adequacy => (Status::ToVerify, text!(lang,
+            DataProtection::Adequacy => (
+                Status::ToVerify,
+                text!(lang,
                 fr: "`{address}` est déployé dans la région `{region}` ({name}), hors UE/EEE : une décision d'adéquation (RGPD, art. 45) couvre ce pays ; vérifier que les données personnelles y sont admises et la doctrine respectée.",
-                en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA: an adequacy decision (GDPR art. 45) covers that country; check that personal data may go there and that the doctrine is met.")),
+                en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA: an adequacy decision (GDPR art. 45) covers that country; check that personal data may go there and that the doctrine is met."),
+            ),
             DataProtection::PartialAdequacy => {
                 let note = country.note.as_deref().unwrap_or_default();
-                (Status::ToVerify, text!(lang,
+                (
+                    Status::ToVerify,
+                    text!(lang,
                     fr: "`{address}` est déployé dans la région `{region}` ({name}), hors UE/EEE, couvert par une décision d'adéquation partielle : {note}",
-                    en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA, covered by a partial adequacy decision: {note}"))
+                    en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA, covered by a partial adequacy decision: {note}"),
+                )
             }
-            DataProtection::ThirdCountry => (Status::NonCompliant, text!(lang,
+            DataProtection::ThirdCountry => (
+                Status::NonCompliant,
+                text!(lang,
                 fr: "`{address}` est déployé dans la région `{region}` ({name}), hors UE/EEE et sans décision d'adéquation : des données personnelles ne peuvent pas y être hébergées sans garanties appropriées.",
-                en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA and without an adequacy decision: personal data cannot be hosted there without appropriate safeguards.")),
+                en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA and without an adequacy decision: personal data cannot be hosted there without appropriate safeguards."),
+            ),
         };
         let mut citations = vec![ctx.cite_doc("rgpd", Some("art. 44 à 46"))];
         if ctx.in_scope {
@@ -210,12 +267,17 @@ fn r9(inv: &Inventory, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
     let lang = ctx.lang;
     for r in inv.resources.iter().filter(|r| holds_data(r)) {
-        let Some(offer) = offer_of(ctx.catalog, r) else { continue };
+        let Some(offer) = offer_of(ctx.catalog, r) else {
+            continue;
+        };
         let gaps = r9_gaps(ctx, offer, r.region.as_deref());
         if gaps.is_empty() {
             continue;
         }
-        let why: Vec<String> = gaps.iter().map(|g| describe_gap(lang, ctx, offer, g)).collect();
+        let why: Vec<String> = gaps
+            .iter()
+            .map(|g| describe_gap(lang, ctx, offer, g))
+            .collect();
         let why = why.join(" ; ");
         let address = &r.address;
         out.push(at(
@@ -241,13 +303,18 @@ fn hds(inv: &Inventory, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
     let lang = ctx.lang;
     for r in inv.resources.iter().filter(|r| holds_data(r)) {
-        let Some(offer) = offer_of(ctx.catalog, r) else { continue };
+        let Some(offer) = offer_of(ctx.catalog, r) else {
+            continue;
+        };
         if offer.hds.known() == Some(true) {
             continue;
         }
         let address = &r.address;
         let name = &offer.name;
-        let status = if matches!(offer.kind, OfferKind::Internal | OfferKind::Interministerial) {
+        let status = if matches!(
+            offer.kind,
+            OfferKind::Internal | OfferKind::Interministerial
+        ) {
             Status::ToVerify
         } else {
             Status::NonCompliant
@@ -272,11 +339,18 @@ fn hds(inv: &Inventory, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 /// The dossier completed with what the scan found: the environments of kind `environment`
 /// become the offers, regions and zones the code deploys on; proprietary services join
 /// `lock_in_services`.
-pub fn merge_inventory(dossier: &Dossier, inv: &Inventory, environment: EnvironmentKind) -> Dossier {
+pub fn merge_inventory(
+    dossier: &Dossier,
+    inv: &Inventory,
+    environment: EnvironmentKind,
+) -> Dossier {
     let mut d = dossier.clone();
     let mut groups: Vec<Environment> = Vec::new();
     for r in inv.resources.iter().filter(|r| r.offer.is_some()) {
-        match groups.iter_mut().find(|e| e.offer == r.offer && e.region == r.region) {
+        match groups
+            .iter_mut()
+            .find(|e| e.offer == r.offer && e.region == r.region)
+        {
             Some(e) => {
                 for z in &r.zones {
                     if !e.zones.contains(z) {
@@ -303,7 +377,11 @@ pub fn merge_inventory(dossier: &Dossier, inv: &Inventory, environment: Environm
         }
     }
     let mut lock_in: Vec<String> = d.safeguards.lock_in_services.clone().unwrap_or_default();
-    for r in inv.resources.iter().filter(|r| r.portability == Portability::Proprietary) {
+    for r in inv
+        .resources
+        .iter()
+        .filter(|r| r.portability == Portability::Proprietary)
+    {
         let name = r.label.clone().unwrap_or_else(|| r.kind.clone());
         if !lock_in.contains(&name) {
             lock_in.push(name);
@@ -337,6 +415,10 @@ pub fn describe_resource(lang: Lang, r: &Resource) -> String {
         Lang::En => "unknown offer",
     });
     let region = r.region.as_deref().unwrap_or("?");
-    let zones = if r.zones.is_empty() { String::new() } else { format!(" [{}]", text::list(lang, &r.zones)) };
+    let zones = if r.zones.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", text::list(lang, &r.zones))
+    };
     format!("{} → {offer}, {region}{zones}", r.address)
 }

@@ -1,0 +1,305 @@
+//! The scanner on a realistic multi-provider tree and on bad inputs.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+
+use nuage_catalog::Catalog;
+use nuage_doctrine::{Inventory, Portability, Resource, SourceKind};
+use nuage_iac::{Mappings, ScanOptions, scan};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ministere")
+}
+
+fn run(path: &Path, user_mappings: Option<&str>) -> Inventory {
+    let catalog = Catalog::embedded().unwrap();
+    let m = Mappings::with_overrides(&catalog, user_mappings.map(|t| ("test-mappings.toml", t)))
+        .unwrap();
+    scan(path, &ScanOptions::default(), &m, &catalog, None)
+}
+
+fn find<'a>(inv: &'a Inventory, address: &str) -> &'a Resource {
+    inv.resources
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| panic!("no {address}"))
+}
+
+#[test]
+fn inventory_of_a_multi_provider_tree() {
+    let inv = run(&fixture(), None);
+    insta::assert_json_snapshot!("ministere_inventory", inv);
+
+    // Variables with defaults, locals and templates give the zone and the region.
+    let front = find(&inv, "aws_instance.front");
+    assert_eq!(
+        (front.offer.as_deref(), front.region.as_deref()),
+        (Some("aws"), Some("eu-west-3"))
+    );
+    assert_eq!(front.zones, ["eu-west-3a"]);
+    assert_eq!(front.repeated.as_deref(), Some("count"));
+    assert_eq!((front.file.as_str(), front.line), ("envs/prod/main.tf", 17));
+
+    // Subnets reached through a local module's outputs give the group two zones.
+    assert_eq!(
+        find(&inv, "aws_autoscaling_group.workers").zones,
+        ["eu-west-3a", "eu-west-3b"]
+    );
+
+    // An aliased provider places a resource elsewhere.
+    assert_eq!(
+        find(&inv, "aws_s3_bucket.archives").region.as_deref(),
+        Some("us-east-1")
+    );
+
+    // The Google provider pointed at S3NS's universe deploys on PREMI3NS.
+    let s3ns = find(&inv, "google_compute_instance.traitements");
+    assert_eq!(s3ns.offer.as_deref(), Some("s3ns-premi3ns"));
+    assert!(
+        s3ns.evidence.iter().any(|e| e.contains("universe_domain")),
+        "{:?}",
+        s3ns.evidence
+    );
+
+    // Module arguments reach the module's resources; defaults apply otherwise.
+    assert_eq!(
+        find(&inv, "module.db.aws_db_instance.main").multi_zone,
+        Some(true)
+    );
+    assert_eq!(
+        find(&inv, "module.db.aws_db_instance.reporting").multi_zone,
+        Some(false)
+    );
+
+    // Proprietary services are told from portable ones.
+    assert_eq!(
+        find(&inv, "aws_dynamodb_table.sessions").portability,
+        Portability::Proprietary
+    );
+    assert_eq!(
+        find(&inv, "azurerm_cosmosdb_account.notifications").portability,
+        Portability::Proprietary
+    );
+    assert_eq!(
+        find(&inv, "google_bigquery_dataset.statistiques").portability,
+        Portability::Proprietary
+    );
+    assert_eq!(
+        find(&inv, "aws_lambda_function.thumbnails").portability,
+        Portability::Proprietary
+    );
+    assert_eq!(
+        find(&inv, "module.db.aws_db_instance.main").portability,
+        Portability::Portable
+    );
+
+    // Azure zones carry their region; nested blocks are read.
+    assert_eq!(
+        find(&inv, "azurerm_linux_virtual_machine.bastion").zones,
+        ["westeurope-1"]
+    );
+    assert_eq!(
+        find(&inv, "azurerm_postgresql_flexible_server.annuaire").multi_zone,
+        Some(true)
+    );
+
+    // OpenStack's endpoint decides the offer.
+    assert_eq!(
+        find(&inv, "openstack_compute_instance_v2.batch")
+            .offer
+            .as_deref(),
+        Some("ovhcloud-public-cloud")
+    );
+
+    // .tf.json with a template and the provider's default zone.
+    let rdb = find(&inv, "scaleway_rdb_instance.dossiers");
+    assert_eq!(
+        (rdb.source, rdb.line, rdb.zones.as_slice()),
+        (
+            SourceKind::TerraformJson,
+            10,
+            ["fr-par-2".to_owned()].as_slice()
+        )
+    );
+
+    // Plans: instances, modules, provider region from a variable, unknown after apply.
+    let web1 = find(&inv, "aws_instance.web[1]");
+    assert_eq!(web1.region.as_deref(), Some("eu-central-1"));
+    assert_eq!(web1.unknown, ["availability_zone"]);
+    assert!(web1.zones.is_empty(), "an unknown zone is never guessed");
+    assert!(!inv.resources.iter().any(|r| r.address.starts_with("data.")));
+
+    // Kubernetes: spread, single replica pinned to one zone, provisioner → offer.
+    assert_eq!(find(&inv, "Deployment/portail/api").multi_zone, Some(true));
+    assert_eq!(
+        find(&inv, "StatefulSet/portail/indexeur").multi_zone,
+        Some(false)
+    );
+    assert_eq!(
+        find(&inv, "StorageClass/bsu-gp2").offer.as_deref(),
+        Some("outscale-iaas")
+    );
+
+    // The broken file is reported with its line; the rest of the tree is scanned.
+    let broken = inv
+        .skipped
+        .iter()
+        .find(|s| s.path == "broken/main.tf")
+        .unwrap();
+    assert_eq!(broken.line, Some(7));
+    assert!(broken.reason.contains("invalid HCL"), "{}", broken.reason);
+}
+
+#[test]
+fn a_single_file_can_be_scanned() {
+    let inv = run(&fixture().join("plan/plan.json"), None);
+    assert_eq!(inv.resources.len(), 3);
+    assert!(inv.resources.iter().all(|r| r.source == SourceKind::Plan));
+}
+
+#[test]
+fn user_mappings_name_the_state_s_internal_clouds() {
+    let dir = tempdir("mappings");
+    std::fs::write(
+        dir.join("main.tf"),
+        "provider \"openstack\" {\n  auth_url = \"https://identity.pi.interieur.example/v3\"\n  region = \"ile-de-france\"\n}\nresource \"openstack_compute_instance_v2\" \"app\" {\n  name = \"app\"\n  availability_zone = \"az1\"\n}\n",
+    )
+    .unwrap();
+    let mappings = "[[provider]]\nname = \"openstack\"\n[[provider.rule]]\nattribute = \"auth_url\"\ncontains = \"pi.interieur\"\noffer = \"pi-interieur\"\n";
+    let inv = run(&dir, Some(mappings));
+    let app = find(&inv, "openstack_compute_instance_v2.app");
+    assert_eq!(app.offer.as_deref(), Some("pi-interieur"));
+    assert_eq!(app.zones, ["az1"]);
+    let inv = run(&dir, None);
+    assert_eq!(
+        find(&inv, "openstack_compute_instance_v2.app").offer,
+        None,
+        "unknown endpoints stay unknown"
+    );
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nuage-iac-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn bad_inputs_are_skipped_with_a_reason_and_the_rest_is_scanned() {
+    let dir = tempdir("bad");
+    std::fs::write(
+        dir.join("good.tf"),
+        "resource \"aws_instance\" \"ok\" {\n  availability_zone = \"eu-west-3a\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("invalid.tf"),
+        "resource \"aws_instance\" \"x\" {\n  ami = \n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("binary.tf"),
+        [0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3],
+    )
+    .unwrap();
+    std::fs::write(dir.join("latin1.tf"), [b'#', b' ', 0xe9, b'\n']).unwrap();
+    let big = "# filler line for a very large file\n".repeat(50 * 1024 * 1024 / 36 + 1);
+    std::fs::write(dir.join("huge.tf"), big).unwrap();
+    std::fs::write(
+        dir.join("broken.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: [unclosed\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("helm.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("plan.json"),
+        "{\"format_version\": \"1.2\", \"terraform_version\": \"1.9\", \"planned_values\": [",
+    )
+    .unwrap();
+    std::fs::write(dir.join("package.json"), "{\"name\": \"not-a-plan\"}").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+        std::os::unix::fs::symlink(dir.join("nowhere.tf"), dir.join("dangling.tf")).unwrap();
+    }
+    let inv = run(&dir, None);
+    assert_eq!(inv.resources.len(), 1, "{:#?}", inv.resources);
+    assert_eq!(inv.resources[0].zones, ["eu-west-3a"]);
+    let reason = |p: &str| {
+        inv.skipped
+            .iter()
+            .find(|s| s.path == p)
+            .map(|s| s.reason.clone())
+            .unwrap_or_else(|| panic!("{p} not skipped: {:#?}", inv.skipped))
+    };
+    assert!(
+        reason("invalid.tf").contains("invalid HCL at line"),
+        "{}",
+        reason("invalid.tf")
+    );
+    assert!(reason("binary.tf").contains("binary"));
+    assert!(reason("latin1.tf").contains("UTF-8"));
+    assert!(reason("huge.tf").contains("limit"), "{}", reason("huge.tf"));
+    assert!(reason("broken.yaml").contains("invalid YAML"));
+    assert!(reason("helm.yaml").contains("helm template"));
+    assert!(reason("plan.json").contains("invalid JSON"));
+    assert!(
+        !inv.skipped.iter().any(|s| s.path == "package.json"),
+        "other JSON is ignored, not reported"
+    );
+    #[cfg(unix)]
+    {
+        assert!(reason("loop").contains("not followed"));
+        assert!(reason("dangling.tf").contains("broken symbolic link"));
+    }
+}
+
+#[test]
+fn a_missing_path_is_reported() {
+    let inv = run(Path::new("/nonexistent/nuage/path"), None);
+    assert!(inv.resources.is_empty());
+    assert!(inv.skipped[0].reason.contains("not readable"));
+}
+
+#[test]
+fn module_cycles_and_remote_modules_are_reported() {
+    let dir = tempdir("modules");
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::write(dir.join("main.tf"), "module \"a\" {\n  source = \"./a\"\n}\nmodule \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n").unwrap();
+    std::fs::write(
+        dir.join("a/main.tf"),
+        "module \"again\" {\n  source = \"../a\"\n}\nresource \"aws_instance\" \"x\" {}\n",
+    )
+    .unwrap();
+    let inv = run(&dir, None);
+    assert!(
+        inv.resources
+            .iter()
+            .any(|r| r.address == "module.a.aws_instance.x")
+    );
+    assert!(
+        inv.skipped
+            .iter()
+            .any(|s| s.reason.contains("remote source")),
+        "{:#?}",
+        inv.skipped
+    );
+    assert!(
+        inv.skipped
+            .iter()
+            .any(|s| s.reason.contains("calls itself")),
+        "{:#?}",
+        inv.skipped
+    );
+}
