@@ -243,33 +243,55 @@ fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Par
         Ok(t) => t,
         Err(_) => return skip(c, "not UTF-8 text"),
     };
-    match c.kind {
-        FileKind::Tf => match terraform::parse_hcl(&c.display, &text) {
-            Ok(f) => Parsed::Tf(c.dir.clone(), f),
+    parse_text(c.kind, &c.display, &c.dir, &text, mappings)
+}
+
+fn parse_text(kind: FileKind, display: &str, dir: &Path, text: &str, mappings: &Mappings) -> Parsed {
+    match kind {
+        FileKind::Tf => match terraform::parse_hcl(display, text) {
+            Ok(f) => Parsed::Tf(dir.to_path_buf(), f),
             Err(s) => Parsed::Skipped(s),
         },
-        FileKind::TfJson => match terraform::parse_tf_json(&c.display, &text) {
-            Ok(f) => Parsed::Tf(c.dir.clone(), f),
+        FileKind::TfJson => match terraform::parse_tf_json(display, text) {
+            Ok(f) => Parsed::Tf(dir.to_path_buf(), f),
             Err(s) => Parsed::Skipped(s),
         },
-        FileKind::TfVars => match terraform::parse_tfvars(&c.display, &text) {
-            Ok(v) => Parsed::TfVars(c.dir.clone(), v),
+        FileKind::TfVars => match terraform::parse_tfvars(display, text) {
+            Ok(v) => Parsed::TfVars(dir.to_path_buf(), v),
             Err(s) => Parsed::Skipped(s),
         },
-        FileKind::Json => match plan::parse_plan(&c.display, &text) {
-            Ok(o) => Parsed::Observed(o),
-            Err(s) => Parsed::Skipped(s),
-        },
-        FileKind::Yaml => {
-            if !kubernetes::looks_like_manifest(&text) {
+        FileKind::Json => {
+            if !plan::looks_like_plan(text.get(..text.len().min(8192)).unwrap_or(text)) {
                 return Parsed::Nothing;
             }
-            match kubernetes::parse_manifests(&c.display, &text, mappings) {
+            match plan::parse_plan(display, text) {
+                Ok(o) => Parsed::Observed(o),
+                Err(s) => Parsed::Skipped(s),
+            }
+        }
+        FileKind::Yaml => {
+            if !kubernetes::looks_like_manifest(text) {
+                return Parsed::Nothing;
+            }
+            match kubernetes::parse_manifests(display, text, mappings) {
                 Ok(o) => Parsed::Observed(o),
                 Err(s) => Parsed::Skipped(s),
             }
         }
     }
+}
+
+/// Scans one file given as text, named by `name` (its extension decides how it is read):
+/// for uploads and fuzzing, where there is no tree on disk.
+pub fn scan_source(name: &str, text: &str, mappings: &Mappings, catalog: &Catalog) -> Inventory {
+    let file_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let Some(kind) = kind_of(file_name) else {
+        return Inventory {
+            resources: Vec::new(),
+            skipped: vec![Skipped { path: name.to_owned(), line: None, reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)".into() }],
+        };
+    };
+    assemble(vec![parse_text(kind, name, Path::new(""), text, mappings)], Vec::new(), mappings, catalog)
 }
 
 /// Scans a directory (recursively) or a single file.
@@ -338,9 +360,15 @@ pub fn scan(
     let mut results = results.into_inner().unwrap_or_default();
     results.sort_by_key(|(i, _)| *i);
 
+    let parsed = results.into_iter().map(|(_, p)| p).collect();
+    assemble(parsed, skipped, mappings, catalog)
+}
+
+/// Puts parsed files together: modules evaluated, resources resolved and sorted.
+fn assemble(parsed: Vec<Parsed>, mut skipped: Vec<Skipped>, mappings: &Mappings, catalog: &Catalog) -> Inventory {
     let mut dirs: BTreeMap<PathBuf, ModuleDir> = BTreeMap::new();
     let mut observed = Vec::new();
-    for (_, parsed) in results {
+    for parsed in parsed {
         match parsed {
             Parsed::Tf(dir, f) => dirs.entry(dir).or_default().files.push(f),
             Parsed::TfVars(dir, v) => dirs.entry(dir).or_default().tfvars.push(v),
