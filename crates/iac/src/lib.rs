@@ -246,9 +246,15 @@ fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Par
     parse_text(c.kind, &c.display, &c.dir, &text, mappings)
 }
 
-fn parse_text(kind: FileKind, display: &str, dir: &Path, text: &str, mappings: &Mappings) -> Parsed {
+fn parse_text(
+    kind: FileKind,
+    display: &str,
+    dir: &Path,
+    text: &str,
+    mappings: &Mappings,
+) -> Parsed {
     match kind {
-        FileKind::Tf => match terraform::parse_hcl(display, text) {
+        FileKind::Tf => match terraform::parse_hcl(display, text, mappings.wanted()) {
             Ok(f) => Parsed::Tf(dir.to_path_buf(), f),
             Err(s) => Parsed::Skipped(s),
         },
@@ -288,10 +294,20 @@ pub fn scan_source(name: &str, text: &str, mappings: &Mappings, catalog: &Catalo
     let Some(kind) = kind_of(file_name) else {
         return Inventory {
             resources: Vec::new(),
-            skipped: vec![Skipped { path: name.to_owned(), line: None, reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)".into() }],
+            skipped: vec![Skipped {
+                path: name.to_owned(),
+                line: None,
+                reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)"
+                    .into(),
+            }],
         };
     };
-    assemble(vec![parse_text(kind, name, Path::new(""), text, mappings)], Vec::new(), mappings, catalog)
+    assemble(
+        vec![parse_text(kind, name, Path::new(""), text, mappings)],
+        Vec::new(),
+        mappings,
+        catalog,
+    )
 }
 
 /// Scans a directory (recursively) or a single file.
@@ -365,7 +381,12 @@ pub fn scan(
 }
 
 /// Puts parsed files together: modules evaluated, resources resolved and sorted.
-fn assemble(parsed: Vec<Parsed>, mut skipped: Vec<Skipped>, mappings: &Mappings, catalog: &Catalog) -> Inventory {
+fn assemble(
+    parsed: Vec<Parsed>,
+    mut skipped: Vec<Skipped>,
+    mappings: &Mappings,
+    catalog: &Catalog,
+) -> Inventory {
     let mut dirs: BTreeMap<PathBuf, ModuleDir> = BTreeMap::new();
     let mut observed = Vec::new();
     for parsed in parsed {
@@ -402,10 +423,7 @@ fn assemble(parsed: Vec<Parsed>, mut skipped: Vec<Skipped>, mappings: &Mappings,
                 .collect()
         })
         .collect();
-    let mut resources: Vec<_> = observed
-        .into_iter()
-        .map(|o| observe::resolve(o, mappings, catalog))
-        .collect();
+    let mut resources = observe::resolve_all(observed, mappings, catalog);
     observe::zones_through_references(&mut resources, &refs, mappings);
     resources.sort_by(|a, b| (&a.file, a.line, &a.address).cmp(&(&b.file, b.line, &b.address)));
     skipped.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

@@ -166,6 +166,38 @@ pub struct Mappings {
     types: Vec<TypeMapping>,
     by_name: HashMap<String, usize>,
     fallback: TypeMapping,
+    wanted: Wanted,
+}
+
+/// The resource attributes any mapping reads: readers keep only these.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    exact: std::collections::HashSet<String>,
+    prefixes: std::collections::HashSet<String>,
+}
+
+impl Wanted {
+    fn add(&mut self, path: &str) {
+        self.exact.insert(path.to_owned());
+        let mut acc = String::new();
+        for part in path.split('.') {
+            if !acc.is_empty() {
+                self.prefixes.insert(acc.clone());
+                acc.push('.');
+            }
+            acc.push_str(part);
+        }
+    }
+
+    /// An attribute at this dotted path is read by some mapping.
+    pub fn attribute(&self, path: &str) -> bool {
+        self.exact.contains(path)
+    }
+
+    /// A nested block at this dotted path holds attributes some mapping reads.
+    pub fn block(&self, path: &str) -> bool {
+        self.prefixes.contains(path) || self.exact.contains(path)
+    }
 }
 
 fn parse(name: &str, text: &str) -> Result<MappingFile, MappingError> {
@@ -253,7 +285,27 @@ impl Mappings {
                 by_name.insert(a.clone(), i);
             }
         }
+        let mut wanted = Wanted::default();
+        for key in ["provider", "count", "for_each"] {
+            wanted.add(key);
+        }
+        for p in &providers {
+            for a in p
+                .region_attributes
+                .iter()
+                .chain(&p.zone_attributes)
+                .chain(&p.zone_via)
+            {
+                wanted.add(a);
+            }
+        }
+        for t in &types {
+            if let Some(a) = t.multi_zone.as_ref().and_then(|m| m.attribute.as_deref()) {
+                wanted.add(a);
+            }
+        }
         Ok(Mappings {
+            wanted,
             providers,
             types,
             by_name,
@@ -278,6 +330,11 @@ impl Mappings {
             .iter()
             .find(|t| t.matches(kind))
             .unwrap_or(&self.fallback)
+    }
+
+    /// The resource attributes the mappings read.
+    pub fn wanted(&self) -> &Wanted {
+        &self.wanted
     }
 
     pub fn types(&self) -> &[TypeMapping] {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use nuage_catalog::Catalog;
 use nuage_doctrine::{Resource, ServiceClass, SourceKind};
 
-use crate::mapping::{Mappings, Scalar};
+use crate::mapping::{Mappings, Scalar, TypeMapping};
 
 /// A value read from infrastructure code.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +93,8 @@ pub struct Observed {
     pub line: u32,
     pub source: SourceKind,
     /// The provider configuration's attributes.
-    pub provider_attrs: Attrs,
+    /// Shared by every resource of one provider configuration.
+    pub provider_attrs: std::sync::Arc<Attrs>,
     pub attrs: Attrs,
     pub repeated: Option<String>,
     /// Other resources the resource's attributes point at: (attribute, address).
@@ -124,7 +125,7 @@ impl Observed {
             file,
             line,
             source,
-            provider_attrs: Attrs::default(),
+            provider_attrs: std::sync::Arc::default(),
             attrs: Attrs::default(),
             repeated: None,
             refs: Vec::new(),
@@ -180,8 +181,31 @@ pub fn zones_through_references(
     }
 }
 
+/// Turns what was seen into inventory entries, classifying each resource type once.
+pub fn resolve_all(
+    observed: Vec<Observed>,
+    mappings: &Mappings,
+    catalog: &Catalog,
+) -> Vec<Resource> {
+    let mut classes: HashMap<String, &TypeMapping> = HashMap::new();
+    observed
+        .into_iter()
+        .map(|o| {
+            let class = match classes.get(&o.kind) {
+                Some(c) => *c,
+                None => {
+                    let c = mappings.classify(&o.kind);
+                    classes.insert(o.kind.clone(), c);
+                    c
+                }
+            };
+            resolve(o, class, mappings, catalog)
+        })
+        .collect()
+}
+
 /// Turns what was seen into an inventory entry.
-pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource {
+fn resolve(o: Observed, class: &TypeMapping, mappings: &Mappings, catalog: &Catalog) -> Resource {
     let mut evidence = o.evidence;
     let mut unknown = Vec::new();
     let pm = mappings.provider(&o.provider);
@@ -280,7 +304,7 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
         }
         // A provider-level default zone (Scaleway's `zone`) places zonal resources.
         let zonal = matches!(
-            mappings.classify(&o.kind).service,
+            class.service,
             ServiceClass::Compute
                 | ServiceClass::Database
                 | ServiceClass::BlockStorage
@@ -313,8 +337,7 @@ pub fn resolve(o: Observed, mappings: &Mappings, catalog: &Catalog) -> Resource 
     zones.sort();
     zones.dedup();
 
-    // Classes, and replication across zones for databases.
-    let class = mappings.classify(&o.kind);
+    // Replication across zones for databases.
     let mut multi_zone = None;
     if let Some((verdict, why)) = o.multi_zone {
         evidence.push(why);

@@ -175,7 +175,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
         .flatten()
         .filter_map(|(k, v)| v.get("value").map(|v| (k.clone(), v.clone())))
         .collect();
-    let mut providers: HashMap<String, (String, Attrs)> = HashMap::new();
+    let mut providers: HashMap<String, (String, std::sync::Arc<Attrs>)> = HashMap::new();
     for (key, cfg) in root
         .pointer("/configuration/provider_config")
         .and_then(Value::as_object)
@@ -194,7 +194,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             .flatten()
             .map(|(k, e)| (k.clone(), expression(e, &variables)))
             .collect();
-        providers.insert(key.clone(), (name, Attrs(attrs)));
+        providers.insert(key.clone(), (name, std::sync::Arc::new(Attrs(attrs))));
     }
     let mut keys = HashMap::new();
     if let Some(m) = root.pointer("/configuration/root_module") {

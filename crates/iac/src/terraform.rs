@@ -14,6 +14,7 @@ use hcl_edit::Span;
 use nuage_doctrine::{Skipped, SourceKind};
 
 use crate::LineIndex;
+use crate::mapping::Wanted;
 use crate::observe::{Attrs, Observed, Val};
 
 /// A provider block.
@@ -100,6 +101,33 @@ fn label(block: &hcl::Block, i: usize) -> Option<String> {
 }
 
 impl TfFile {
+    fn push_resource(
+        &mut self,
+        file: &str,
+        kind: String,
+        name: String,
+        line: u32,
+        attrs: Vec<(String, Expression)>,
+    ) {
+        let provider_ref = attrs
+            .iter()
+            .find(|(k, _)| k == "provider")
+            .and_then(|(_, e)| traversal_text(e));
+        let repeated = ["count", "for_each"]
+            .into_iter()
+            .find(|k| attrs.iter().any(|(a, _)| a == k))
+            .map(str::to_owned);
+        self.resources.push(ResourceDecl {
+            kind,
+            name,
+            file: file.to_owned(),
+            line,
+            provider_ref,
+            repeated,
+            attrs,
+        });
+    }
+
     fn add_block(&mut self, file: &str, block: hcl::Block, line: u32) {
         match block.identifier() {
             "resource" => {
@@ -108,23 +136,7 @@ impl TfFile {
                 };
                 let mut attrs = Vec::new();
                 flatten_body("", block.body(), &mut attrs);
-                let provider_ref = attrs
-                    .iter()
-                    .find(|(k, _)| k == "provider")
-                    .and_then(|(_, e)| traversal_text(e));
-                let repeated = ["count", "for_each"]
-                    .into_iter()
-                    .find(|k| attrs.iter().any(|(a, _)| a == k))
-                    .map(str::to_owned);
-                self.resources.push(ResourceDecl {
-                    kind,
-                    name,
-                    file: file.to_owned(),
-                    line,
-                    provider_ref,
-                    repeated,
-                    attrs,
-                });
+                self.push_resource(file, kind, name, line, attrs);
             }
             "provider" => {
                 let Some(local) = label(&block, 0) else {
@@ -226,8 +238,70 @@ impl TfFile {
     }
 }
 
-/// Reads a `.tf` file.
-pub fn parse_hcl(path: &str, text: &str) -> Result<TfFile, Skipped> {
+/// Keeps a resource body's wanted attributes, nested blocks flattened to dotted paths, straight
+/// from hcl-edit's tree (no conversion of what is not read).
+fn wanted_attributes(
+    prefix: &str,
+    body: &hcl_edit::structure::Body,
+    wanted: &Wanted,
+    out: &mut Vec<(String, Expression)>,
+) {
+    for s in body.iter() {
+        match s {
+            hcl_edit::structure::Structure::Attribute(a) => {
+                let key = a.key.as_str();
+                let path = if prefix.is_empty() {
+                    key.to_owned()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                if wanted.attribute(&path) {
+                    out.push((path, a.value.clone().into()));
+                }
+            }
+            hcl_edit::structure::Structure::Block(b) => {
+                let key = b.ident.as_str();
+                let path = if prefix.is_empty() {
+                    key.to_owned()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                if wanted.block(&path) {
+                    wanted_attributes(&path, &b.body, wanted, out);
+                }
+            }
+        }
+    }
+}
+
+/// Line numbers for increasing offsets, counted as the reader moves forward.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl LineCounter<'_> {
+    fn at(&mut self, offset: usize) -> u32 {
+        if offset < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        let end = offset.min(self.text.len());
+        let newlines = self
+            .text
+            .get(self.pos..end)
+            .map_or(0, |s| s.iter().filter(|b| **b == b'\n').count());
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.pos = end;
+        self.line
+    }
+}
+
+/// Reads a `.tf` file; resource bodies keep only the attributes in `wanted`.
+pub fn parse_hcl(path: &str, text: &str, wanted: &Wanted) -> Result<TfFile, Skipped> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| Skipped {
         path: path.to_owned(),
         line: u32::try_from(e.location().line()).ok(),
@@ -238,12 +312,26 @@ pub fn parse_hcl(path: &str, text: &str) -> Result<TfFile, Skipped> {
             e.message()
         ),
     })?;
-    let lines = LineIndex::new(text);
+    let mut lines = LineCounter {
+        text: text.as_bytes(),
+        pos: 0,
+        line: 1,
+    };
     let mut file = TfFile::default();
     for structure in body {
         if let hcl_edit::structure::Structure::Block(block) = structure {
-            let line = block.span().map_or(1, |s| lines.line(s.start));
-            file.add_block(path, block.into(), line);
+            let line = block.span().map_or(1, |s| lines.at(s.start));
+            if block.ident.as_str() == "resource" {
+                let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
+                let (Some(kind), Some(name)) = (label(0), label(1)) else {
+                    continue;
+                };
+                let mut attrs = Vec::new();
+                wanted_attributes("", &block.body, wanted, &mut attrs);
+                file.push_resource(path, kind, name, line, attrs);
+            } else {
+                file.add_block(path, block.into(), line);
+            }
         }
     }
     Ok(file)
@@ -497,7 +585,7 @@ fn eval(expr: &Expression, ctx: &Context<'_>) -> Val {
 #[derive(Debug, Clone)]
 struct ProviderConfig {
     kind: String,
-    attrs: Attrs,
+    attrs: std::sync::Arc<Attrs>,
 }
 
 /// A module directory: its files, and where its module calls point.
@@ -657,7 +745,13 @@ impl Evaluator<'_> {
                         .map(|(k, e)| (k.clone(), eval(e, &ctx)))
                         .collect(),
                 );
-                providers.insert(key, ProviderConfig { kind, attrs });
+                providers.insert(
+                    key,
+                    ProviderConfig {
+                        kind,
+                        attrs: std::sync::Arc::new(attrs),
+                    },
+                );
             }
         }
 

@@ -1,11 +1,16 @@
 //! The readers never panic: arbitrary text, and fixture files cut and spliced at random.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::OnceLock;
 
 use nuage_catalog::Catalog;
-use nuage_iac::{scan_source, Mappings};
+use nuage_iac::{Mappings, scan_source};
 use proptest::prelude::*;
 
 fn env() -> &'static (Catalog, Mappings) {
@@ -17,7 +22,13 @@ fn env() -> &'static (Catalog, Mappings) {
     })
 }
 
-const NAMES: [&str; 5] = ["main.tf", "main.tf.json", "plan.json", "app.yaml", "terraform.tfvars"];
+const NAMES: [&str; 5] = [
+    "main.tf",
+    "main.tf.json",
+    "plan.json",
+    "app.yaml",
+    "terraform.tfvars",
+];
 
 fn fixtures() -> Vec<(&'static str, String)> {
     let base = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ministere/");
@@ -29,7 +40,12 @@ fn fixtures() -> Vec<(&'static str, String)> {
         ("app.yaml", "k8s/app.yaml"),
     ]
     .into_iter()
-    .map(|(name, rel)| (name, std::fs::read_to_string(format!("{base}{rel}")).unwrap()))
+    .map(|(name, rel)| {
+        (
+            name,
+            std::fs::read_to_string(format!("{base}{rel}")).unwrap(),
+        )
+    })
     .collect()
 }
 
