@@ -7,6 +7,7 @@ mod assess;
 mod catalog_cmd;
 mod diagnostic;
 mod explain_cmd;
+mod mappings_cmd;
 mod scan_cmd;
 
 use std::io::IsTerminal;
@@ -115,6 +116,8 @@ enum Command {
     /// Scan infrastructure code (Terraform, OpenTofu, plans, Kubernetes) and tell where, and
     /// on what, it runs; with --dossier, merge what was found and assess the whole project.
     Scan(scan_cmd::ScanArgs),
+    /// Print how the scanner maps providers to offers and resource types to classes (Markdown).
+    Mappings(mappings_cmd::MappingsArgs),
     /// Explain a rule: what the texts say, how Nuage reads it, the sources.
     Explain(explain_cmd::ExplainArgs),
     /// Print the JSON Schema of the dossier.
@@ -165,6 +168,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Assess(args) => assess::run(&args),
         Command::Scan(args) => scan_cmd::run(&args),
+        Command::Mappings(args) => mappings_cmd::run(&args),
         Command::Explain(args) => explain_cmd::run(&args),
         Command::Schema(args) => {
             let catalog = match args.common.load_catalog() {

@@ -30,6 +30,18 @@ fn doctrine_md_rules_section_is_generated() {
 }
 
 #[test]
+fn scan_md_tables_are_generated() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc = std::fs::read_to_string(root.join("docs/scan.md")).unwrap();
+    let begin = "<!-- BEGIN GENERATED: nuage mappings -->\n\n";
+    let start = doc.find(begin).expect("begin marker") + begin.len();
+    let end = doc.find("<!-- END GENERATED -->").expect("end marker");
+    let out = Command::new(env!("CARGO_BIN_EXE_nuage")).args(["mappings"]).output().unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(doc[start..end].trim_end(), generated.trim_end(), "regenerate the tables of docs/scan.md with `nuage mappings`");
+}
+
+#[test]
 fn readme_starts_with_the_two_commands() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
