@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use nuage_iac::Mappings;
 
-use crate::{fail, print, Common};
+use crate::{Common, fail, print};
 
 #[derive(Args, Debug)]
 pub(crate) struct MappingsArgs {
@@ -26,7 +26,10 @@ fn code(s: &str) -> String {
 pub(crate) fn markdown(m: &Mappings) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "#### Fournisseurs → offres\n");
-    let _ = writeln!(out, "| fournisseur Terraform | offre | règles | région lue dans | zones lues dans |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| fournisseur Terraform | offre | règles | région lue dans | zones lues dans |\n|---|---|---|---|---|"
+    );
     for p in m.providers() {
         let mut names = vec![code(&p.name)];
         names.extend(p.aliases.iter().map(|a| code(a)));
@@ -42,29 +45,56 @@ pub(crate) fn markdown(m: &Mappings) -> String {
                 format!("{test} → {}", code(&r.offer))
             })
             .collect();
-        let zones: Vec<String> = p.zone_attributes.iter().chain(&p.zone_via).map(|z| code(z)).collect();
+        let zones: Vec<String> = p
+            .zone_attributes
+            .iter()
+            .chain(&p.zone_via)
+            .map(|z| code(z))
+            .collect();
         let regions: Vec<String> = p.region_attributes.iter().map(|r| code(r)).collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
             names.join(", "),
             p.offer.as_deref().map_or_else(|| "—".to_owned(), code),
-            if rules.is_empty() { "—".to_owned() } else { rules.join(" ; ") },
-            if regions.is_empty() { "—".to_owned() } else { regions.join(", ") },
-            if zones.is_empty() { "—".to_owned() } else { zones.join(", ") },
+            if rules.is_empty() {
+                "—".to_owned()
+            } else {
+                rules.join(" ; ")
+            },
+            if regions.is_empty() {
+                "—".to_owned()
+            } else {
+                regions.join(", ")
+            },
+            if zones.is_empty() {
+                "—".to_owned()
+            } else {
+                zones.join(", ")
+            },
         );
     }
-    let _ = writeln!(out, "\n#### Types de ressources → classe de service et portabilité\n");
-    let _ = writeln!(out, "| type (`*` : tout suffixe) | service | portabilité | nom | réplication multi-zones |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "\n#### Types de ressources → classe de service et portabilité\n"
+    );
+    let _ = writeln!(
+        out,
+        "| type (`*` : tout suffixe) | service | portabilité | nom | réplication multi-zones |\n|---|---|---|---|---|"
+    );
     for t in m.types() {
         let mz = match &t.multi_zone {
             Some(z) if z.always => "toujours".to_owned(),
             Some(z) => match (&z.attribute, &z.equals) {
-                (Some(a), Some(e)) => format!("{} = {}", code(a), match e {
-                    nuage_iac::Scalar::Bool(b) => b.to_string(),
-                    nuage_iac::Scalar::Number(n) => n.to_string(),
-                    nuage_iac::Scalar::Text(s) => format!("\"{s}\""),
-                }),
+                (Some(a), Some(e)) => format!(
+                    "{} = {}",
+                    code(a),
+                    match e {
+                        nuage_iac::Scalar::Bool(b) => b.to_string(),
+                        nuage_iac::Scalar::Number(n) => n.to_string(),
+                        nuage_iac::Scalar::Text(s) => format!("\"{s}\""),
+                    }
+                ),
                 _ => "—".to_owned(),
             },
             None => "—".to_owned(),
@@ -73,8 +103,14 @@ pub(crate) fn markdown(m: &Mappings) -> String {
             out,
             "| {} | {} | {} | {} | {} |",
             code(&t.pattern),
-            serde_json::to_value(t.service).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-            serde_json::to_value(t.portability).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            serde_json::to_value(t.service)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            serde_json::to_value(t.portability)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
             t.label.as_deref().unwrap_or("—"),
             mz
         );

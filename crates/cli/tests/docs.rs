@@ -36,9 +36,16 @@ fn scan_md_tables_are_generated() {
     let begin = "<!-- BEGIN GENERATED: nuage mappings -->\n\n";
     let start = doc.find(begin).expect("begin marker") + begin.len();
     let end = doc.find("<!-- END GENERATED -->").expect("end marker");
-    let out = Command::new(env!("CARGO_BIN_EXE_nuage")).args(["mappings"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nuage"))
+        .args(["mappings"])
+        .output()
+        .unwrap();
     let generated = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(doc[start..end].trim_end(), generated.trim_end(), "regenerate the tables of docs/scan.md with `nuage mappings`");
+    assert_eq!(
+        doc[start..end].trim_end(),
+        generated.trim_end(),
+        "regenerate the tables of docs/scan.md with `nuage mappings`"
+    );
 }
 
 #[test]

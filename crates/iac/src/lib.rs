@@ -21,7 +21,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use nuage_catalog::Catalog;
 use nuage_doctrine::{Inventory, Skipped};
 
-pub use mapping::{MappingError, Mappings, MultiZone, OfferRule, ProviderMapping, Scalar, TypeMapping, ZoneToRegion};
+pub use mapping::{
+    MappingError, Mappings, MultiZone, OfferRule, ProviderMapping, Scalar, TypeMapping,
+    ZoneToRegion,
+};
 
 use observe::Observed;
 use terraform::{ModuleDir, TfFile, TfVars};

@@ -1,0 +1,158 @@
+//! Connection and schema migrations for the two supported databases.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+use crate::Error;
+
+/// The database behind a registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// Migrations are append-only: a released one is never edited, a change is a new one.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "registry",
+    sqlite: include_str!("../migrations/sqlite/0001_registry.sql"),
+    postgres: include_str!("../migrations/postgres/0001_registry.sql"),
+}];
+
+/// Parses the URL, opens a pool and brings the schema up to date.
+pub(crate) async fn open(url: &str, max_connections: u32) -> Result<(AnyPool, Backend), Error> {
+    install_default_drivers();
+    let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
+        // Create the file when missing unless the caller chose a mode.
+        let url = if rest.contains("mode=") {
+            url.to_owned()
+        } else if rest.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        (Backend::Sqlite, url)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        (Backend::Postgres, url.to_owned())
+    } else {
+        return Err(Error::UnsupportedUrl(redact(url)));
+    };
+    let options = AnyPoolOptions::new().max_connections(max_connections.max(1));
+    let pool = match backend {
+        Backend::Sqlite => {
+            options
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // WAL with FULL sync: a commit acknowledged to a client survives a
+                        // crash of the process and of the machine. Foreign keys are off by
+                        // default in SQLite.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await?
+        }
+        Backend::Postgres => options.connect(&url).await?,
+    };
+    migrate(&pool, backend).await?;
+    Ok((pool, backend))
+}
+
+/// Hides a password in a URL before it goes into an error message or a log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = url.get(scheme + 3..at).unwrap_or_default();
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!(
+                "{}://{user}:***{}",
+                url.get(..scheme).unwrap_or_default(),
+                url.get(at..).unwrap_or_default()
+            )
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), Error> {
+    let mut tx = match backend {
+        // IMMEDIATE takes the write lock now, so two processes starting together serialise.
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    };
+    if backend == Backend::Postgres {
+        // Several instances may start at once behind a load balancer.
+        tx.execute("SELECT pg_advisory_xact_lock(7243100001)")
+            .await?;
+    }
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS nuage_migrations (\
+         version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .await?;
+    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM nuage_migrations")
+        .fetch_one(&mut *tx)
+        .await?;
+    let applied = applied.unwrap_or(0);
+    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    if applied > known {
+        return Err(Error::NewerSchema(applied));
+    }
+    for migration in MIGRATIONS.iter().filter(|m| m.version > applied) {
+        let sql = match backend {
+            Backend::Sqlite => migration.sqlite,
+            Backend::Postgres => migration.postgres,
+        };
+        let failed = |source| Error::Migration {
+            version: migration.version,
+            name: migration.name,
+            source,
+        };
+        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(failed)?;
+        sqlx::query("INSERT INTO nuage_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(jiff::Timestamp::now().to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://nuage:s3cret@db.internal:5432/nuage"),
+            "postgres://nuage:***@db.internal:5432/nuage"
+        );
+        assert_eq!(redact("sqlite://nuage.db"), "sqlite://nuage.db");
+    }
+}

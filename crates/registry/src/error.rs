@@ -1,0 +1,35 @@
+/// What can go wrong in the registry. Callers map `NotFound`/`Conflict`/`Invalid` to their
+/// own vocabulary (HTTP statuses, exit codes); `Database` is an operational failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("unsupported database URL `{0}`: expected sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("the database has migration {0}, newer than this version of Nuage knows")]
+    NewerSchema(i64),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    pub(crate) fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The registry (« référentiel ») of a ministry's projects: organisations, projects, every
+//! version of their dossier, every assessment (append-only, replayable), and an audit log of
+//! every change.
+//!
+//! SQLite is the embedded default; PostgreSQL serves several instances behind a load
+//! balancer. Both go through one code path: sqlx's `Any` driver, portable SQL with `$n`
+//! parameters, and per-backend migrations embedded in the binary and run at start.
+//! Nothing above this crate sees SQL.
+
+mod db;
+mod error;
+mod model;
+mod store;
+
+pub use db::Backend;
+pub use error::Error;
+pub use model::{
+    Actor, AssessmentId, AuditEntry, DossierVersion, NewAssessment, NewDossier, Organisation,
+    OrganisationId, OrganisationKind, Page, PageRequest, Project, ProjectFilter, ProjectId,
+    ProjectSummary, StoredAssessment, dossier_hash,
+};
+pub use store::Registry;
