@@ -9,6 +9,7 @@ mod diagnostic;
 mod explain_cmd;
 mod mappings_cmd;
 mod scan_cmd;
+mod serve_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -125,6 +126,8 @@ enum Command {
     /// Query the catalog of offers.
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
+    /// Run the registry and its HTTP API (SQLite in the working directory by default).
+    Serve(serve_cmd::ServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -170,6 +173,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan_cmd::run(&args),
         Command::Mappings(args) => mappings_cmd::run(&args),
         Command::Explain(args) => explain_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
         Command::Schema(args) => {
             let catalog = match args.common.load_catalog() {
                 Ok(c) => c,

@@ -12,7 +12,7 @@ mod error;
 mod model;
 mod store;
 
-pub use db::Backend;
+pub use db::{Backend, redact};
 pub use error::Error;
 pub use model::{
     Actor, AssessmentId, AuditEntry, DossierVersion, NewAssessment, NewDossier, Organisation,

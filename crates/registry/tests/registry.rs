@@ -9,7 +9,6 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use nuage_registry::*;
-use sqlx::Connection;
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
@@ -38,17 +37,7 @@ async fn registries() -> Vec<Registry> {
 }
 
 async fn fresh_pg(cluster: &nuage_testpg::Cluster) -> String {
-    sqlx::any::install_default_drivers();
-    let name = cluster.fresh_database_name("registry");
-    let mut admin = sqlx::AnyConnection::connect(&cluster.admin_url())
-        .await
-        .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    cluster.url_of(&name)
+    cluster.create_database("registry").unwrap()
 }
 
 fn actor(name: &str) -> Actor {

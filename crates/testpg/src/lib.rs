@@ -43,6 +43,24 @@ impl Cluster {
     pub fn url_of(&self, database: &str) -> String {
         format!("{}/{database}", self.base)
     }
+
+    /// Creates an empty database for one test and returns its URL.
+    pub fn create_database(&self, prefix: &str) -> Result<String, String> {
+        let name = self.fresh_database_name(prefix);
+        let psql = find_bin("psql").ok_or("psql not found")?;
+        run(
+            &psql,
+            &[
+                "-q",
+                "-d",
+                &self.admin_url(),
+                "-c",
+                &format!("CREATE DATABASE {name}"),
+            ],
+            false,
+        )?;
+        Ok(self.url_of(&name))
+    }
 }
 
 /// The cluster, started on first use; `None` (with a message on stderr) when PostgreSQL is

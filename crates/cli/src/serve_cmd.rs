@@ -1,0 +1,93 @@
+//! `nuage serve`: the registry and its HTTP API.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+use nuage_registry::Registry;
+use nuage_server::AppState;
+
+use crate::{Common, fail, today};
+
+#[derive(Args, Debug)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: SocketAddr,
+    /// The registry's database: sqlite://PATH (default: nuage.db in the working directory)
+    /// or postgres://USER:PASSWORD@HOST/DB. The environment variable NUAGE_DATABASE_URL
+    /// keeps a password off the command line.
+    #[arg(
+        long,
+        env = "NUAGE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+pub(crate) fn run(args: &ServeArgs) -> ExitCode {
+    let catalog = match args.common.load_catalog() {
+        Ok(c) => Arc::new(c),
+        Err(e) => return fail(&args.common, &e),
+    };
+    let database = match &args.database {
+        Some(url) => url.clone(),
+        None => {
+            let path = std::env::current_dir()
+                .map(|d| d.join("nuage.db"))
+                .unwrap_or_else(|_| "nuage.db".into());
+            format!("sqlite://{}", path.display())
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&args.common, &format!("cannot start the runtime: {e}")),
+    };
+    runtime.block_on(async {
+        let registry = match Registry::open(&database).await {
+            Ok(r) => r,
+            Err(e) => return fail(&args.common, &format!("database: {e}")),
+        };
+        let listener = match tokio::net::TcpListener::bind(args.listen).await {
+            Ok(l) => l,
+            Err(e) => {
+                return fail(
+                    &args.common,
+                    &format!("cannot listen on {}: {e}", args.listen),
+                );
+            }
+        };
+        let address = listener
+            .local_addr()
+            .map_or_else(|_| args.listen.to_string(), |a| a.to_string());
+        // One line on stdout that scripts (and the tests) read to find the port.
+        crate::print(&format!("nuage serve: http://{address}/\n"));
+        eprintln!(
+            "base de données : {} ({})\ncatalogue {} ; Ctrl-C pour arrêter",
+            nuage_registry::redact(&database),
+            registry.backend().as_str(),
+            catalog.version(),
+        );
+        let state = AppState {
+            catalog,
+            registry: registry.clone(),
+            today: Arc::new(today),
+        };
+        let served = nuage_server::serve(listener, state).await;
+        registry.close().await;
+        match served {
+            Ok(()) => {
+                eprintln!("arrêt propre : requêtes en cours terminées");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&args.common, &format!("server: {e}")),
+        }
+    })
+}

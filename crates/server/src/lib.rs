@@ -1,0 +1,224 @@
+//! `nuage serve`: the HTTP API over the engine and the registry.
+//!
+//! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
+//! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
+
+mod problem;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use nuage_catalog::{Catalog, Date};
+use nuage_doctrine::{Format, Lang, assess, read_dossier};
+use nuage_registry::Registry;
+use serde::Deserialize;
+
+pub use problem::Problem;
+
+/// The largest dossier accepted, in bytes. The largest real dossiers are a few kilobytes.
+pub const MAX_DOSSIER_BYTES: usize = 1024 * 1024;
+
+/// Gives today's date (in Paris) to the engine; injected so tests can fix the date.
+pub type Clock = Arc<dyn Fn() -> Date + Send + Sync>;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub registry: Registry,
+    pub today: Clock,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("catalog", &self.catalog.version())
+            .field("registry", &self.registry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/assess", post(assess_stateless))
+        .layer(DefaultBodyLimit::max(MAX_DOSSIER_BYTES));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Binds `listener` and serves until Ctrl-C or SIGTERM, letting in-flight requests finish.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn security_headers(request: axum::extract::Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        (
+            "content-security-policy",
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+        ("cross-origin-opener-policy", "same-origin"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "urn:nuage:problem:not-found",
+        "Ressource introuvable",
+        "no such endpoint".into(),
+    )
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Readiness: the database answers too.
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, Problem> {
+    state
+        .registry
+        .ping()
+        .await
+        .map(|()| "ready\n")
+        .map_err(|e| Problem::unavailable(e.to_string()))
+}
+
+#[derive(Debug, Deserialize)]
+struct AssessQuery {
+    lang: Option<String>,
+}
+
+/// The dossier's format, from the request's Content-Type.
+fn format_of(headers: &HeaderMap) -> Result<Format, Problem> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/toml" | "text/toml" => Ok(Format::Toml),
+        "application/json" => Ok(Format::Json),
+        "application/yaml" | "application/x-yaml" | "text/yaml" => Ok(Format::Yaml),
+        _ => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "urn:nuage:problem:unsupported-media-type",
+            "Format de dossier non pris en charge",
+            format!(
+                "Content-Type `{content_type}`: send the dossier as application/toml, application/json or application/yaml"
+            ),
+        )),
+    }
+}
+
+/// `POST /api/v1/assess`: assesses a dossier without storing anything.
+async fn assess_stateless(
+    State(state): State<AppState>,
+    Query(query): Query<AssessQuery>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|rejection| {
+        Problem::new(
+            rejection.status(),
+            "urn:nuage:problem:body",
+            "Corps de requête refusé",
+            format!(
+                "{} (a dossier may weigh at most {} KiB)",
+                rejection.body_text(),
+                MAX_DOSSIER_BYTES / 1024
+            ),
+        )
+    })?;
+    let format = format_of(&headers)?;
+    let lang = match query.lang.as_deref() {
+        None => Lang::Fr,
+        Some(l) => Lang::parse(l).ok_or_else(|| {
+            let mut p = Problem::bad_request(format!("lang `{l}`: expected fr or en"));
+            p.field = Some("lang".into());
+            p
+        })?,
+    };
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| Problem::bad_request("the dossier is not UTF-8 text"))?;
+    let catalog = Arc::clone(&state.catalog);
+    let today = (state.today)();
+    // The engine is CPU work: keep it off the I/O threads.
+    let json = tokio::task::spawn_blocking({
+        let text = text.to_owned();
+        move || -> Result<Vec<u8>, Problem> {
+            let dossier =
+                read_dossier(&text, format, &catalog).map_err(|e| Problem::invalid_dossier(&e))?;
+            let on = dossier.assessment_date(today);
+            let assessment = assess(&dossier, &catalog, on, lang).map_err(|e| {
+                let mut p = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "urn:nuage:problem:invalid-dossier",
+                    "Dossier invalide",
+                    e.to_string(),
+                );
+                p.field = Some("assessed_on".into());
+                p
+            })?;
+            let mut out = Vec::with_capacity(16 * 1024);
+            nuage_report::to_json(&mut out, &assessment)
+                .map_err(|e| Problem::internal(e.to_string()))?;
+            Ok(out)
+        }
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+}
