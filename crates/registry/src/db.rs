@@ -29,12 +29,20 @@ struct Migration {
 }
 
 /// Migrations are append-only: a released one is never edited, a change is a new one.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry",
-    sqlite: include_str!("../migrations/sqlite/0001_registry.sql"),
-    postgres: include_str!("../migrations/postgres/0001_registry.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry",
+        sqlite: include_str!("../migrations/sqlite/0001_registry.sql"),
+        postgres: include_str!("../migrations/postgres/0001_registry.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "people",
+        sqlite: include_str!("../migrations/sqlite/0002_people.sql"),
+        postgres: include_str!("../migrations/postgres/0002_people.sql"),
+    },
+];
 
 /// Parses the URL, opens a pool and brings the schema up to date.
 pub(crate) async fn open(url: &str, max_connections: u32) -> Result<(AnyPool, Backend), Error> {

@@ -7,9 +7,26 @@
 //! parameters, and per-backend migrations embedded in the binary and run at start.
 //! Nothing above this crate sees SQL.
 
+/// Identifier newtypes, so a project id never stands for an organisation id.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
 mod db;
 mod error;
 mod model;
+mod people;
 mod store;
 
 pub use db::{Backend, redact};
@@ -19,4 +36,5 @@ pub use model::{
     OrganisationId, OrganisationKind, Page, PageRequest, Project, ProjectFilter, ProjectId,
     ProjectSummary, StoredAssessment, dossier_hash,
 };
+pub use people::{Access, IssuedToken, Role, TokenId, User, UserId};
 pub use store::Registry;

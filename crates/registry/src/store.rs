@@ -12,7 +12,7 @@ use crate::model::*;
 /// A handle on the registry's database, cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Registry {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
 }
 
@@ -22,7 +22,7 @@ const PROJECT_COLUMNS: &str = "id, organisation_id, ministry_id, name, current_v
 const ASSESSMENT_COLUMNS: &str = "id, project_id, dossier_version, dossier_hash, edition, \
     catalog_version, assessed_on, verdict, body, created_at, created_by";
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
@@ -55,7 +55,7 @@ impl Registry {
         self.pool.close().await;
     }
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>, Error> {
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, Error> {
         Ok(match self.backend {
             // Take SQLite's write lock up front: a deferred transaction that reads then
             // writes fails with SQLITE_BUSY instead of waiting when another writer is active.
@@ -501,7 +501,7 @@ fn escape_like(text: &str) -> String {
     out
 }
 
-async fn organisation_in(
+pub(crate) async fn organisation_in(
     conn: &mut sqlx::AnyConnection,
     id: OrganisationId,
 ) -> Result<Organisation, Error> {
@@ -515,7 +515,10 @@ async fn organisation_in(
     organisation_from(&row)
 }
 
-async fn project_in(conn: &mut sqlx::AnyConnection, id: ProjectId) -> Result<Project, Error> {
+pub(crate) async fn project_in(
+    conn: &mut sqlx::AnyConnection,
+    id: ProjectId,
+) -> Result<Project, Error> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1"
     )))
@@ -615,7 +618,7 @@ async fn insert_assessment(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn audit<B: Serialize, A: Serialize>(
+pub(crate) async fn audit<B: Serialize, A: Serialize>(
     conn: &mut sqlx::AnyConnection,
     actor: &Actor,
     action: &str,

@@ -461,3 +461,152 @@ async fn unsupported_urls_are_refused_without_leaking_passwords() {
     assert!(text.contains("unsupported database URL"), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
 }
+
+#[tokio::test]
+async fn people_roles_membership_and_tokens() {
+    for reg in registries().await {
+        let admin = actor("setup");
+        let a = reg
+            .create_organisation(&admin, OrganisationKind::Ministry, "Ministère A", None)
+            .await
+            .unwrap();
+        let b = reg
+            .create_organisation(&admin, OrganisationKind::Ministry, "Ministère B", None)
+            .await
+            .unwrap();
+        let op = reg
+            .create_organisation(
+                &admin,
+                OrganisationKind::Operator,
+                "Opérateur de A",
+                Some(a.id),
+            )
+            .await
+            .unwrap();
+        let alice = reg
+            .create_user(
+                &admin,
+                "oidc:alice",
+                "Alice",
+                Role::ProjectMember,
+                Some(a.id),
+            )
+            .await
+            .unwrap();
+        let carol = reg
+            .create_user(
+                &admin,
+                "oidc:carol",
+                "Carol",
+                Role::MinistryController,
+                Some(a.id),
+            )
+            .await
+            .unwrap();
+        let bob = reg
+            .create_user(
+                &admin,
+                "oidc:bob",
+                "Bob",
+                Role::MinistryController,
+                Some(b.id),
+            )
+            .await
+            .unwrap();
+        let dinum = reg
+            .create_user(&admin, "oidc:dinum", "Dina", Role::Dinum, None)
+            .await
+            .unwrap();
+        // Wrong combinations are refused with the field named.
+        for (role, ministry) in [
+            (Role::ProjectMember, None),
+            (Role::Dinum, Some(a.id)),
+            (Role::MinistryController, Some(op.id)),
+        ] {
+            let err = reg
+                .create_user(&admin, "oidc:x", "X", role, ministry)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Invalid {
+                        field: "ministry_id",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+        }
+        let err = reg
+            .create_user(&admin, "oidc:alice", "Alice 2", Role::Auditor, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)));
+
+        let (project, _) = reg
+            .create_project(
+                &alice.actor(),
+                op.id,
+                "Projet de l'opérateur",
+                &dossier("d"),
+                &summary("compliant", "internal_cloud"),
+                &assessment("compliant", "{}"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(reg.access(&alice, &project).await.unwrap(), Access::None);
+        reg.add_member(&carol.actor(), project.id, &alice)
+            .await
+            .unwrap();
+        assert_eq!(reg.access(&alice, &project).await.unwrap(), Access::Write);
+        assert_eq!(reg.access(&carol, &project).await.unwrap(), Access::Write);
+        assert_eq!(reg.access(&bob, &project).await.unwrap(), Access::None);
+        assert_eq!(reg.access(&dinum, &project).await.unwrap(), Access::Read);
+        // A user of another ministry cannot join the team.
+        let err = reg
+            .add_member(&bob.actor(), project.id, &bob)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Invalid { field: "user", .. }));
+        assert_eq!(bob.listing_scope().unwrap(), Some(b.id));
+        assert_eq!(dinum.listing_scope().unwrap(), None);
+
+        // Tokens: the secret works until revoked; only its hash is stored.
+        let token = reg
+            .issue_token(&alice.actor(), &alice, "gitlab-ci")
+            .await
+            .unwrap();
+        assert!(token.secret.starts_with("nuage_") && token.secret.len() == 70);
+        assert_eq!(
+            reg.user_for_token(&token.secret).await.unwrap(),
+            Some(alice.clone())
+        );
+        assert_eq!(reg.user_for_token("nuage_forged").await.unwrap(), None);
+        let other = reg
+            .issue_token(&alice.actor(), &alice, "second")
+            .await
+            .unwrap();
+        assert_ne!(token.secret, other.secret);
+        reg.revoke_token(&alice.actor(), token.id).await.unwrap();
+        assert_eq!(reg.user_for_token(&token.secret).await.unwrap(), None);
+        assert_eq!(
+            reg.user_for_token(&other.secret).await.unwrap(),
+            Some(alice.clone())
+        );
+        assert!(matches!(
+            reg.revoke_token(&alice.actor(), token.id)
+                .await
+                .unwrap_err(),
+            Error::NotFound { .. }
+        ));
+        assert_eq!(
+            reg.user_by_subject("oidc:carol").await.unwrap(),
+            Some(carol)
+        );
+        let log = reg.audit_log("user", &alice.id.to_string()).await.unwrap();
+        let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["user.create", "token.issue", "token.issue"]);
+        assert!(!serde_json::to_string(&log).unwrap().contains(&token.secret));
+    }
+}
