@@ -159,6 +159,8 @@ pub struct ProjectFilter {
     pub procedure: Option<String>,
     /// A case-insensitive part of the name.
     pub name_contains: Option<String>,
+    /// Only the projects whose team includes this user.
+    pub member: Option<crate::UserId>,
 }
 
 /// Keyset pagination: stable under concurrent inserts, and as fast on page 1 000 as on page 1.

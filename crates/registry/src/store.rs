@@ -184,6 +184,22 @@ impl Registry {
         summary: &ProjectSummary,
         assessment: &NewAssessment,
     ) -> Result<(Project, StoredAssessment), Error> {
+        self.create_project_with_team(actor, organisation, name, dossier, summary, assessment, &[])
+            .await
+    }
+
+    /// Same, with the project's first team members, in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_project_with_team(
+        &self,
+        actor: &Actor,
+        organisation: OrganisationId,
+        name: &str,
+        dossier: &NewDossier,
+        summary: &ProjectSummary,
+        assessment: &NewAssessment,
+        team: &[crate::UserId],
+    ) -> Result<(Project, StoredAssessment), Error> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::Invalid {
@@ -222,6 +238,16 @@ impl Registry {
             updated_at: at.clone(),
         };
         let stored = append_version(&mut tx, actor, &project, dossier, assessment, &at).await?;
+        for user in team {
+            sqlx::query(
+                "INSERT INTO project_members (project_id, user_id, added_at) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(user.0)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
         audit(
             &mut tx,
             actor,
@@ -335,6 +361,14 @@ impl Registry {
             let pattern = format!("%{}%", escape_like(&part.to_lowercase()));
             clause(&mut sql, "LOWER(name) LIKE", Bind::Text(pattern));
             sql.push_str(" ESCAPE '\\'");
+        }
+        if let Some(user) = filter.member {
+            clause(
+                &mut sql,
+                "id IN (SELECT project_id FROM project_members WHERE user_id =",
+                Bind::Int(user.0),
+            );
+            sql.push(')');
         }
         if let Some(after) = page.after {
             clause(&mut sql, "id >", Bind::Int(after.0));

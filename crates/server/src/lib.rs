@@ -4,6 +4,7 @@
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
 mod problem;
+mod projects;
 
 use std::sync::Arc;
 
@@ -47,7 +48,9 @@ impl std::fmt::Debug for AppState {
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/assess", post(assess_stateless))
-        .layer(DefaultBodyLimit::max(MAX_DOSSIER_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_DOSSIER_BYTES))
+        // A JSON request carries a dossier of at most MAX_DOSSIER_BYTES plus its escaping.
+        .merge(projects::routes().layer(DefaultBodyLimit::max(2 * MAX_DOSSIER_BYTES + 64 * 1024)));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -1,0 +1,607 @@
+//! Projects, their dossier versions and assessments, under `/api/v1`. Every handler decides
+//! access from the caller's role and ministry before it returns or changes anything; a
+//! project of another ministry answers 404, so its existence does not leak.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use nuage_catalog::{Catalog, Date, OfferKind};
+use nuage_doctrine::{Assessment, Dossier, Format, Lang, assess, read_dossier};
+use nuage_registry::{
+    Access, AssessmentId, NewAssessment, NewDossier, OrganisationId, PageRequest, Project,
+    ProjectFilter, ProjectId, ProjectSummary, Role, StoredAssessment, User,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{AppState, Problem};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/projects", post(create).get(list))
+        .route("/projects/{id}", get(show))
+        .route("/projects/{id}/dossier", put(update_dossier))
+        .route("/projects/{id}/assessments", get(assessments))
+        .route("/assessments/{id}", get(assessment))
+        .route("/assessments/{id}/replay", post(replay))
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(unauthenticated)?;
+        match state.registry.user_for_token(token).await {
+            Ok(Some(user)) => Ok(Caller(user)),
+            Ok(None) => Err(unauthenticated()),
+            Err(e) => Err(registry_problem(e)),
+        }
+    }
+}
+
+fn unauthenticated() -> Problem {
+    Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "urn:nuage:problem:unauthenticated",
+        "Authentification requise",
+        "send `Authorization: Bearer <API token>`".into(),
+    )
+}
+
+fn forbidden(detail: impl Into<String>) -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "urn:nuage:problem:forbidden",
+        "Action non autorisée",
+        detail.into(),
+    )
+}
+
+fn not_found(what: &str) -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "urn:nuage:problem:not-found",
+        "Ressource introuvable",
+        format!("{what} not found"),
+    )
+}
+
+pub(crate) fn registry_problem(error: nuage_registry::Error) -> Problem {
+    use nuage_registry::Error as E;
+    match error {
+        E::NotFound { entity, id } => not_found(&format!("{entity} {id}")),
+        E::Conflict(detail) => Problem::new(
+            StatusCode::CONFLICT,
+            "urn:nuage:problem:conflict",
+            "Conflit",
+            detail,
+        ),
+        E::Invalid { field, reason } => {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "urn:nuage:problem:invalid",
+                "Donnée invalide",
+                format!("{field}: {reason}"),
+            );
+            p.field = Some(field.into());
+            p
+        }
+        other => Problem::internal(other.to_string()),
+    }
+}
+
+fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, Problem> {
+    body.map(|Json(v)| v).map_err(|rejection| {
+        Problem::new(
+            rejection.status(),
+            "urn:nuage:problem:bad-request",
+            "Requête invalide",
+            rejection.body_text(),
+        )
+    })
+}
+
+/// A dossier as sent in a JSON request: its text and format, kept byte for byte.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DossierInput {
+    /// `toml`, `json` or `yaml`.
+    format: String,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateProject {
+    organisation_id: OrganisationId,
+    dossier: DossierInput,
+    /// Obstacles to cloud adoption the team meets (R3), free words.
+    #[serde(default)]
+    obstacles: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateDossier {
+    dossier: DossierInput,
+    /// The version the change was made from; a stale one is refused (409).
+    expected_version: Option<i64>,
+    obstacles: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ProjectView {
+    #[serde(flatten)]
+    project: Project,
+    latest_assessment: Option<AssessmentId>,
+}
+
+/// The engine's run on a dossier, ready to store.
+struct Evaluated {
+    name: String,
+    dossier: NewDossier,
+    summary: ProjectSummary,
+    assessment: NewAssessment,
+}
+
+fn parse_format(text: &str) -> Result<Format, Problem> {
+    Format::from_extension(text).ok_or_else(|| {
+        let mut p = Problem::bad_request(format!(
+            "dossier.format `{text}`: expected toml, json or yaml"
+        ));
+        p.field = Some("dossier.format".into());
+        p
+    })
+}
+
+fn hosting_kind(dossier: &Dossier, catalog: &Catalog) -> String {
+    use nuage_doctrine::dossier::{Approach, EnvironmentKind};
+    let production = dossier
+        .hosting
+        .environments
+        .iter()
+        .find(|e| e.kind == EnvironmentKind::Production)
+        .or_else(|| dossier.hosting.environments.first());
+    match dossier.hosting.approach {
+        Approach::Saas => "saas".into(),
+        Approach::OnPremise => "on_premise".into(),
+        Approach::Undecided => "undecided".into(),
+        Approach::Cloud => match production.and_then(|e| e.offer.as_deref()) {
+            None => "on_premise".into(),
+            Some(id) => match catalog.offer(id).map(|o| o.kind) {
+                Some(OfferKind::Internal) => "internal_cloud".into(),
+                Some(OfferKind::Commercial) => "commercial_cloud".into(),
+                Some(OfferKind::Interministerial) => "interministerial".into(),
+                None => "unknown".into(),
+            },
+        },
+    }
+}
+
+fn summarise(
+    dossier: &Dossier,
+    assessment: &Assessment,
+    catalog: &Catalog,
+    obstacles: Vec<String>,
+) -> ProjectSummary {
+    let sensitivity = if assessment.particularly_sensitive {
+        "sensitive"
+    } else if dossier.data.is_empty() {
+        "undetermined"
+    } else {
+        "not_sensitive"
+    };
+    ProjectSummary {
+        hosting_kind: hosting_kind(dossier, catalog),
+        sensitivity: sensitivity.into(),
+        procedure: assessment.control_procedure.as_str().into(),
+        verdict: assessment.verdict.as_str().into(),
+        full_cost_cents: i64::try_from(dossier.project.full_cost_eur.cents()).unwrap_or(i64::MAX),
+        obstacles,
+    }
+}
+
+/// Reads and assesses a dossier on the blocking pool (the engine is CPU work).
+async fn evaluate(
+    catalog: Arc<Catalog>,
+    today: Date,
+    input: DossierInput,
+    obstacles: Vec<String>,
+) -> Result<Evaluated, Problem> {
+    let format = parse_format(&input.format)?;
+    if input.source.len() > crate::MAX_DOSSIER_BYTES {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "urn:nuage:problem:body",
+            "Dossier trop volumineux",
+            format!(
+                "a dossier may weigh at most {} KiB",
+                crate::MAX_DOSSIER_BYTES / 1024
+            ),
+        ));
+    }
+    tokio::task::spawn_blocking(move || {
+        let dossier = read_dossier(&input.source, format, &catalog).map_err(|e| {
+            let mut p = Problem::invalid_dossier(&e);
+            p.field = Some(match &e.field {
+                Some(f) => format!("dossier.source: {f}"),
+                None => "dossier.source".into(),
+            });
+            p
+        })?;
+        let on = dossier.assessment_date(today);
+        let assessment = assess(&dossier, &catalog, on, Lang::Fr).map_err(|e| {
+            let mut p = Problem::bad_request(e.to_string());
+            p.field = Some("dossier.source: assessed_on".into());
+            p
+        })?;
+        let mut body = Vec::with_capacity(16 * 1024);
+        nuage_report::to_json(&mut body, &assessment)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        let body = String::from_utf8(body).map_err(|e| Problem::internal(e.to_string()))?;
+        Ok(Evaluated {
+            name: dossier.project.name.clone(),
+            summary: summarise(&dossier, &assessment, &catalog, obstacles),
+            assessment: NewAssessment {
+                edition: assessment.edition.clone(),
+                catalog_version: assessment.catalog_version.clone(),
+                assessed_on: assessment.assessed_on.to_string(),
+                verdict: assessment.verdict.as_str().into(),
+                body,
+            },
+            dossier: NewDossier {
+                format: format.name().into(),
+                source: input.source,
+            },
+        })
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))?
+}
+
+/// Loads a project the caller may at least read; otherwise 404.
+async fn readable(
+    state: &AppState,
+    caller: &User,
+    id: ProjectId,
+) -> Result<(Project, Access), Problem> {
+    let project = state.registry.project(id).await.map_err(registry_problem)?;
+    let access = state
+        .registry
+        .access(caller, &project)
+        .await
+        .map_err(registry_problem)?;
+    if access == Access::None {
+        return Err(not_found(&format!("project {id}")));
+    }
+    Ok((project, access))
+}
+
+async fn me(Caller(user): Caller) -> Json<User> {
+    Json(user)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<CreateProject>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Problem> {
+    let request = json_body(body)?;
+    if !matches!(caller.role, Role::ProjectMember | Role::MinistryController) {
+        return Err(forbidden(format!(
+            "the role {} does not create projects",
+            caller.role.as_str()
+        )));
+    }
+    let organisation = state
+        .registry
+        .organisation(request.organisation_id)
+        .await
+        .map_err(|_| not_found(&format!("organisation {}", request.organisation_id)))?;
+    if caller.ministry_id != Some(organisation.ministry_id) {
+        // Same answer as a missing organisation: another ministry's structure stays private.
+        return Err(not_found(&format!(
+            "organisation {}",
+            request.organisation_id
+        )));
+    }
+    let evaluated = evaluate(
+        Arc::clone(&state.catalog),
+        (state.today)(),
+        request.dossier,
+        request.obstacles,
+    )
+    .await?;
+    let team = if caller.role == Role::ProjectMember {
+        vec![caller.id]
+    } else {
+        vec![]
+    };
+    let (project, stored) = state
+        .registry
+        .create_project_with_team(
+            &caller.actor(),
+            organisation.id,
+            &evaluated.name,
+            &evaluated.dossier,
+            &evaluated.summary,
+            &evaluated.assessment,
+            &team,
+        )
+        .await
+        .map_err(registry_problem)?;
+    let location = format!("/api/v1/projects/{}", project.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(ProjectView {
+            project,
+            latest_assessment: Some(stored.id),
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    organisation_id: Option<OrganisationId>,
+    ministry_id: Option<OrganisationId>,
+    verdict: Option<String>,
+    hosting_kind: Option<String>,
+    sensitivity: Option<String>,
+    procedure: Option<String>,
+    q: Option<String>,
+    after: Option<ProjectId>,
+    limit: Option<u32>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
+    let scope = caller.listing_scope().map_err(registry_problem)?;
+    // A caller confined to a ministry asking for another one gets an empty list.
+    let ministry = match (scope, query.ministry_id) {
+        (Some(own), Some(asked)) if own != asked => return Ok(Json(empty_page()).into_response()),
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    };
+    let filter = ProjectFilter {
+        ministry,
+        organisation: query.organisation_id,
+        verdict: query.verdict,
+        hosting_kind: query.hosting_kind,
+        sensitivity: query.sensitivity,
+        procedure: query.procedure,
+        name_contains: query.q,
+        member: (caller.role == Role::ProjectMember).then_some(caller.id),
+    };
+    let page = PageRequest {
+        after: query.after,
+        limit: query.limit.unwrap_or(50),
+    };
+    let page = state
+        .registry
+        .projects(&filter, page)
+        .await
+        .map_err(registry_problem)?;
+    Ok(Json(page).into_response())
+}
+
+fn empty_page() -> nuage_registry::Page<Project> {
+    nuage_registry::Page {
+        items: vec![],
+        next: None,
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectView>, Problem> {
+    let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
+    let latest = state
+        .registry
+        .assessments(project.id)
+        .await
+        .map_err(registry_problem)?
+        .first()
+        .map(|a| a.id);
+    Ok(Json(ProjectView {
+        project,
+        latest_assessment: latest,
+    }))
+}
+
+async fn update_dossier(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    body: Result<Json<UpdateDossier>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<ProjectView>, Problem> {
+    let request = json_body(body)?;
+    let (project, access) = readable(&state, &caller, ProjectId(id)).await?;
+    if access != Access::Write {
+        return Err(forbidden(format!(
+            "{} may read this project, not change it",
+            caller.role.as_str()
+        )));
+    }
+    let obstacles = request
+        .obstacles
+        .unwrap_or_else(|| project.summary.obstacles.clone());
+    let evaluated = evaluate(
+        Arc::clone(&state.catalog),
+        (state.today)(),
+        request.dossier,
+        obstacles,
+    )
+    .await?;
+    let (project, stored) = state
+        .registry
+        .update_project(
+            &caller.actor(),
+            project.id,
+            request.expected_version,
+            &evaluated.dossier,
+            &evaluated.summary,
+            &evaluated.assessment,
+        )
+        .await
+        .map_err(registry_problem)?;
+    Ok(Json(ProjectView {
+        project,
+        latest_assessment: Some(stored.id),
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct AssessmentMeta {
+    id: AssessmentId,
+    project_id: ProjectId,
+    dossier_version: i64,
+    dossier_hash: String,
+    edition: String,
+    catalog_version: String,
+    assessed_on: String,
+    verdict: String,
+    created_at: String,
+    created_by: String,
+}
+
+impl From<&StoredAssessment> for AssessmentMeta {
+    fn from(a: &StoredAssessment) -> Self {
+        AssessmentMeta {
+            id: a.id,
+            project_id: a.project_id,
+            dossier_version: a.dossier_version,
+            dossier_hash: a.dossier_hash.clone(),
+            edition: a.edition.clone(),
+            catalog_version: a.catalog_version.clone(),
+            assessed_on: a.assessed_on.clone(),
+            verdict: a.verdict.clone(),
+            created_at: a.created_at.clone(),
+            created_by: a.created_by.as_str().to_owned(),
+        }
+    }
+}
+
+async fn assessments(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AssessmentMeta>>, Problem> {
+    let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
+    let all = state
+        .registry
+        .assessments(project.id)
+        .await
+        .map_err(registry_problem)?;
+    Ok(Json(all.iter().map(AssessmentMeta::from).collect()))
+}
+
+async fn stored_readable(
+    state: &AppState,
+    caller: &User,
+    id: i64,
+) -> Result<StoredAssessment, Problem> {
+    let stored = state
+        .registry
+        .assessment(AssessmentId(id))
+        .await
+        .map_err(registry_problem)?;
+    readable(state, caller, stored.project_id)
+        .await
+        .map_err(|_| not_found(&format!("assessment {id}")))?;
+    Ok(stored)
+}
+
+/// The stored assessment JSON, exactly as it was produced.
+async fn assessment(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, Problem> {
+    let stored = stored_readable(&state, &caller, id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], stored.body).into_response())
+}
+
+#[derive(Debug, Serialize)]
+struct Replay {
+    assessment_id: AssessmentId,
+    dossier_hash: String,
+    catalog_version: String,
+    /// Whether running the engine again on the stored dossier gives the stored bytes.
+    identical: bool,
+}
+
+/// Runs the engine again on the stored dossier version, on the stored date, and compares.
+async fn replay(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Replay>, Problem> {
+    let stored = stored_readable(&state, &caller, id).await?;
+    if stored.catalog_version != state.catalog.version() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "urn:nuage:problem:catalog-version",
+            "Version du catalogue différente",
+            format!(
+                "assessment {id} used catalog {}, this server runs {}: replay it with that catalog (--catalog)",
+                stored.catalog_version,
+                state.catalog.version()
+            ),
+        ));
+    }
+    let version = state
+        .registry
+        .dossier_version(stored.project_id, stored.dossier_version)
+        .await
+        .map_err(registry_problem)?;
+    let assessed_on: Date = stored
+        .assessed_on
+        .parse()
+        .map_err(|_| Problem::internal(format!("stored date `{}`", stored.assessed_on)))?;
+    let catalog = Arc::clone(&state.catalog);
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Problem> {
+        let format = parse_format(&version.format)?;
+        let dossier = read_dossier(&version.source, format, &catalog)
+            .map_err(|e| Problem::invalid_dossier(&e))?;
+        let assessment = assess(&dossier, &catalog, assessed_on, Lang::Fr)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        let mut out = Vec::new();
+        nuage_report::to_json(&mut out, &assessment)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        Ok(out)
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
+    Ok(Json(Replay {
+        assessment_id: stored.id,
+        dossier_hash: stored.dossier_hash.clone(),
+        catalog_version: stored.catalog_version.clone(),
+        identical: body == stored.body.as_bytes(),
+    }))
+}

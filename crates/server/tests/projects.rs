@@ -1,0 +1,415 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Projects through the API, on SQLite and PostgreSQL, with the isolation between ministries
+//! checked on every endpoint.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use nuage_catalog::{Catalog, CatalogFiles, Date};
+use nuage_registry::{Actor, OrganisationKind, Registry, Role};
+use nuage_server::{AppState, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+const PORTAIL: &str = include_str!("../../../examples/portail-demarches.toml");
+
+struct World {
+    state: AppState,
+    ministry_a: i64,
+    ministry_b: i64,
+    operator_a: i64,
+    /// role name → token
+    alice: String,
+    carol: String,
+    bob: String,
+    mallory: String,
+    dinum: String,
+    auditor_a: String,
+}
+
+async fn registries() -> Vec<Registry> {
+    let dir = std::env::temp_dir().join(format!(
+        "nuage-server-projects-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut out = vec![
+        Registry::open(&format!("sqlite://{}", dir.join("n.db").display()))
+            .await
+            .unwrap(),
+    ];
+    if let Some(cluster) = nuage_testpg::cluster() {
+        out.push(
+            Registry::open(&cluster.create_database("server").unwrap())
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+async fn world(registry: Registry) -> World {
+    let setup = Actor("setup".into());
+    let a = registry
+        .create_organisation(&setup, OrganisationKind::Ministry, "Ministère A", None)
+        .await
+        .unwrap();
+    let b = registry
+        .create_organisation(&setup, OrganisationKind::Ministry, "Ministère B", None)
+        .await
+        .unwrap();
+    let op = registry
+        .create_organisation(
+            &setup,
+            OrganisationKind::Operator,
+            "Opérateur A",
+            Some(a.id),
+        )
+        .await
+        .unwrap();
+    let token = async |subject: &str, role: Role, ministry| {
+        let user = registry
+            .create_user(&setup, subject, subject, role, ministry)
+            .await
+            .unwrap();
+        registry
+            .issue_token(&setup, &user, "test")
+            .await
+            .unwrap()
+            .secret
+    };
+    let alice = token("alice", Role::ProjectMember, Some(a.id)).await;
+    let carol = token("carol", Role::MinistryController, Some(a.id)).await;
+    let bob = token("bob", Role::MinistryController, Some(b.id)).await;
+    let mallory = token("mallory", Role::ProjectMember, Some(b.id)).await;
+    let dinum = token("dinum", Role::Dinum, None).await;
+    let auditor_a = token("auditor", Role::Auditor, Some(a.id)).await;
+    World {
+        state: AppState {
+            catalog: Arc::new(Catalog::from_files(&CatalogFiles::embedded()).unwrap()),
+            registry,
+            today: Arc::new(|| Date::new(2026, 11, 23).unwrap()),
+        },
+        ministry_a: a.id.0,
+        ministry_b: b.id.0,
+        operator_a: op.id.0,
+        alice,
+        carol,
+        bob,
+        mallory,
+        dinum,
+        auditor_a,
+    }
+}
+
+async fn call(
+    w: &World,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let request = match body {
+        Some(b) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app(w.state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let value = serde_json::from_slice(&bytes)
+        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, value)
+}
+
+fn create_body(organisation: i64, source: &str) -> Value {
+    json!({
+        "organisation_id": organisation,
+        "dossier": {"format": "toml", "source": source},
+        "obstacles": ["compétences", "coût de migration"]
+    })
+}
+
+#[tokio::test]
+async fn a_project_from_dossier_to_replay() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        let (status, created) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.alice),
+            Some(create_body(w.operator_a, PORTAIL)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["name"], "Portail des démarches");
+        assert_eq!(created["ministry_id"], w.ministry_a);
+        assert_eq!(created["current_version"], 1);
+        let id = created["id"].as_i64().unwrap();
+        let assessment_id = created["latest_assessment"].as_i64().unwrap();
+
+        // The stored assessment is the stateless one, byte for byte.
+        let (status, stored) = call(
+            &w,
+            "GET",
+            &format!("/api/v1/assessments/{assessment_id}"),
+            Some(&w.alice),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(stored["project"], "Portail des démarches");
+        assert_eq!(created["verdict"], stored["verdict"]);
+
+        let (status, replay) = call(
+            &w,
+            "POST",
+            &format!("/api/v1/assessments/{assessment_id}/replay"),
+            Some(&w.dinum),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{replay}");
+        assert_eq!(replay["identical"], true);
+
+        // A new version, then a stale writer.
+        let v2 = PORTAIL.replacen("Portail des démarches", "Portail des démarches v2", 1);
+        let (status, updated) = call(
+            &w,
+            "PUT",
+            &format!("/api/v1/projects/{id}/dossier"),
+            Some(&w.carol),
+            Some(json!({"dossier": {"format": "toml", "source": v2}, "expected_version": 1})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{updated}");
+        assert_eq!(updated["current_version"], 2);
+        assert_eq!(
+            updated["obstacles"],
+            json!(["compétences", "coût de migration"])
+        );
+        let (status, problem) = call(
+            &w,
+            "PUT",
+            &format!("/api/v1/projects/{id}/dossier"),
+            Some(&w.alice),
+            Some(json!({"dossier": {"format": "toml", "source": PORTAIL}, "expected_version": 1})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        let (_, history) = call(
+            &w,
+            "GET",
+            &format!("/api/v1/projects/{id}/assessments"),
+            Some(&w.auditor_a),
+            None,
+        )
+        .await;
+        assert_eq!(history.as_array().unwrap().len(), 2);
+        assert_eq!(history[0]["dossier_version"], 2);
+        assert!(
+            history[0]["dossier_hash"]
+                .as_str()
+                .unwrap()
+                .starts_with("sha256:")
+        );
+
+        // An invalid dossier names the field inside the dossier, and nothing is written.
+        let bad = PORTAIL.replacen("full_cost_eur = ", "full_cost_eur = -", 1);
+        let (status, problem) = call(
+            &w,
+            "PUT",
+            &format!("/api/v1/projects/{id}/dossier"),
+            Some(&w.alice),
+            Some(json!({"dossier": {"format": "toml", "source": bad}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["field"], "dossier.source: project.full_cost_eur");
+        let (_, project) = call(
+            &w,
+            "GET",
+            &format!("/api/v1/projects/{id}"),
+            Some(&w.alice),
+            None,
+        )
+        .await;
+        assert_eq!(project["current_version"], 2);
+        // Unknown request fields are refused with their name.
+        let (status, problem) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.alice),
+            Some(json!({"organisation_id": w.ministry_a, "dossier": {"format": "toml", "source": PORTAIL}, "colour": 1})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            problem["detail"].as_str().unwrap().contains("colour"),
+            "{problem}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_keeps_ministries_apart() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        let (_, created) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.alice),
+            Some(create_body(w.ministry_a, PORTAIL)),
+        )
+        .await;
+        let id = created["id"].as_i64().unwrap();
+        let aid = created["latest_assessment"].as_i64().unwrap();
+        let update = json!({"dossier": {"format": "toml", "source": PORTAIL}});
+        let endpoints: Vec<(&str, String, Option<Value>)> = vec![
+            ("GET", format!("/api/v1/projects/{id}"), None),
+            (
+                "PUT",
+                format!("/api/v1/projects/{id}/dossier"),
+                Some(update.clone()),
+            ),
+            ("GET", format!("/api/v1/projects/{id}/assessments"), None),
+            ("GET", format!("/api/v1/assessments/{aid}"), None),
+            ("POST", format!("/api/v1/assessments/{aid}/replay"), None),
+        ];
+        // (who, expected status for reads, for the update)
+        let who: Vec<(&str, &str, StatusCode, StatusCode)> = vec![
+            (
+                "bob (controller of B)",
+                &w.bob,
+                StatusCode::NOT_FOUND,
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "mallory (member of B)",
+                &w.mallory,
+                StatusCode::NOT_FOUND,
+                StatusCode::NOT_FOUND,
+            ),
+            ("dinum", &w.dinum, StatusCode::OK, StatusCode::FORBIDDEN),
+            (
+                "auditor of A",
+                &w.auditor_a,
+                StatusCode::OK,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "carol (controller of A)",
+                &w.carol,
+                StatusCode::OK,
+                StatusCode::OK,
+            ),
+            (
+                "nobody",
+                "nuage_forged",
+                StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
+            ),
+        ];
+        for (name, token, read, write) in &who {
+            for (method, uri, body) in &endpoints {
+                let expected = if *method == "PUT" { *write } else { *read };
+                let (status, answer) = call(&w, method, uri, Some(token), body.clone()).await;
+                assert_eq!(status, expected, "{name} {method} {uri}: {answer}");
+                if status == StatusCode::NOT_FOUND {
+                    // Another ministry's project leaks nothing, not even its name.
+                    assert!(!answer.to_string().contains("Portail"), "{answer}");
+                }
+            }
+        }
+        // Lists: B sees nothing of A, even when asking for A.
+        for token in [&w.bob, &w.mallory] {
+            for uri in [
+                "/api/v1/projects".to_owned(),
+                format!("/api/v1/projects?ministry_id={}", w.ministry_a),
+            ] {
+                let (status, page) = call(&w, "GET", &uri, Some(token), None).await;
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(page["items"], json!([]), "{uri}");
+            }
+        }
+        for token in [&w.alice, &w.carol, &w.dinum, &w.auditor_a] {
+            let (_, page) = call(&w, "GET", "/api/v1/projects", Some(token), None).await;
+            assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        }
+        // Creating in another ministry's organisation, or as a reader, is refused.
+        let (status, _) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.bob),
+            Some(create_body(w.ministry_a, PORTAIL)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        for token in [&w.dinum, &w.auditor_a] {
+            let (status, _) = call(
+                &w,
+                "POST",
+                "/api/v1/projects",
+                Some(token),
+                Some(create_body(w.ministry_a, PORTAIL)),
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+        }
+        let (status, _) = call(&w, "GET", "/api/v1/projects", None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        // A member of A who is not on the team does not see the project.
+        let setup = Actor("setup".into());
+        let dave = w
+            .state
+            .registry
+            .create_user(
+                &setup,
+                "dave",
+                "Dave",
+                Role::ProjectMember,
+                Some(nuage_registry::OrganisationId(w.ministry_a)),
+            )
+            .await
+            .unwrap();
+        let dave = w
+            .state
+            .registry
+            .issue_token(&setup, &dave, "t")
+            .await
+            .unwrap()
+            .secret;
+        let (status, _) = call(
+            &w,
+            "GET",
+            &format!("/api/v1/projects/{id}"),
+            Some(&dave),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, page) = call(&w, "GET", "/api/v1/projects", Some(&dave), None).await;
+        assert_eq!(page["items"], json!([]));
+        let _ = w.ministry_b;
+    }
+}
