@@ -25,6 +25,10 @@ pub(crate) struct ServeArgs {
         hide_env_values = true
     )]
     database: Option<String>,
+    /// Open a local session for a first try: a demonstration ministry, a controller of it,
+    /// and an API token printed on start. Only on a loopback address.
+    #[arg(long)]
+    dev: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -34,6 +38,15 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
         Ok(c) => Arc::new(c),
         Err(e) => return fail(&args.common, &e),
     };
+    if args.dev && !args.listen.ip().is_loopback() {
+        return fail(
+            &args.common,
+            &format!(
+                "--dev opens a session without login: it listens only on a loopback address, not {}",
+                args.listen
+            ),
+        );
+    }
     let database = match &args.database {
         Some(url) => url.clone(),
         None => {
@@ -75,6 +88,19 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             registry.backend().as_str(),
             catalog.version(),
         );
+        if args.dev {
+            match nuage_server::dev::bootstrap(&registry).await {
+                Ok(token) => eprintln!(
+                    "\n  ┌─ MODE DÉVELOPPEMENT — session locale sans connexion, ne pas exposer ─┐\n  \
+                     │ organisation : {}\n  \
+                     │ jeton d'API  : {token}\n  \
+                     │ essai        : curl -H 'Authorization: Bearer {token}' http://{address}/api/v1/me\n  \
+                     └───────────────────────────────────────────────────────────────────────┘\n",
+                    nuage_server::dev::DEV_MINISTRY
+                ),
+                Err(e) => return fail(&args.common, &format!("--dev: {e}")),
+            }
+        }
         let state = AppState {
             catalog,
             registry: registry.clone(),

@@ -3,6 +3,7 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
+pub mod dev;
 mod problem;
 mod projects;
 

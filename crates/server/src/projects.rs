@@ -23,6 +23,10 @@ use crate::{AppState, Problem};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
+        .route(
+            "/organisations",
+            get(organisations).post(create_organisation),
+        )
         .route("/projects", post(create).get(list))
         .route("/projects/{id}", get(show))
         .route("/projects/{id}/dossier", put(update_dossier))
@@ -296,6 +300,65 @@ async fn readable(
 
 async fn me(Caller(user): Caller) -> Json<User> {
     Json(user)
+}
+
+/// The organisations the caller may see: their ministry and its operators, or all.
+async fn organisations(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<nuage_registry::Organisation>>, Problem> {
+    let scope = caller.listing_scope().map_err(registry_problem)?;
+    let all = state
+        .registry
+        .organisations()
+        .await
+        .map_err(registry_problem)?;
+    Ok(Json(
+        all.into_iter()
+            .filter(|o| scope.is_none_or(|m| o.ministry_id == m))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateOrganisation {
+    kind: nuage_registry::OrganisationKind,
+    name: String,
+    ministry_id: Option<OrganisationId>,
+}
+
+/// DINUM creates ministries; a ministry's controller adds the operators it supervises.
+async fn create_organisation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Json<CreateOrganisation>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Problem> {
+    use nuage_registry::OrganisationKind as K;
+    let request = json_body(body)?;
+    let allowed = match (caller.role, request.kind) {
+        (Role::Dinum, _) => true,
+        (Role::MinistryController, K::Operator) => {
+            request.ministry_id.is_some() && request.ministry_id == caller.ministry_id
+        }
+        _ => false,
+    };
+    if !allowed {
+        return Err(forbidden(
+            "DINUM creates ministries; a ministry's controller adds its own operators",
+        ));
+    }
+    let organisation = state
+        .registry
+        .create_organisation(
+            &caller.actor(),
+            request.kind,
+            &request.name,
+            request.ministry_id,
+        )
+        .await
+        .map_err(registry_problem)?;
+    Ok((StatusCode::CREATED, Json(organisation)).into_response())
 }
 
 async fn create(

@@ -410,6 +410,55 @@ async fn every_endpoint_keeps_ministries_apart() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (_, page) = call(&w, "GET", "/api/v1/projects", Some(&dave), None).await;
         assert_eq!(page["items"], json!([]));
-        let _ = w.ministry_b;
+
+        // Organisations: each ministry sees its own; DINUM sees all and creates ministries.
+        let names = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (_, orgs) = call(&w, "GET", "/api/v1/organisations", Some(&w.bob), None).await;
+        assert_eq!(names(&orgs), ["Ministère B"]);
+        let (_, orgs) = call(&w, "GET", "/api/v1/organisations", Some(&w.alice), None).await;
+        assert_eq!(names(&orgs), ["Ministère A", "Opérateur A"]);
+        let (_, orgs) = call(&w, "GET", "/api/v1/organisations", Some(&w.dinum), None).await;
+        assert_eq!(orgs.as_array().unwrap().len(), 3);
+        let new_ministry = json!({"kind": "ministry", "name": "Ministère C"});
+        for (token, expected) in [
+            (&w.alice, StatusCode::FORBIDDEN),
+            (&w.carol, StatusCode::FORBIDDEN),
+            (&w.dinum, StatusCode::CREATED),
+        ] {
+            let (status, _) = call(
+                &w,
+                "POST",
+                "/api/v1/organisations",
+                Some(token),
+                Some(new_ministry.clone()),
+            )
+            .await;
+            assert_eq!(status, expected);
+        }
+        let operator_of = |m: i64| json!({"kind": "operator", "name": format!("Opérateur {m}"), "ministry_id": m});
+        let (status, _) = call(
+            &w,
+            "POST",
+            "/api/v1/organisations",
+            Some(&w.carol),
+            Some(operator_of(w.ministry_b)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = call(
+            &w,
+            "POST",
+            "/api/v1/organisations",
+            Some(&w.carol),
+            Some(operator_of(w.ministry_a)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
     }
 }
