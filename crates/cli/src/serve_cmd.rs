@@ -88,6 +88,12 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             registry.backend().as_str(),
             catalog.version(),
         );
+        // A new binary may carry a catalog that now records an acceptable offer.
+        match nuage_server::refresh_deadlines(&registry, &catalog).await {
+            Ok(0) => {}
+            Ok(n) => eprintln!("{n} dérogation(s) : échéance fixée d'après le catalogue {}", catalog.version()),
+            Err(e) => eprintln!("échéances des dérogations non mises à jour : {}", e.detail),
+        }
         if args.dev {
             match nuage_server::dev::bootstrap(&registry).await {
                 Ok(token) => eprintln!(

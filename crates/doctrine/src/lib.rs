@@ -7,6 +7,7 @@
 //! The editions of the doctrine (2021 and 2023) are data (`editions/*.toml`): thresholds,
 //! dates, approvers, the reach of the sensitivity test. The rules' logic is in `engine`.
 
+mod acceptable;
 pub mod assessment;
 pub mod dossier;
 pub mod edition;
@@ -16,6 +17,7 @@ pub mod inventory;
 mod read;
 mod schema;
 
+pub use acceptable::{AcceptableOffer, acceptable_offer, deadline_after};
 pub use assessment::{
     Approver, Assessment, Assumption, Citation, CitedDocument, ControlProcedure, Counterfactual,
     DataSensitivity, Derogation, DerogationKind, Finding, Lang, Rule, Status, Verdict,

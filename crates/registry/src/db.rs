@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_people.sql"),
         postgres: include_str!("../migrations/postgres/0002_people.sql"),
     },
+    Migration {
+        version: 3,
+        name: "derogations",
+        sqlite: include_str!("../migrations/sqlite/0003_derogations.sql"),
+        postgres: include_str!("../migrations/postgres/0003_derogations.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

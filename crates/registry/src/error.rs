@@ -7,6 +7,8 @@ pub enum Error {
     UnsupportedUrl(String),
     #[error("{entity} {id} not found")]
     NotFound { entity: &'static str, id: String },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("invalid {field}: {reason}")]

@@ -24,12 +24,16 @@ macro_rules! id_type {
 }
 
 mod db;
+mod derogations;
 mod error;
 mod model;
 mod people;
 mod store;
 
 pub use db::{Backend, redact};
+pub use derogations::{
+    DerogationEvent, DerogationId, DerogationState, NewDerogation, StoredDerogation, Transition,
+};
 pub use error::Error;
 pub use model::{
     Actor, AssessmentId, AuditEntry, DossierVersion, NewAssessment, NewDossier, Organisation,

@@ -3,6 +3,7 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
+mod derogations;
 pub mod dev;
 mod problem;
 mod projects;
@@ -20,6 +21,7 @@ use nuage_doctrine::{Format, Lang, assess, read_dossier};
 use nuage_registry::Registry;
 use serde::Deserialize;
 
+pub use derogations::refresh_deadlines;
 pub use problem::Problem;
 
 /// The largest dossier accepted, in bytes. The largest real dossiers are a few kilobytes.
@@ -51,7 +53,11 @@ pub fn app(state: AppState) -> Router {
         .route("/assess", post(assess_stateless))
         .layer(DefaultBodyLimit::max(MAX_DOSSIER_BYTES))
         // A JSON request carries a dossier of at most MAX_DOSSIER_BYTES plus its escaping.
-        .merge(projects::routes().layer(DefaultBodyLimit::max(2 * MAX_DOSSIER_BYTES + 64 * 1024)));
+        .merge(
+            projects::routes()
+                .merge(derogations::routes())
+                .layer(DefaultBodyLimit::max(2 * MAX_DOSSIER_BYTES + 64 * 1024)),
+        );
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -67,7 +67,7 @@ fn unauthenticated() -> Problem {
     )
 }
 
-fn forbidden(detail: impl Into<String>) -> Problem {
+pub(crate) fn forbidden(detail: impl Into<String>) -> Problem {
     Problem::new(
         StatusCode::FORBIDDEN,
         "urn:nuage:problem:forbidden",
@@ -76,7 +76,7 @@ fn forbidden(detail: impl Into<String>) -> Problem {
     )
 }
 
-fn not_found(what: &str) -> Problem {
+pub(crate) fn not_found(what: &str) -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
         "urn:nuage:problem:not-found",
@@ -89,6 +89,7 @@ pub(crate) fn registry_problem(error: nuage_registry::Error) -> Problem {
     use nuage_registry::Error as E;
     match error {
         E::NotFound { entity, id } => not_found(&format!("{entity} {id}")),
+        E::Forbidden(detail) => forbidden(detail),
         E::Conflict(detail) => Problem::new(
             StatusCode::CONFLICT,
             "urn:nuage:problem:conflict",
@@ -109,7 +110,7 @@ pub(crate) fn registry_problem(error: nuage_registry::Error) -> Problem {
     }
 }
 
-fn json_body<T>(
+pub(crate) fn json_body<T>(
     body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, Problem> {
     body.map(|Json(v)| v).map_err(|rejection| {
@@ -281,7 +282,7 @@ async fn evaluate(
 }
 
 /// Loads a project the caller may at least read; otherwise 404.
-async fn readable(
+pub(crate) async fn readable(
     state: &AppState,
     caller: &User,
     id: ProjectId,
