@@ -34,6 +34,12 @@ impl Date {
     }
 
     /// The previous day.
+    /// The date `days` days later (earlier when negative); `None` past year 9999.
+    pub fn add_days(self, days: i32) -> Option<Self> {
+        let span = jiff::Span::new().try_days(days).ok()?;
+        self.0.checked_add(span).ok().map(Date)
+    }
+
     pub fn yesterday(self) -> Option<Self> {
         self.0.yesterday().ok().map(Date)
     }

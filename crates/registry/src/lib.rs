@@ -23,6 +23,7 @@ macro_rules! id_type {
     };
 }
 
+mod dashboard;
 mod db;
 mod derogations;
 mod error;
@@ -30,6 +31,7 @@ mod model;
 mod people;
 mod store;
 
+pub use dashboard::Dashboard;
 pub use db::{Backend, redact};
 pub use derogations::{
     DerogationEvent, DerogationId, DerogationState, NewDerogation, StoredDerogation, Transition,

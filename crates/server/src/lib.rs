@@ -3,6 +3,7 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
+mod dashboard;
 mod derogations;
 pub mod dev;
 mod problem;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .merge(
             projects::routes()
                 .merge(derogations::routes())
+                .merge(dashboard::routes())
                 .layer(DefaultBodyLimit::max(2 * MAX_DOSSIER_BYTES + 64 * 1024)),
         );
     Router::new()

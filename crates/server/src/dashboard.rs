@@ -1,0 +1,175 @@
+//! Dashboards and the CSV export, per ministry and across ministries.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use nuage_registry::{Dashboard, OrganisationId, PageRequest, ProjectFilter, Role};
+use serde::Deserialize;
+
+use crate::projects::{Caller, registry_problem};
+use crate::{AppState, Problem};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(dashboard))
+        .route("/export/projects.csv", get(export))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeQuery {
+    ministry_id: Option<OrganisationId>,
+}
+
+/// The ministry the caller looks at: their own, or any (or all) for DINUM and
+/// cross-ministry auditors. `Err` when a confined caller asks for another ministry.
+fn scope(
+    caller: &nuage_registry::User,
+    asked: Option<OrganisationId>,
+) -> Result<Option<OrganisationId>, Problem> {
+    match (caller.listing_scope().map_err(registry_problem)?, asked) {
+        (Some(own), Some(asked)) if own != asked => {
+            Err(crate::projects::not_found(&format!("ministry {asked}")))
+        }
+        (Some(own), _) => Ok(Some(own)),
+        (None, asked) => Ok(asked),
+    }
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    query: Result<Query<ScopeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Dashboard>, Problem> {
+    let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
+    if caller.role == Role::ProjectMember {
+        return Err(crate::projects::forbidden(
+            "dashboards are for controllers, DINUM and auditors",
+        ));
+    }
+    let ministry = scope(&caller, query.ministry_id)?;
+    let today = (state.today)();
+    let horizon = |days| {
+        today
+            .add_days(days)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    state
+        .registry
+        .dashboard(ministry, &today.to_string(), &horizon(30), &horizon(90))
+        .await
+        .map(Json)
+        .map_err(registry_problem)
+}
+
+/// One CSV field, quoted when it must be (RFC 4180); a leading formula character is
+/// neutralised so a spreadsheet does not execute it.
+fn csv_field(out: &mut String, value: &str) {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r', ';']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&value);
+    }
+}
+
+/// Every project in scope, one line each.
+async fn export(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    query: Result<Query<ScopeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
+    let ministry = scope(&caller, query.ministry_id)?;
+    let filter = ProjectFilter {
+        ministry,
+        member: (caller.role == Role::ProjectMember).then_some(caller.id),
+        ..ProjectFilter::default()
+    };
+    let mut csv = String::from(
+        "id,ministry_id,organisation_id,name,version,hosting_kind,sensitivity,procedure,verdict,full_cost_eur,obstacles,updated_at\r\n",
+    );
+    let mut page = PageRequest {
+        after: None,
+        limit: PageRequest::MAX_LIMIT,
+    };
+    loop {
+        let got = state
+            .registry
+            .projects(&filter, page)
+            .await
+            .map_err(registry_problem)?;
+        for p in &got.items {
+            let fields = [
+                p.id.to_string(),
+                p.ministry_id.to_string(),
+                p.organisation_id.to_string(),
+                p.name.clone(),
+                p.current_version.to_string(),
+                p.summary.hosting_kind.clone(),
+                p.summary.sensitivity.clone(),
+                p.summary.procedure.clone(),
+                p.summary.verdict.clone(),
+                format!(
+                    "{}.{:02}",
+                    p.summary.full_cost_cents / 100,
+                    p.summary.full_cost_cents % 100
+                ),
+                p.summary.obstacles.join(" | "),
+                p.updated_at.clone(),
+            ];
+            for (i, f) in fields.iter().enumerate() {
+                if i > 0 {
+                    csv.push(',');
+                }
+                csv_field(&mut csv, f);
+            }
+            csv.push_str("\r\n");
+        }
+        match got.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"projets.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_neutralised() {
+        for (input, expected) in [
+            ("plain", "plain"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("x\"y,z", "\"x\"\"y,z\""),
+            ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+            ("-1,5", "\"'-1,5\""),
+        ] {
+            let mut out = String::new();
+            csv_field(&mut out, input);
+            assert_eq!(out, expected, "{input}");
+        }
+    }
+}
