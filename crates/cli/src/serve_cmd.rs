@@ -29,11 +29,35 @@ pub(crate) struct ServeArgs {
     /// and an API token printed on start. Only on a loopback address.
     #[arg(long)]
     dev: bool,
+    /// Request logs on stderr: `text` for people, `json` (one object a line) for a log
+    /// collector. NUAGE_LOG filters them (default `info`; `warn` silences requests).
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
     #[command(flatten)]
     common: Common,
 }
 
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NUAGE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // `try_init`: a second call (tests) keeps the first subscriber.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
 pub(crate) fn run(args: &ServeArgs) -> ExitCode {
+    init_logs(args.log_format);
     let catalog = match args.common.load_catalog() {
         Ok(c) => Arc::new(c),
         Err(e) => return fail(&args.common, &e),
@@ -111,6 +135,7 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             catalog,
             registry: registry.clone(),
             today: Arc::new(today),
+            metrics: Default::default(),
         };
         let served = nuage_server::serve(listener, state).await;
         registry.close().await;

@@ -6,6 +6,7 @@
 mod dashboard;
 mod derogations;
 pub mod dev;
+mod metrics;
 mod problem;
 mod projects;
 
@@ -23,6 +24,7 @@ use nuage_registry::Registry;
 use serde::Deserialize;
 
 pub use derogations::refresh_deadlines;
+pub use metrics::Metrics;
 pub use problem::Problem;
 
 /// The largest dossier accepted, in bytes. The largest real dossiers are a few kilobytes.
@@ -37,6 +39,7 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub registry: Registry,
     pub today: Clock,
+    pub metrics: Metrics,
 }
 
 impl std::fmt::Debug for AppState {
@@ -63,8 +66,13 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api)
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

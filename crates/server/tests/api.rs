@@ -38,6 +38,7 @@ async fn sqlite_state() -> AppState {
         catalog: catalog(),
         registry,
         today: Arc::new(|| Date::new(2026, 11, 23).unwrap()),
+        metrics: Default::default(),
     }
 }
 

@@ -94,6 +94,7 @@ pub async fn world(registry: Registry) -> World {
             catalog: Arc::new(Catalog::from_files(&CatalogFiles::embedded()).unwrap()),
             registry,
             today: Arc::new(|| Date::new(2026, 11, 23).unwrap()),
+            metrics: Default::default(),
         },
         ministry_a: a.id.0,
         ministry_b: b.id.0,
