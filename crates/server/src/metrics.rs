@@ -24,10 +24,13 @@ struct Series {
     buckets: [AtomicU64; BUCKETS.len()],
 }
 
-/// Counters keyed by (method, route, status class).
+/// (method, route template, status)
+type Key = (String, String, u16);
+
+/// Counters keyed by method, route and status.
 #[derive(Debug, Default, Clone)]
 pub struct Metrics {
-    series: Arc<Mutex<BTreeMap<(String, String, u16), Arc<Series>>>>,
+    series: Arc<Mutex<BTreeMap<Key, Arc<Series>>>>,
 }
 
 impl Metrics {
