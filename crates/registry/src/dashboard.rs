@@ -11,7 +11,7 @@ use crate::Error;
 use crate::model::OrganisationId;
 use crate::store::Registry;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dashboard {
     /// The ministry, or `None` for all ministries.
     pub ministry_id: Option<OrganisationId>,

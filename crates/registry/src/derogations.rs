@@ -22,7 +22,7 @@ use crate::store::{Registry, audit, now, project_in};
 
 id_type!(DerogationId);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DerogationState {
     Draft,
@@ -63,7 +63,7 @@ impl DerogationState {
 }
 
 /// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Transition {
     /// The team sends its request.
@@ -181,7 +181,7 @@ impl Transition {
 }
 
 /// One step as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DerogationEvent {
     pub from_state: Option<DerogationState>,
     pub to_state: DerogationState,
@@ -192,7 +192,7 @@ pub struct DerogationEvent {
     pub documents: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StoredDerogation {
     pub id: DerogationId,
     pub project_id: ProjectId,

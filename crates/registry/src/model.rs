@@ -12,7 +12,7 @@ id_type!(ProjectId);
 id_type!(AssessmentId);
 
 /// Who made a change, as written in the audit log: an OpenID subject, an API token's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Actor(pub String);
 
@@ -24,7 +24,7 @@ impl Actor {
 
 /// A ministry (« ministère »), or an operator (« opérateur de l'État ») under a ministry's
 /// supervision. The ministry is the unit of isolation: its controllers see its operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrganisationKind {
     Ministry,
@@ -48,7 +48,7 @@ impl OrganisationKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Organisation {
     pub id: OrganisationId,
     pub kind: OrganisationKind,
@@ -60,14 +60,14 @@ pub struct Organisation {
 
 /// A dossier as the team submitted it: its text is kept byte for byte so that replaying
 /// the assessment reads exactly what was assessed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewDossier {
     /// `toml`, `json` or `yaml`.
     pub format: String,
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DossierVersion {
     pub project_id: ProjectId,
     pub version: i64,
@@ -93,7 +93,7 @@ pub fn dossier_hash(source: &str) -> String {
 
 /// What the dashboards count, derived from the latest assessment by the caller (the registry
 /// does not run the engine).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProjectSummary {
     /// The hosting kind the dossier declares (`internal_cloud`, `commercial_cloud`, …).
     pub hosting_kind: String,
@@ -110,7 +110,7 @@ pub struct ProjectSummary {
 }
 
 /// An assessment to append, computed by the caller with the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewAssessment {
     pub edition: String,
     pub catalog_version: String,
@@ -120,7 +120,7 @@ pub struct NewAssessment {
     pub body: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StoredAssessment {
     pub id: AssessmentId,
     pub project_id: ProjectId,
@@ -135,7 +135,7 @@ pub struct StoredAssessment {
     pub created_by: Actor,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Project {
     pub id: ProjectId,
     pub organisation_id: OrganisationId,
@@ -149,7 +149,7 @@ pub struct Project {
 }
 
 /// Filters for listing projects; every field narrows the list.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProjectFilter {
     pub ministry: Option<OrganisationId>,
     pub organisation: Option<OrganisationId>,
@@ -164,7 +164,7 @@ pub struct ProjectFilter {
 }
 
 /// Keyset pagination: stable under concurrent inserts, and as fast on page 1 000 as on page 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PageRequest {
     /// The last id of the previous page.
     pub after: Option<ProjectId>,
@@ -184,7 +184,7 @@ impl Default for PageRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// The cursor for the next page, when there is one.
@@ -192,7 +192,7 @@ pub struct Page<T> {
 }
 
 /// One change, with the state before and after (JSON), for the audit log (« journal »).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,

@@ -11,7 +11,7 @@ use crate::model::{Actor, OrganisationId, OrganisationKind, Project, ProjectId};
 use crate::store::{Registry, audit, now};
 
 /// What a user may do (issue 4, « qui peut faire quoi »).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A project team member: reads and changes the projects they belong to, requests
@@ -50,7 +50,7 @@ impl Role {
 id_type!(UserId);
 id_type!(TokenId);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     pub id: UserId,
     pub subject: String,

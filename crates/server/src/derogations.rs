@@ -25,18 +25,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/derogations/{id}/transitions", post(transition))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RequestDerogation {
+pub(crate) struct RequestDerogation {
     kind: String,
     justification: String,
     #[serde(default)]
     documents: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct TransitionRequest {
+pub(crate) struct TransitionRequest {
     transition: String,
     reason: Option<String>,
     #[serde(default)]

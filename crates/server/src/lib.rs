@@ -7,6 +7,7 @@ mod dashboard;
 mod derogations;
 pub mod dev;
 mod metrics;
+pub mod openapi;
 mod problem;
 mod projects;
 
@@ -55,6 +56,8 @@ impl std::fmt::Debug for AppState {
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/assess", post(assess_stateless))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(openapi::reference_page))
         .layer(DefaultBodyLimit::max(MAX_DOSSIER_BYTES))
         // A JSON request carries a dossier of at most MAX_DOSSIER_BYTES plus its escaping.
         .merge(

@@ -124,17 +124,17 @@ pub(crate) fn json_body<T>(
 }
 
 /// A dossier as sent in a JSON request: its text and format, kept byte for byte.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct DossierInput {
+pub(crate) struct DossierInput {
     /// `toml`, `json` or `yaml`.
     format: String,
     source: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateProject {
+pub(crate) struct CreateProject {
     organisation_id: OrganisationId,
     dossier: DossierInput,
     /// Obstacles to cloud adoption the team meets (R3), free words.
@@ -142,17 +142,17 @@ struct CreateProject {
     obstacles: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UpdateDossier {
+pub(crate) struct UpdateDossier {
     dossier: DossierInput,
     /// The version the change was made from; a stale one is refused (409).
     expected_version: Option<i64>,
     obstacles: Option<Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
-struct ProjectView {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct ProjectView {
     #[serde(flatten)]
     project: Project,
     latest_assessment: Option<AssessmentId>,
@@ -321,9 +321,9 @@ async fn organisations(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateOrganisation {
+pub(crate) struct CreateOrganisation {
     kind: nuage_registry::OrganisationKind,
     name: String,
     ministry_id: Option<OrganisationId>,
@@ -423,7 +423,7 @@ async fn create(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     organisation_id: Option<OrganisationId>,
@@ -540,8 +540,8 @@ async fn update_dossier(
     }))
 }
 
-#[derive(Debug, Serialize)]
-struct AssessmentMeta {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct AssessmentMeta {
     id: AssessmentId,
     project_id: ProjectId,
     dossier_version: i64,
@@ -611,8 +611,8 @@ async fn assessment(
     Ok(([(header::CONTENT_TYPE, "application/json")], stored.body).into_response())
 }
 
-#[derive(Debug, Serialize)]
-struct Replay {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Replay {
     assessment_id: AssessmentId,
     dossier_hash: String,
     catalog_version: String,

@@ -1,0 +1,213 @@
+//! The API's OpenAPI 3.1 description, served at `/api/v1/openapi.json`, and a reference page
+//! rendered from it at `/api/v1/docs` (plain HTML, no script, nothing fetched elsewhere).
+//!
+//! Schemas come from the very types the handlers (de)serialise (schemars, JSON Schema
+//! 2020-12, which OpenAPI 3.1 uses); the list of operations is [`OPERATIONS`], which a test
+//! checks against the router.
+
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
+use serde_json::{Map, Value, json};
+
+use crate::derogations::{RequestDerogation, TransitionRequest};
+use crate::problem::Problem;
+use crate::projects::{
+    AssessmentMeta, CreateOrganisation, CreateProject, ProjectView, Replay, UpdateDossier,
+};
+
+/// One operation: method, path, summary, request body schema, success status and schema.
+#[derive(Debug)]
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    request: Option<fn(&mut SchemaGenerator) -> Value>,
+    /// A raw body (the stateless assessment takes the dossier file itself).
+    raw_request: bool,
+    pub status: u16,
+    response: fn(&mut SchemaGenerator) -> Value,
+    pub authenticated: bool,
+}
+
+fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+fn any_json(_: &mut SchemaGenerator) -> Value {
+    json!({"type": "object", "description": "The assessment JSON contract (DESIGN.md)."})
+}
+
+fn text(_: &mut SchemaGenerator) -> Value {
+    json!({"type": "string"})
+}
+
+macro_rules! op {
+    ($method:literal, $path:literal, $tag:literal, $summary:literal, req: $req:ty, $status:literal => $resp:expr, auth: $auth:literal) => {
+        Operation {
+            method: $method,
+            path: $path,
+            tag: $tag,
+            summary: $summary,
+            request: Some(schema::<$req>),
+            raw_request: false,
+            status: $status,
+            response: $resp,
+            authenticated: $auth,
+        }
+    };
+    ($method:literal, $path:literal, $tag:literal, $summary:literal, raw, $status:literal => $resp:expr, auth: $auth:literal) => {
+        Operation {
+            method: $method,
+            path: $path,
+            tag: $tag,
+            summary: $summary,
+            request: None,
+            raw_request: true,
+            status: $status,
+            response: $resp,
+            authenticated: $auth,
+        }
+    };
+    ($method:literal, $path:literal, $tag:literal, $summary:literal, $status:literal => $resp:expr, auth: $auth:literal) => {
+        Operation {
+            method: $method,
+            path: $path,
+            tag: $tag,
+            summary: $summary,
+            request: None,
+            raw_request: false,
+            status: $status,
+            response: $resp,
+            authenticated: $auth,
+        }
+    };
+}
+
+/// Every operation of the API under `/api/v1`.
+pub const OPERATIONS: &[Operation] = &[
+    op!("post", "/assess", "évaluation", "Évaluer un dossier sans rien enregistrer (corps : le fichier TOML, JSON ou YAML)", raw, 200 => any_json, auth: false),
+    op!("get", "/me", "personnes", "L'utilisateur du jeton", 200 => schema::<nuage_registry::User>, auth: true),
+    op!("get", "/organisations", "organisations", "Organisations visibles (son ministère et ses opérateurs, ou toutes)", 200 => schema::<Vec<nuage_registry::Organisation>>, auth: true),
+    op!("post", "/organisations", "organisations", "Créer un ministère (DINUM) ou un opérateur (contrôleur du ministère)", req: CreateOrganisation, 201 => schema::<nuage_registry::Organisation>, auth: true),
+    op!("post", "/projects", "projets", "Créer un projet à partir de son dossier (évalué et enregistré)", req: CreateProject, 201 => schema::<ProjectView>, auth: true),
+    op!("get", "/projects", "projets", "Lister les projets visibles, filtrés, par pages (paramètres : organisation_id, ministry_id, verdict, hosting_kind, sensitivity, procedure, q, after, limit)", 200 => schema::<nuage_registry::Page<nuage_registry::Project>>, auth: true),
+    op!("get", "/projects/{id}", "projets", "Un projet et sa dernière évaluation", 200 => schema::<ProjectView>, auth: true),
+    op!("put", "/projects/{id}/dossier", "projets", "Nouvelle version du dossier (réévaluée ; expected_version contre les écritures concurrentes)", req: UpdateDossier, 200 => schema::<ProjectView>, auth: true),
+    op!("get", "/projects/{id}/assessments", "évaluation", "Historique des évaluations, la plus récente d'abord", 200 => schema::<Vec<AssessmentMeta>>, auth: true),
+    op!("get", "/assessments/{id}", "évaluation", "Une évaluation enregistrée, octet pour octet", 200 => any_json, auth: true),
+    op!("post", "/assessments/{id}/replay", "évaluation", "Rejouer une évaluation et comparer les octets", 200 => schema::<Replay>, auth: true),
+    op!("post", "/projects/{id}/derogations", "dérogations", "Demander une dérogation ouverte par la doctrine au projet", req: RequestDerogation, 201 => schema::<nuage_registry::StoredDerogation>, auth: true),
+    op!("get", "/projects/{id}/derogations", "dérogations", "Les dérogations d'un projet", 200 => schema::<Vec<nuage_registry::StoredDerogation>>, auth: true),
+    op!("get", "/derogations/{id}", "dérogations", "Une dérogation et son historique", 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
+    op!("post", "/derogations/{id}/transitions", "dérogations", "Faire avancer une dérogation (submit, approve_for_minister, refuse, validate_for_prime_minister, activate, expire)", req: TransitionRequest, 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
+    op!("get", "/dashboard", "tableaux de bord", "Tableau de bord d'un ministère, ou de tous (DINUM)", 200 => schema::<nuage_registry::Dashboard>, auth: true),
+    op!("get", "/export/projects.csv", "tableaux de bord", "Export CSV des projets visibles", 200 => text, auth: true),
+];
+
+/// The OpenAPI 3.1 document.
+pub fn document() -> Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    let mut generator = settings.into_generator();
+    let problem = schema::<Problem>(&mut generator);
+    let mut paths: Map<String, Value> = Map::new();
+    for op in OPERATIONS {
+        let mut responses = Map::new();
+        let content_type = if op.path.ends_with(".csv") {
+            "text/csv"
+        } else {
+            "application/json"
+        };
+        responses.insert(
+            op.status.to_string(),
+            json!({"description": "Succès", "content": {content_type: {"schema": (op.response)(&mut generator)}}}),
+        );
+        responses.insert(
+            "default".into(),
+            json!({"description": "Problème (RFC 9457) : 400, 401, 403, 404, 409, 413, 415, 422", "content": {"application/problem+json": {"schema": problem}}}),
+        );
+        let mut operation = json!({
+            "summary": op.summary,
+            "tags": [op.tag],
+            "operationId": format!("{}_{}", op.method, op.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
+            "responses": responses,
+        });
+        if let Some(request) = op.request {
+            operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request(&mut generator)}}});
+        }
+        if op.raw_request {
+            operation["requestBody"] = json!({"required": true, "content": {
+                "application/toml": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+                "application/yaml": {"schema": {"type": "string"}}
+            }});
+            operation["parameters"] =
+                json!([{"name": "lang", "in": "query", "schema": {"enum": ["fr", "en"]}}]);
+        }
+        if op.path.contains("{id}") {
+            operation["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
+        }
+        if !op.authenticated {
+            operation["security"] = json!([]);
+        }
+        if let Some(item) = paths
+            .entry(format!("/api/v1{}", op.path))
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+        {
+            item.insert(op.method.into(), operation);
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Nuage — API du registre « cloud au centre »",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Projets, dossiers, évaluations, dérogations et tableaux de bord. Authentification : `Authorization: Bearer <jeton d'API>`. Erreurs : application/problem+json (RFC 9457) nommant le champ fautif."
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": generator.take_definitions(true),
+        }
+    })
+}
+
+pub(crate) async fn openapi_json() -> Response {
+    let body = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A readable reference page, generated from the same table.
+pub(crate) async fn reference_page() -> Html<String> {
+    let mut html = String::from(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>API Nuage — référence</title>\
+         <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
+         code{background:#f0f0f0;padding:0 .2rem}table{border-collapse:collapse;width:100%}\
+         td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}</style></head><body>\
+         <h1>API Nuage — référence</h1><p>Description OpenAPI 3.1 : <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
+         Authentification : <code>Authorization: Bearer &lt;jeton&gt;</code>. Erreurs en <code>application/problem+json</code>.</p>\
+         <table><thead><tr><th scope=\"col\">Méthode</th><th scope=\"col\">Chemin</th><th scope=\"col\">Rôle</th><th scope=\"col\">Succès</th></tr></thead><tbody>",
+    );
+    for op in OPERATIONS {
+        html.push_str(&format!(
+            "<tr><td><code>{}</code></td><td><code>/api/v1{}</code></td><td>{}</td><td>{}</td></tr>",
+            op.method.to_uppercase(),
+            escape(op.path),
+            escape(op.summary),
+            op.status
+        ));
+    }
+    html.push_str("</tbody></table></body></html>");
+    Html(html)
+}
