@@ -128,36 +128,55 @@ pub fn document() -> Value {
             "default".into(),
             json!({"description": "Problème (RFC 9457) : 400, 401, 403, 404, 409, 413, 415, 422", "content": {"application/problem+json": {"schema": problem}}}),
         );
-        let mut operation = json!({
-            "summary": op.summary,
-            "tags": [op.tag],
-            "operationId": format!("{}_{}", op.method, op.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
-            "responses": responses,
-        });
+        let mut operation = Map::new();
+        operation.insert("summary".into(), json!(op.summary));
+        operation.insert("tags".into(), json!([op.tag]));
+        operation.insert(
+            "operationId".into(),
+            json!(format!(
+                "{}_{}",
+                op.method,
+                op.path
+                    .trim_start_matches('/')
+                    .replace(['/', '{', '}', '.'], "_")
+            )),
+        );
+        operation.insert("responses".into(), Value::Object(responses));
         if let Some(request) = op.request {
-            operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request(&mut generator)}}});
+            operation.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": request(&mut generator)}}}),
+            );
         }
         if op.raw_request {
-            operation["requestBody"] = json!({"required": true, "content": {
-                "application/toml": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "object"}},
-                "application/yaml": {"schema": {"type": "string"}}
-            }});
-            operation["parameters"] =
-                json!([{"name": "lang", "in": "query", "schema": {"enum": ["fr", "en"]}}]);
+            operation.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {
+                    "application/toml": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}},
+                    "application/yaml": {"schema": {"type": "string"}}
+                }}),
+            );
+            operation.insert(
+                "parameters".into(),
+                json!([{"name": "lang", "in": "query", "schema": {"enum": ["fr", "en"]}}]),
+            );
         }
         if op.path.contains("{id}") {
-            operation["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
+            operation.insert(
+                "parameters".into(),
+                json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]),
+            );
         }
         if !op.authenticated {
-            operation["security"] = json!([]);
+            operation.insert("security".into(), json!([]));
         }
         if let Some(item) = paths
             .entry(format!("/api/v1{}", op.path))
             .or_insert_with(|| json!({}))
             .as_object_mut()
         {
-            item.insert(op.method.into(), operation);
+            item.insert(op.method.into(), Value::Object(operation));
         }
     }
     json!({
