@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_derogations.sql"),
         postgres: include_str!("../migrations/postgres/0003_derogations.sql"),
     },
+    Migration {
+        version: 4,
+        name: "dashboard_indexes",
+        sqlite: include_str!("../migrations/sqlite/0004_dashboard_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0004_dashboard_indexes.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

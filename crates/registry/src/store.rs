@@ -263,6 +263,62 @@ impl Registry {
         Ok((project, stored))
     }
 
+    /// Imports many projects in one transaction (a migration from another tool, a benchmark):
+    /// each with its first version and assessment, one audit entry for the whole import.
+    pub async fn import_projects(
+        &self,
+        actor: &Actor,
+        organisation: OrganisationId,
+        items: &[(String, NewDossier, ProjectSummary, NewAssessment)],
+    ) -> Result<usize, Error> {
+        let mut tx = self.begin_write().await?;
+        let org = organisation_in(&mut tx, organisation).await?;
+        let at = now();
+        for (name, dossier, summary, assessment) in items {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO projects (organisation_id, ministry_id, name, current_version, hosting_kind, \
+                 sensitivity, procedure, verdict, full_cost_cents, obstacles, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            )
+            .bind(org.id.0)
+            .bind(org.ministry_id.0)
+            .bind(name.as_str())
+            .bind(&summary.hosting_kind)
+            .bind(&summary.sensitivity)
+            .bind(&summary.procedure)
+            .bind(&summary.verdict)
+            .bind(summary.full_cost_cents)
+            .bind(to_json(&summary.obstacles)?)
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let project = Project {
+                id: ProjectId(id),
+                organisation_id: org.id,
+                ministry_id: org.ministry_id,
+                name: name.clone(),
+                current_version: 1,
+                summary: summary.clone(),
+                created_at: at.clone(),
+                updated_at: at.clone(),
+            };
+            append_version(&mut tx, actor, &project, dossier, assessment, &at).await?;
+        }
+        audit(
+            &mut tx,
+            actor,
+            "project.import",
+            "organisation",
+            &org.id.to_string(),
+            Some(org.ministry_id),
+            None::<&()>,
+            Some(&items.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(items.len())
+    }
+
     /// Adds a dossier version and its assessment. With `expected_version`, refuses the
     /// update when someone else changed the project meanwhile (optimistic concurrency).
     pub async fn update_project(
