@@ -210,33 +210,8 @@ impl Registry {
         let mut tx = self.begin_write().await?;
         let org = organisation_in(&mut tx, organisation).await?;
         let at = now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO projects (organisation_id, ministry_id, name, current_version, hosting_kind, \
-             sensitivity, procedure, verdict, full_cost_cents, obstacles, created_at, updated_at) \
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        )
-        .bind(org.id.0)
-        .bind(org.ministry_id.0)
-        .bind(name)
-        .bind(&summary.hosting_kind)
-        .bind(&summary.sensitivity)
-        .bind(&summary.procedure)
-        .bind(&summary.verdict)
-        .bind(summary.full_cost_cents)
-        .bind(to_json(&summary.obstacles)?)
-        .bind(&at)
-        .fetch_one(&mut *tx)
-        .await?;
-        let project = Project {
-            id: ProjectId(id),
-            organisation_id: org.id,
-            ministry_id: org.ministry_id,
-            name: name.to_owned(),
-            current_version: 1,
-            summary: summary.clone(),
-            created_at: at.clone(),
-            updated_at: at.clone(),
-        };
+        let project = insert_project(&mut tx, &org, name, summary, &at).await?;
+        let id = project.id.0;
         let stored = append_version(&mut tx, actor, &project, dossier, assessment, &at).await?;
         for user in team {
             sqlx::query(
@@ -275,33 +250,7 @@ impl Registry {
         let org = organisation_in(&mut tx, organisation).await?;
         let at = now();
         for (name, dossier, summary, assessment) in items {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO projects (organisation_id, ministry_id, name, current_version, hosting_kind, \
-                 sensitivity, procedure, verdict, full_cost_cents, obstacles, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-            )
-            .bind(org.id.0)
-            .bind(org.ministry_id.0)
-            .bind(name.as_str())
-            .bind(&summary.hosting_kind)
-            .bind(&summary.sensitivity)
-            .bind(&summary.procedure)
-            .bind(&summary.verdict)
-            .bind(summary.full_cost_cents)
-            .bind(to_json(&summary.obstacles)?)
-            .bind(&at)
-            .fetch_one(&mut *tx)
-            .await?;
-            let project = Project {
-                id: ProjectId(id),
-                organisation_id: org.id,
-                ministry_id: org.ministry_id,
-                name: name.clone(),
-                current_version: 1,
-                summary: summary.clone(),
-                created_at: at.clone(),
-                updated_at: at.clone(),
-            };
+            let project = insert_project(&mut tx, &org, name, summary, &at).await?;
             append_version(&mut tx, actor, &project, dossier, assessment, &at).await?;
         }
         audit(
@@ -589,6 +538,43 @@ fn escape_like(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Inserts a project at version 1 (its dossier version is appended by the caller).
+async fn insert_project(
+    conn: &mut sqlx::AnyConnection,
+    org: &Organisation,
+    name: &str,
+    summary: &ProjectSummary,
+    at: &str,
+) -> Result<Project, Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO projects (organisation_id, ministry_id, name, current_version, hosting_kind, \
+         sensitivity, procedure, verdict, full_cost_cents, obstacles, created_at, updated_at) \
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(org.id.0)
+    .bind(org.ministry_id.0)
+    .bind(name)
+    .bind(&summary.hosting_kind)
+    .bind(&summary.sensitivity)
+    .bind(&summary.procedure)
+    .bind(&summary.verdict)
+    .bind(summary.full_cost_cents)
+    .bind(to_json(&summary.obstacles)?)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Project {
+        id: ProjectId(id),
+        organisation_id: org.id,
+        ministry_id: org.ministry_id,
+        name: name.to_owned(),
+        current_version: 1,
+        summary: summary.clone(),
+        created_at: at.to_owned(),
+        updated_at: at.to_owned(),
+    })
 }
 
 pub(crate) async fn organisation_in(
