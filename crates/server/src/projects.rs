@@ -378,7 +378,7 @@ async fn create(
         .registry
         .organisation(request.organisation_id)
         .await
-        .map_err(|_| not_found(&format!("organisation {}", request.organisation_id)))?;
+        .map_err(registry_problem)?;
     if caller.ministry_id != Some(organisation.ministry_id) {
         // Same answer as a missing organisation: another ministry's structure stays private.
         return Err(not_found(&format!(
