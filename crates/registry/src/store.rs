@@ -296,23 +296,7 @@ impl Registry {
             updated_at: at.clone(),
             ..before.clone()
         };
-        sqlx::query(
-            "UPDATE projects SET current_version = $1, hosting_kind = $2, sensitivity = $3, \
-             procedure = $4, verdict = $5, full_cost_cents = $6, obstacles = $7, updated_at = $8 \
-             WHERE id = $9 AND current_version = $10",
-        )
-        .bind(after.current_version)
-        .bind(&summary.hosting_kind)
-        .bind(&summary.sensitivity)
-        .bind(&summary.procedure)
-        .bind(&summary.verdict)
-        .bind(summary.full_cost_cents)
-        .bind(to_json(&summary.obstacles)?)
-        .bind(&at)
-        .bind(id.0)
-        .bind(before.current_version)
-        .execute(&mut *tx)
-        .await?;
+        write_summary(&mut tx, &before, &after).await?;
         let stored = append_version(&mut tx, actor, &after, dossier, assessment, &at).await?;
         audit(
             &mut tx,
@@ -479,20 +463,7 @@ impl Registry {
             updated_at: at.clone(),
             ..before.clone()
         };
-        sqlx::query(
-            "UPDATE projects SET hosting_kind = $1, sensitivity = $2, procedure = $3, verdict = $4, \
-             full_cost_cents = $5, obstacles = $6, updated_at = $7 WHERE id = $8",
-        )
-        .bind(&summary.hosting_kind)
-        .bind(&summary.sensitivity)
-        .bind(&summary.procedure)
-        .bind(&summary.verdict)
-        .bind(summary.full_cost_cents)
-        .bind(to_json(&summary.obstacles)?)
-        .bind(&at)
-        .bind(project.0)
-        .execute(&mut *tx)
-        .await?;
+        write_summary(&mut tx, &before, &after).await?;
         audit(
             &mut tx,
             actor,
@@ -538,6 +509,41 @@ fn escape_like(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Writes a project's version and summary, only if it is still at `before`'s version: under
+/// PostgreSQL's read-committed isolation a concurrent writer may have moved it meanwhile.
+async fn write_summary(
+    conn: &mut sqlx::AnyConnection,
+    before: &Project,
+    after: &Project,
+) -> Result<(), Error> {
+    let summary = &after.summary;
+    let done = sqlx::query(
+        "UPDATE projects SET current_version = $1, hosting_kind = $2, sensitivity = $3, \
+         procedure = $4, verdict = $5, full_cost_cents = $6, obstacles = $7, updated_at = $8 \
+         WHERE id = $9 AND current_version = $10",
+    )
+    .bind(after.current_version)
+    .bind(&summary.hosting_kind)
+    .bind(&summary.sensitivity)
+    .bind(&summary.procedure)
+    .bind(&summary.verdict)
+    .bind(summary.full_cost_cents)
+    .bind(to_json(&summary.obstacles)?)
+    .bind(&after.updated_at)
+    .bind(before.id.0)
+    .bind(before.current_version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!(
+            "project {} changed meanwhile: retry from its current version",
+            before.id
+        )))
+    }
 }
 
 /// Inserts a project at version 1 (its dossier version is appended by the caller).

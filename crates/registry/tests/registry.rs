@@ -610,3 +610,57 @@ async fn people_roles_membership_and_tokens() {
         assert!(!serde_json::to_string(&log).unwrap().contains(&token.secret));
     }
 }
+
+#[tokio::test]
+async fn concurrent_updates_from_one_version_one_wins_the_others_conflict() {
+    for reg in registries().await {
+        let who = actor("oidc:race");
+        let m = reg
+            .create_organisation(&who, OrganisationKind::Ministry, "M", None)
+            .await
+            .unwrap();
+        let (project, _) = reg
+            .create_project(
+                &who,
+                m.id,
+                "P",
+                &dossier("v1"),
+                &summary("compliant", "internal_cloud"),
+                &assessment("compliant", "{}"),
+            )
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let reg = reg.clone();
+                let who = who.clone();
+                tokio::spawn(async move {
+                    reg.update_project(
+                        &who,
+                        project.id,
+                        None,
+                        &dossier(&format!("v2-{i}")),
+                        &summary("compliant", "internal_cloud"),
+                        &assessment("compliant", "{}"),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let mut won = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => won += 1,
+                // Never a raw database error: a lost race is a conflict the caller can retry.
+                Err(e) => assert!(matches!(e, Error::Conflict(_)), "{e}"),
+            }
+        }
+        assert!(won >= 1);
+        let current = reg.project(project.id).await.unwrap().current_version;
+        assert_eq!(current, 1 + won);
+        assert_eq!(
+            reg.dossier_versions(project.id).await.unwrap().len() as i64,
+            current
+        );
+    }
+}
