@@ -8,59 +8,18 @@
 //! in the middle, a restart, and every write that got its 201 must be there — on SQLite and
 //! on PostgreSQL.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::Server;
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    address: String,
-    token: String,
-}
-
-fn start(dir: &std::path::Path, database: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nuage"))
-        .args([
-            "serve",
-            "--dev",
-            "--listen",
-            "127.0.0.1:0",
-            "--database",
-            database,
-        ])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let address = line
-        .trim()
-        .trim_start_matches("nuage serve: http://")
-        .trim_end_matches('/')
-        .to_owned();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let token = loop {
-        let mut l = String::new();
-        assert!(stderr.read_line(&mut l).unwrap() > 0, "server ended early");
-        if let Some(rest) = l.split("jeton d'API  : ").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
-    // Keep draining stderr: a closed pipe would make the server's next message fail.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        let _ = stderr.read_to_string(&mut sink);
-    });
-    Server {
-        child,
-        address,
-        token,
-    }
+fn start(dir: &std::path::Path, database: &str) -> (Server, String) {
+    let server = Server::start(dir, &["--dev", "--database", database]);
+    let token = server.dev_token();
+    (server, token)
 }
 
 /// One HTTP/1.1 request; `None` when the connection fails (the server is gone).
@@ -101,15 +60,8 @@ fn burst_kill_restart(database: &str) {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let server = start(&dir, database);
-    let (_, orgs) = request(
-        &server.address,
-        "GET",
-        "/api/v1/organisations",
-        &server.token,
-        "",
-    )
-    .unwrap();
+    let (server, token) = start(&dir, database);
+    let (_, orgs) = request(&server.address, "GET", "/api/v1/organisations", &token, "").unwrap();
     let orgs: serde_json::Value = serde_json::from_str(&orgs).unwrap();
     let organisation = orgs[0]["id"].as_i64().unwrap();
     let dossier = include_str!("../../../examples/portail-demarches.toml");
@@ -119,7 +71,7 @@ fn burst_kill_restart(database: &str) {
         .map(|w| {
             let acknowledged = Arc::clone(&acknowledged);
             let address = server.address.clone();
-            let token = server.token.clone();
+            let token = token.clone();
             let body = serde_json::json!({
                 "organisation_id": organisation,
                 "dossier": {"format": "toml", "source": dossier},
@@ -158,7 +110,7 @@ fn burst_kill_restart(database: &str) {
         acknowledged.len()
     );
 
-    let server = start(&dir, database);
+    let (server, token) = start(&dir, database);
     let mut stored = Vec::new();
     let mut after = String::new();
     loop {
@@ -166,7 +118,7 @@ fn burst_kill_restart(database: &str) {
             &server.address,
             "GET",
             &format!("/api/v1/projects?limit=500{after}"),
-            &server.token,
+            &token,
             "",
         )
         .unwrap();
@@ -196,17 +148,13 @@ fn burst_kill_restart(database: &str) {
         &server.address,
         "GET",
         &format!("/api/v1/projects/{last}/assessments"),
-        &server.token,
+        &token,
         "",
     )
     .unwrap();
     assert_eq!(status, 200);
     assert!(history.contains("dossier_hash"));
-    let mut child = server.child;
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    assert!(child.wait().unwrap().success());
+    assert!(server.terminate().0.success());
 }
 
 #[test]

@@ -303,9 +303,13 @@ impl Registry {
                 .bind(project.0)
                 .fetch_all(&self.pool)
                 .await?;
+        self.derogations_by_id(&ids).await
+    }
+
+    async fn derogations_by_id(&self, ids: &[i64]) -> Result<Vec<StoredDerogation>, Error> {
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
+        for &id in ids {
             out.push(derogation_in(&mut conn, DerogationId(id)).await?);
         }
         Ok(out)
@@ -425,12 +429,7 @@ impl Registry {
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(derogation_in(&mut conn, DerogationId(id)).await?);
-        }
-        Ok(out)
+        self.derogations_by_id(&ids).await
     }
 }
 
