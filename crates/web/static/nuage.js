@@ -1,0 +1,51 @@
+// Progressive enhancement of the questionnaire: the form works without this script (each step
+// posts and the server answers with the next page). With it, every change is saved and the
+// verdict beside the form is redrawn, and new questions appear as soon as they matter.
+(function () {
+  "use strict";
+  var form = document.getElementById("questionnaire");
+  if (!form || !window.fetch || !window.DOMParser) return;
+  var timer = null;
+  var pending = null;
+
+  function swap(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var verdict = doc.getElementById("verdict");
+    if (verdict) document.getElementById("verdict").replaceWith(verdict);
+    var questions = doc.getElementById("questions");
+    var current = document.getElementById("questions");
+    if (questions && current && questions.dataset.asked !== current.dataset.asked) {
+      var focused = document.activeElement && document.activeElement.id;
+      current.replaceWith(questions);
+      if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    }
+    var status = document.getElementById("save-status");
+    if (status) status.textContent = status.dataset.saved || "";
+  }
+
+  function send() {
+    var data = new URLSearchParams(new FormData(form));
+    data.set("_action", "preview");
+    if (pending) pending.abort();
+    pending = new AbortController();
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      headers: { "X-Nuage-Partial": "1" },
+      credentials: "same-origin",
+      signal: pending.signal,
+    })
+      .then(function (r) { return r.text(); })
+      .then(swap)
+      .catch(function () {});
+  }
+
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(send, 250);
+  });
+  form.addEventListener("change", function () {
+    clearTimeout(timer);
+    send();
+  });
+})();
