@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_dashboard_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0004_dashboard_indexes.sql"),
     },
+    Migration {
+        version: 5,
+        name: "sessions_drafts",
+        sqlite: include_str!("../migrations/sqlite/0005_sessions_drafts.sql"),
+        postgres: include_str!("../migrations/postgres/0005_sessions_drafts.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

@@ -29,6 +29,7 @@ mod derogations;
 mod error;
 mod model;
 mod people;
+mod sessions;
 mod store;
 
 pub use dashboard::Dashboard;
@@ -43,4 +44,5 @@ pub use model::{
     ProjectSummary, StoredAssessment, dossier_hash,
 };
 pub use people::{Access, IssuedToken, Role, TokenId, User, UserId};
+pub use sessions::{Draft, DraftId, Session};
 pub use store::Registry;

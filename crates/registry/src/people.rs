@@ -109,15 +109,26 @@ pub struct IssuedToken {
     pub secret: String,
 }
 
-fn token_hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    let mut out = String::with_capacity(64);
-    for byte in digest {
+/// `N` random bytes from the system, in hex: secrets for tokens, sessions and drafts.
+pub(crate) fn random_hex<const N: usize>() -> Result<String, Error> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Corrupt(format!("no randomness: {e}")))?;
+    Ok(hex(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         use std::fmt::Write;
         let _ = write!(out, "{byte:02x}");
     }
     out
 }
+
+pub(crate) fn token_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
 
 impl Registry {
     pub async fn create_user(
@@ -273,13 +284,7 @@ impl Registry {
         user: &User,
         name: &str,
     ) -> Result<IssuedToken, Error> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| Error::Corrupt(format!("no randomness: {e}")))?;
-        let mut secret = String::from("nuage_");
-        for byte in bytes {
-            use std::fmt::Write;
-            let _ = write!(secret, "{byte:02x}");
-        }
+        let secret = format!("nuage_{}", random_hex::<32>()?);
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -349,7 +354,7 @@ impl Registry {
     }
 }
 
-fn user_from(row: &AnyRow) -> Result<User, Error> {
+pub(crate) fn user_from(row: &AnyRow) -> Result<User, Error> {
     let id: i64 = row.try_get("id")?;
     let role: String = row.try_get("role")?;
     let ministry: Option<i64> = row.try_get("ministry_id")?;

@@ -664,3 +664,44 @@ async fn concurrent_updates_from_one_version_one_wins_the_others_conflict() {
         );
     }
 }
+
+#[tokio::test]
+async fn sessions_and_drafts() {
+    for registry in registries().await {
+        let a = actor("setup");
+        let ministry = registry
+            .create_organisation(&a, OrganisationKind::Ministry, "Ministère S", None)
+            .await
+            .unwrap();
+        let user = registry
+            .create_user(&a, "sub:s", "Sam", Role::ProjectMember, Some(ministry.id))
+            .await
+            .unwrap();
+        let session = registry.open_session(&user, "test").await.unwrap();
+        assert_eq!(session.secret.len(), 64);
+        let found = registry.session(&session.secret).await.unwrap().unwrap();
+        assert_eq!(found.user.id, user.id);
+        assert_eq!(found.csrf, session.csrf);
+        assert!(registry.session("not-a-session").await.unwrap().is_none());
+        registry.close_session(&session.secret).await.unwrap();
+        assert!(registry.session(&session.secret).await.unwrap().is_none());
+
+        // A draft started anonymously becomes its first saver's.
+        let draft = registry.create_draft(None, "{}").await.unwrap();
+        assert!(DraftId::parse(draft.id.as_str()).is_some());
+        registry
+            .save_draft(&draft.id, Some(&user), r#"{"project.name":["X"]}"#)
+            .await
+            .unwrap();
+        let saved = registry.draft(&draft.id).await.unwrap();
+        assert_eq!(saved.user_id, Some(user.id));
+        assert_eq!(saved.answers, r#"{"project.name":["X"]}"#);
+        assert_eq!(registry.drafts_of(&user).await.unwrap().len(), 1);
+        let missing = DraftId::parse(&"0".repeat(32)).unwrap();
+        assert!(matches!(
+            registry.draft(&missing).await,
+            Err(Error::NotFound { .. })
+        ));
+        assert!(DraftId::parse("../etc").is_none());
+    }
+}

@@ -1,0 +1,210 @@
+//! Browser sessions (after an OpenID Connect login or in `--dev`) and questionnaire drafts.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::people::{random_hex, token_hash, user_from};
+use crate::store::audit;
+use crate::{Error, Registry, User};
+
+/// A session's lifetime: a working day and a half, then log in again.
+pub const SESSION_SECONDS: i64 = 36 * 3600;
+
+/// An open browser session. The secret goes to the cookie and is never stored.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub secret: String,
+    /// The token every form of this session carries (synchronizer pattern).
+    pub csrf: String,
+    pub user: User,
+    pub expires_at: i64,
+}
+
+/// A questionnaire draft's address: 128 random bits in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftId(String);
+
+impl DraftId {
+    /// Accepts only what [`Registry::create_draft`] gives out.
+    pub fn parse(text: &str) -> Option<Self> {
+        (text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+            .then(|| DraftId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DraftId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: DraftId,
+    pub user_id: Option<crate::UserId>,
+    /// The answers, as the web crate stores them (JSON).
+    pub answers: String,
+    pub updated_at: i64,
+}
+
+fn unix_now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+impl Registry {
+    /// Opens a session for `user`.
+    pub async fn open_session(&self, user: &User, how: &str) -> Result<Session, Error> {
+        let secret = random_hex::<32>()?;
+        let csrf = random_hex::<32>()?;
+        let created = unix_now();
+        let expires_at = created + SESSION_SECONDS;
+        let mut tx = self.begin_write().await?;
+        // Expired sessions are swept as new ones open: the table stays small without a timer.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(created)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash(&secret))
+        .bind(user.id.0)
+        .bind(&csrf)
+        .bind(created)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            &user.actor(),
+            "session.open",
+            "user",
+            &user.id.to_string(),
+            user.ministry_id,
+            None::<&()>,
+            Some(&how),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Session {
+            secret,
+            csrf,
+            user: user.clone(),
+            expires_at,
+        })
+    }
+
+    /// The live session behind a cookie's secret.
+    pub async fn session(&self, secret: &str) -> Result<Option<Session>, Error> {
+        let row = sqlx::query(
+            "SELECT u.id, u.subject, u.display_name, u.role, u.ministry_id, u.created_at, s.csrf, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.expires_at >= $2",
+        )
+        .bind(token_hash(secret))
+        .bind(unix_now())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Session {
+            secret: secret.to_owned(),
+            csrf: row.try_get("csrf")?,
+            expires_at: row.try_get("expires_at")?,
+            user: user_from(&row)?,
+        }))
+    }
+
+    /// Ends a session (logout). Ending an unknown one is not an error.
+    pub async fn close_session(&self, secret: &str) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(token_hash(secret))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a draft with `answers` (JSON).
+    pub async fn create_draft(&self, user: Option<&User>, answers: &str) -> Result<Draft, Error> {
+        let id = DraftId(random_hex::<16>()?);
+        let at = unix_now();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO drafts (id, user_id, answers, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(id.as_str())
+        .bind(user.map(|u| u.id.0))
+        .bind(answers)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Draft {
+            id,
+            user_id: user.map(|u| u.id),
+            answers: answers.to_owned(),
+            updated_at: at,
+        })
+    }
+
+    pub async fn draft(&self, id: &DraftId) -> Result<Draft, Error> {
+        let row = sqlx::query("SELECT user_id, answers, updated_at FROM drafts WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::not_found("draft", id))?;
+        let user: Option<i64> = row.try_get("user_id")?;
+        Ok(Draft {
+            id: id.clone(),
+            user_id: user.map(crate::UserId),
+            answers: row.try_get("answers")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+
+    /// Saves a draft's answers; a draft started anonymously becomes the saver's.
+    pub async fn save_draft(&self, id: &DraftId, user: Option<&User>, answers: &str) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE drafts SET answers = $1, updated_at = $2, user_id = COALESCE(user_id, $3) WHERE id = $4",
+        )
+        .bind(answers)
+        .bind(unix_now())
+        .bind(user.map(|u| u.id.0))
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("draft", id));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A user's drafts, the latest first.
+    pub async fn drafts_of(&self, user: &User) -> Result<Vec<Draft>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, answers, updated_at FROM drafts WHERE user_id = $1 ORDER BY updated_at DESC, id LIMIT 50",
+        )
+        .bind(user.id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let user: Option<i64> = row.try_get("user_id")?;
+                Ok(Draft {
+                    id: DraftId(id),
+                    user_id: user.map(crate::UserId),
+                    answers: row.try_get("answers")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+}
