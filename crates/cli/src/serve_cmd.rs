@@ -131,11 +131,9 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
                 Err(e) => return fail(&args.common, &format!("--dev: {e}")),
             }
         }
-        let state = AppState {
-            catalog,
-            registry: registry.clone(),
-            today: Arc::new(today),
-            metrics: Default::default(),
+        let state = match AppState::new(catalog, registry.clone(), Arc::new(today), args.dev) {
+            Ok(s) => s,
+            Err(e) => return fail(&args.common, &e),
         };
         let served = nuage_server::serve(listener, state).await;
         registry.close().await;

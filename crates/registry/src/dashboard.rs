@@ -31,7 +31,21 @@ pub struct Dashboard {
     pub derogations_overdue: i64,
     /// Obstacles teams report, with how many projects report each.
     pub obstacles: BTreeMap<String, i64>,
+    /// Projects registered per month (`YYYY-MM`, oldest first, the last 24 months with any),
+    /// and how many of them are hosted in a cloud (internal, commercial, interministerial, SaaS).
+    pub adoption: Vec<AdoptionPoint>,
 }
+
+/// One month of cloud adoption (R3: measure adoption).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AdoptionPoint {
+    pub period: String,
+    pub projects: i64,
+    pub cloud: i64,
+}
+
+/// The hosting kinds that count as cloud adoption.
+pub const CLOUD_KINDS: [&str; 4] = ["internal_cloud", "commercial_cloud", "interministerial", "saas"];
 
 impl Registry {
     /// The dashboard of one ministry (with its operators), or of all with `None`.
@@ -135,6 +149,32 @@ impl Registry {
         out.derogations_expiring_30_days = row.try_get::<Option<i64>, _>("d30")?.unwrap_or(0);
         out.derogations_expiring_90_days = row.try_get::<Option<i64>, _>("d90")?.unwrap_or(0);
         out.derogations_overdue = row.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0);
+
+        let rows = bind_scope(format!(
+            "SELECT substr(created_at, 1, 7) AS period, hosting_kind, COUNT(*) AS n FROM projects {scope} \
+             GROUP BY substr(created_at, 1, 7), hosting_kind ORDER BY 1"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let period: String = row.try_get("period")?;
+            let kind: String = row.try_get("hosting_kind")?;
+            let n: i64 = row.try_get("n")?;
+            if out.adoption.last().is_none_or(|p| p.period != period) {
+                out.adoption.push(AdoptionPoint {
+                    period,
+                    ..AdoptionPoint::default()
+                });
+            }
+            if let Some(point) = out.adoption.last_mut() {
+                point.projects += n;
+                if CLOUD_KINDS.contains(&kind.as_str()) {
+                    point.cloud += n;
+                }
+            }
+        }
+        let keep = out.adoption.len().saturating_sub(24);
+        out.adoption.drain(..keep);
         Ok(out)
     }
 }

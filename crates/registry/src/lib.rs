@@ -32,7 +32,7 @@ mod people;
 mod sessions;
 mod store;
 
-pub use dashboard::Dashboard;
+pub use dashboard::{AdoptionPoint, CLOUD_KINDS, Dashboard};
 pub use db::{Backend, redact};
 pub use derogations::{
     DerogationEvent, DerogationId, DerogationState, NewDerogation, StoredDerogation, Transition,

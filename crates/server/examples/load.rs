@@ -140,14 +140,15 @@ async fn main() {
         .unwrap_or(5);
     let dir = std::env::temp_dir().join(format!("nuage-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let state = AppState {
-        catalog: Arc::new(Catalog::from_files(&CatalogFiles::embedded()).unwrap()),
-        registry: Registry::open(&format!("sqlite://{}", dir.join("load.db").display()))
+    let state = AppState::new(
+        Arc::new(Catalog::from_files(&CatalogFiles::embedded()).unwrap()),
+        Registry::open(&format!("sqlite://{}", dir.join("load.db").display()))
             .await
             .unwrap(),
-        today: Arc::new(|| Date::new(2026, 11, 23).unwrap()),
-        metrics: Default::default(),
-    };
+        Arc::new(|| Date::new(2026, 11, 23).unwrap()),
+        false,
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     tokio::spawn(nuage_server::serve(listener, state));

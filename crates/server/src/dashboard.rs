@@ -25,7 +25,7 @@ struct ScopeQuery {
 
 /// The ministry the caller looks at: their own, or any (or all) for DINUM and
 /// cross-ministry auditors. `Err` when a confined caller asks for another ministry.
-fn scope(
+pub(crate) fn scope(
     caller: &nuage_registry::User,
     asked: Option<OrganisationId>,
 ) -> Result<Option<OrganisationId>, Problem> {
@@ -44,12 +44,21 @@ async fn dashboard(
     query: Result<Query<ScopeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Dashboard>, Problem> {
     let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
+    dashboard_for(&state, &caller, query.ministry_id).await.map(Json)
+}
+
+/// The dashboard `caller` may see of `asked` (their own ministry when confined to one).
+pub(crate) async fn dashboard_for(
+    state: &AppState,
+    caller: &nuage_registry::User,
+    asked: Option<OrganisationId>,
+) -> Result<Dashboard, Problem> {
     if caller.role == Role::ProjectMember {
         return Err(crate::projects::forbidden(
             "dashboards are for controllers, DINUM and auditors",
         ));
     }
-    let ministry = scope(&caller, query.ministry_id)?;
+    let ministry = scope(caller, asked)?;
     let today = (state.today)();
     let horizon = |days| {
         today
@@ -61,7 +70,6 @@ async fn dashboard(
         .registry
         .dashboard(ministry, &today.to_string(), &horizon(30), &horizon(90))
         .await
-        .map(Json)
         .map_err(registry_problem)
 }
 
@@ -89,7 +97,31 @@ async fn export(
     query: Result<Query<ScopeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
-    let ministry = scope(&caller, query.ministry_id)?;
+    let csv = export_csv(&state, &caller, query.ministry_id).await?;
+    Ok(csv_response(csv))
+}
+
+pub(crate) fn csv_response(csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"projets.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+/// Every project `caller` may see in `asked`, one CSV line each.
+pub(crate) async fn export_csv(
+    state: &AppState,
+    caller: &nuage_registry::User,
+    asked: Option<OrganisationId>,
+) -> Result<String, Problem> {
+    let ministry = scope(caller, asked)?;
     let filter = ProjectFilter {
         ministry,
         member: (caller.role == Role::ProjectMember).then_some(caller.id),
@@ -140,17 +172,7 @@ async fn export(
             None => break,
         }
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"projets.csv\"",
-            ),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(csv)
 }
 
 #[cfg(test)]

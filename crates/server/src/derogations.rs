@@ -28,19 +28,19 @@ pub(crate) fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RequestDerogation {
-    kind: String,
-    justification: String,
+    pub(crate) kind: String,
+    pub(crate) justification: String,
     #[serde(default)]
-    documents: Vec<String>,
+    pub(crate) documents: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TransitionRequest {
-    transition: String,
-    reason: Option<String>,
+    pub(crate) transition: String,
+    pub(crate) reason: Option<String>,
     #[serde(default)]
-    documents: Vec<String>,
+    pub(crate) documents: Vec<String>,
 }
 
 fn unprocessable(field: &str, detail: String) -> Problem {
@@ -103,7 +103,19 @@ async fn request(
     body: Result<Json<RequestDerogation>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
     let request = json_body(body)?;
-    let (project, access) = readable(&state, &caller, ProjectId(id)).await?;
+    let stored = request_derogation(&state, &caller, ProjectId(id), request).await?;
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
+}
+
+/// Records a derogation request for `caller` (the API and the pages share it), if the
+/// doctrine opens it to the project per its latest assessment.
+pub(crate) async fn request_derogation(
+    state: &AppState,
+    caller: &nuage_registry::User,
+    id: ProjectId,
+    request: RequestDerogation,
+) -> Result<StoredDerogation, Problem> {
+    let (project, access) = readable(state, caller, id).await?;
     if access != Access::Write {
         return Err(crate::projects::forbidden(
             "only the project's team or its ministry's controller requests a derogation",
@@ -174,10 +186,10 @@ async fn request(
             }
         }
     };
-    let stored = state
+    state
         .registry
         .create_derogation(
-            &caller,
+            caller,
             project.id,
             &NewDerogation {
                 kind: request.kind,
@@ -188,8 +200,7 @@ async fn request(
             },
         )
         .await
-        .map_err(registry_problem)?;
-    Ok((StatusCode::CREATED, Json(stored)).into_response())
+        .map_err(registry_problem)
 }
 
 async fn of_project(
@@ -207,7 +218,7 @@ async fn of_project(
 }
 
 /// A derogation the caller may read, with their access to its project.
-async fn readable_derogation(
+pub(crate) async fn readable_derogation(
     state: &AppState,
     caller: &nuage_registry::User,
     id: i64,
@@ -240,6 +251,16 @@ async fn transition(
     body: Result<Json<TransitionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StoredDerogation>, Problem> {
     let request = json_body(body)?;
+    move_derogation(&state, &caller, id, request).await.map(Json)
+}
+
+/// Moves a derogation one step for `caller`; the registry checks role and state.
+pub(crate) async fn move_derogation(
+    state: &AppState,
+    caller: &nuage_registry::User,
+    id: i64,
+    request: TransitionRequest,
+) -> Result<StoredDerogation, Problem> {
     let step = Transition::parse(&request.transition).ok_or_else(|| {
         unprocessable(
             "transition",
@@ -249,12 +270,12 @@ async fn transition(
             ),
         )
     })?;
-    let (derogation, access) = readable_derogation(&state, &caller, id).await?;
+    let (derogation, access) = readable_derogation(state, caller, id).await?;
     let today = (state.today)().to_string();
     state
         .registry
         .transition_derogation(
-            &caller,
+            caller,
             access,
             derogation.id,
             step,
@@ -263,7 +284,6 @@ async fn transition(
             &today,
         )
         .await
-        .map(Json)
         .map_err(registry_problem)
 }
 

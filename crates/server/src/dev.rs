@@ -1,39 +1,61 @@
-//! `nuage serve --dev`: a local session for a first try, without an identity provider.
+//! `nuage serve --dev`: local sessions for a first try, without an identity provider.
 
-use nuage_registry::{Actor, OrganisationKind, Registry, Role};
+use nuage_registry::{Actor, Organisation, OrganisationKind, Registry, Role, User};
 
-/// The organisation and user the development session works as.
+/// The organisations and users the development sessions work as.
 pub const DEV_MINISTRY: &str = "Ministère de démonstration (mode développement)";
+pub const DEV_OTHER_MINISTRY: &str = "Autre ministère de démonstration (mode développement)";
 pub const DEV_SUBJECT: &str = "dev:local";
 
-/// Creates, when missing, a demonstration ministry and a controller of it, and issues a
-/// fresh API token for that user. Safe to run on every start.
+/// The demonstration accounts offered on the login page: subject, name, role, and whether
+/// they belong to the other ministry (to see the isolation between ministries).
+pub const DEV_ACCOUNTS: [(&str, &str, Role, bool); 5] = [
+    ("dev:membre", "Camille Martin (cheffe de projet)", Role::ProjectMember, false),
+    (DEV_SUBJECT, "Dominique Leroy (contrôleur ministériel)", Role::MinistryController, false),
+    ("dev:dinum", "Alex Bernard (DINUM)", Role::Dinum, false),
+    ("dev:auditeur", "Claude Petit (auditeur)", Role::Auditor, false),
+    ("dev:autre", "Sacha Moreau (autre ministère)", Role::ProjectMember, true),
+];
+
+async fn ministry(registry: &Registry, actor: &Actor, name: &str) -> Result<Organisation, nuage_registry::Error> {
+    match registry.organisation_by_name(name).await? {
+        Some(m) => Ok(m),
+        None => {
+            registry
+                .create_organisation(actor, OrganisationKind::Ministry, name, None)
+                .await
+        }
+    }
+}
+
+/// Creates, when missing, two demonstration ministries and the accounts above, and issues a
+/// fresh API token for the controller. Safe to run on every start.
 pub async fn bootstrap(registry: &Registry) -> Result<String, nuage_registry::Error> {
     let actor = Actor("nuage serve --dev".into());
-    let ministry = match registry.organisation_by_name(DEV_MINISTRY).await? {
-        Some(m) => m,
-        None => {
-            registry
-                .create_organisation(&actor, OrganisationKind::Ministry, DEV_MINISTRY, None)
-                .await?
+    let own = ministry(registry, &actor, DEV_MINISTRY).await?;
+    let other = ministry(registry, &actor, DEV_OTHER_MINISTRY).await?;
+    let mut controller: Option<User> = None;
+    for (subject, name, role, elsewhere) in DEV_ACCOUNTS {
+        let ministry_id = match role {
+            Role::Dinum => None,
+            _ if elsewhere => Some(other.id),
+            _ => Some(own.id),
+        };
+        let user = match registry.user_by_subject(subject).await? {
+            Some(u) => u,
+            None => {
+                registry
+                    .create_user(&actor, subject, name, role, ministry_id)
+                    .await?
+            }
+        };
+        if subject == DEV_SUBJECT {
+            controller = Some(user);
         }
-    };
-    let user = match registry.user_by_subject(DEV_SUBJECT).await? {
-        Some(u) => u,
-        None => {
-            registry
-                .create_user(
-                    &actor,
-                    DEV_SUBJECT,
-                    "Utilisateur local (développement)",
-                    Role::MinistryController,
-                    Some(ministry.id),
-                )
-                .await?
-        }
-    };
+    }
+    let controller = controller.ok_or_else(|| nuage_registry::Error::Corrupt("no dev controller".into()))?;
     Ok(registry
-        .issue_token(&actor, &user, "dev session")
+        .issue_token(&actor, &controller, "dev session")
         .await?
         .secret)
 }

@@ -8,6 +8,7 @@ mod derogations;
 pub mod dev;
 mod metrics;
 pub mod openapi;
+mod pages;
 mod problem;
 mod projects;
 
@@ -44,6 +45,24 @@ pub struct AppState {
     pub registry: Registry,
     pub today: Clock,
     pub metrics: Metrics,
+    /// `nuage serve --dev`: demonstration accounts on the login page.
+    pub dev: bool,
+    pub questionnaire: Arc<nuage_web::Questionnaire>,
+}
+
+impl AppState {
+    /// The state of a server, with the questionnaire compiled into the binary.
+    pub fn new(catalog: Arc<Catalog>, registry: Registry, today: Clock, dev: bool) -> Result<Self, String> {
+        let questionnaire = nuage_web::Questionnaire::embedded().map_err(|e| e.to_string())?;
+        Ok(AppState {
+            catalog,
+            registry,
+            today,
+            metrics: Metrics::default(),
+            dev,
+            questionnaire: Arc::new(questionnaire),
+        })
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -74,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api)
+        .merge(pages::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -128,8 +128,8 @@ pub(crate) fn json_body<T>(
 #[serde(deny_unknown_fields)]
 pub(crate) struct DossierInput {
     /// `toml`, `json` or `yaml`.
-    format: String,
-    source: String,
+    pub(crate) format: String,
+    pub(crate) source: String,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -368,6 +368,35 @@ async fn create(
     body: Result<Json<CreateProject>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
     let request = json_body(body)?;
+    let (project, stored) = create_project(
+        &state,
+        &caller,
+        request.organisation_id,
+        request.dossier,
+        request.obstacles,
+    )
+    .await?;
+    let location = format!("/api/v1/projects/{}", project.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(ProjectView {
+            project,
+            latest_assessment: Some(stored.id),
+        }),
+    )
+        .into_response())
+}
+
+/// Creates a project from a dossier for `caller` (the API and the pages share it): only a
+/// member or a controller, only in their own ministry; a member joins the project's team.
+pub(crate) async fn create_project(
+    state: &AppState,
+    caller: &User,
+    organisation_id: OrganisationId,
+    dossier: DossierInput,
+    obstacles: Vec<String>,
+) -> Result<(Project, StoredAssessment), Problem> {
     if !matches!(caller.role, Role::ProjectMember | Role::MinistryController) {
         return Err(forbidden(format!(
             "the role {} does not create projects",
@@ -376,21 +405,18 @@ async fn create(
     }
     let organisation = state
         .registry
-        .organisation(request.organisation_id)
+        .organisation(organisation_id)
         .await
         .map_err(registry_problem)?;
     if caller.ministry_id != Some(organisation.ministry_id) {
         // Same answer as a missing organisation: another ministry's structure stays private.
-        return Err(not_found(&format!(
-            "organisation {}",
-            request.organisation_id
-        )));
+        return Err(not_found(&format!("organisation {organisation_id}")));
     }
     let evaluated = evaluate(
         Arc::clone(&state.catalog),
         (state.today)(),
-        request.dossier,
-        request.obstacles,
+        dossier,
+        obstacles,
     )
     .await?;
     let team = if caller.role == Role::ProjectMember {
@@ -398,7 +424,7 @@ async fn create(
     } else {
         vec![]
     };
-    let (project, stored) = state
+    state
         .registry
         .create_project_with_team(
             &caller.actor(),
@@ -410,17 +436,7 @@ async fn create(
             &team,
         )
         .await
-        .map_err(registry_problem)?;
-    let location = format!("/api/v1/projects/{}", project.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(ProjectView {
-            project,
-            latest_assessment: Some(stored.id),
-        }),
-    )
-        .into_response())
+        .map_err(registry_problem)
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

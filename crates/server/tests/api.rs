@@ -34,12 +34,13 @@ async fn sqlite_state() -> AppState {
     let registry = Registry::open(&format!("sqlite://{}", dir.join("n.db").display()))
         .await
         .unwrap();
-    AppState {
-        catalog: catalog(),
+    AppState::new(
+        catalog(),
         registry,
-        today: Arc::new(|| Date::new(2026, 11, 23).unwrap()),
-        metrics: Default::default(),
-    }
+        Arc::new(|| Date::new(2026, 11, 23).unwrap()),
+        false,
+    )
+    .unwrap()
 }
 
 async fn call(state: &AppState, request: Request<Body>) -> (StatusCode, String, String) {

@@ -854,7 +854,7 @@ mod tests {
             ("project.nature", "new"),
             ("project.full_cost_eur", "50000"),
             ("hosting.approach", "cloud"),
-            ("hosting.environments.production.offer", "aws-iaas"),
+            ("hosting.environments.production.offer", "aws"),
         ]);
         let before = q.evaluate(&a, &catalog, today(), Lang::Fr);
         a.insert("data.0.legal_secrets".into(), vec!["private_life".into()]);

@@ -90,12 +90,13 @@ pub async fn world(registry: Registry) -> World {
     let dinum = token("dinum", Role::Dinum, None).await;
     let auditor_a = token("auditor", Role::Auditor, Some(a.id)).await;
     World {
-        state: AppState {
-            catalog: Arc::new(Catalog::from_files(&CatalogFiles::embedded()).unwrap()),
+        state: AppState::new(
+            Arc::new(Catalog::from_files(&CatalogFiles::embedded()).unwrap()),
             registry,
-            today: Arc::new(|| Date::new(2026, 11, 23).unwrap()),
-            metrics: Default::default(),
-        },
+            Arc::new(|| Date::new(2026, 11, 23).unwrap()),
+            false,
+        )
+        .unwrap(),
         ministry_a: a.id.0,
         ministry_b: b.id.0,
         operator_a: op.id.0,

@@ -1,0 +1,182 @@
+//! What the templates show, prepared from the engine's and the registry's types.
+
+use nuage_doctrine::{Assessment, Lang, Status};
+
+use super::labels::{badge, label};
+
+#[derive(Debug)]
+pub(crate) struct FindingView {
+    pub rule: String,
+    pub status: String,
+    pub message: String,
+    pub remedy: Option<String>,
+    pub citations: Vec<String>,
+    pub place: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct GroupView {
+    pub status: String,
+    pub label: String,
+    pub badge: &'static str,
+    pub findings: Vec<FindingView>,
+}
+
+#[derive(Debug)]
+pub(crate) struct DerogationView {
+    pub kind: String,
+    pub label: String,
+    pub available: bool,
+    pub deadline: Option<String>,
+    pub approvers: Vec<String>,
+    pub conditions: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct FixView {
+    pub rule: String,
+    pub change: String,
+    pub offers: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct DataView {
+    pub name: String,
+    pub sensitive: bool,
+    pub grounds: Vec<String>,
+}
+
+/// An assessment as the verdict panel and page show it.
+#[derive(Debug)]
+pub(crate) struct VerdictView {
+    pub verdict: String,
+    pub verdict_label: String,
+    pub badge: &'static str,
+    pub edition: String,
+    pub assessed_on: String,
+    pub catalog_version: String,
+    pub in_scope: bool,
+    pub concerned: bool,
+    pub sensitive: bool,
+    pub secnumcloud: bool,
+    pub procedure: String,
+    pub groups: Vec<GroupView>,
+    pub derogations: Vec<DerogationView>,
+    pub fixes: Vec<FixView>,
+    pub data: Vec<DataView>,
+}
+
+impl VerdictView {
+    pub(crate) fn of(a: &Assessment, catalog: &nuage_catalog::Catalog) -> Self {
+        let lang = a.lang;
+        let cite = |c: &nuage_doctrine::Citation| {
+            let title = a
+                .document(&c.document)
+                .map_or_else(|| c.document.to_string(), |d| d.title.to_string());
+            let mut out = title;
+            if let Some(rule) = &c.rule {
+                out.push_str(", ");
+                out.push_str(rule);
+            }
+            if let Some(section) = &c.section {
+                out.push_str(", ");
+                out.push_str(section);
+            }
+            out
+        };
+        let groups = [
+            Status::NonCompliant,
+            Status::ToVerify,
+            Status::Compliant,
+            Status::NotApplicable,
+        ]
+        .into_iter()
+        .filter_map(|status| {
+            let findings: Vec<FindingView> = a
+                .findings
+                .iter()
+                .filter(|f| f.status == status)
+                .map(|f| FindingView {
+                    rule: f.rule.as_str().to_owned(),
+                    status: f.status.as_str().to_owned(),
+                    message: f.message.clone(),
+                    remedy: f.remedy.clone(),
+                    citations: f.citations.iter().map(cite).collect(),
+                    place: f.file.as_ref().map(|file| match f.line {
+                        Some(line) => format!("{file}:{line}"),
+                        None => file.clone(),
+                    }),
+                })
+                .collect();
+            (!findings.is_empty()).then(|| GroupView {
+                status: status.as_str().to_owned(),
+                label: label(lang, status.as_str()),
+                badge: badge(status.as_str()),
+                findings,
+            })
+        })
+        .collect();
+        let offer_name = |id: &String| {
+            catalog
+                .offer(id)
+                .map_or_else(|| id.clone(), |o| format!("{} ({})", o.name, o.provider))
+        };
+        VerdictView {
+            verdict: a.verdict.as_str().to_owned(),
+            verdict_label: label(lang, a.verdict.as_str()),
+            badge: badge(a.verdict.as_str()),
+            edition: a.edition.clone(),
+            assessed_on: a.assessed_on.to_string(),
+            catalog_version: a.catalog_version.clone(),
+            in_scope: a.in_scope,
+            concerned: a.concerned,
+            sensitive: a.particularly_sensitive,
+            secnumcloud: a.secnumcloud_required,
+            procedure: label(lang, a.control_procedure.as_str()),
+            groups,
+            derogations: a
+                .derogations
+                .iter()
+                .map(|d| DerogationView {
+                    kind: d.kind.as_str().to_owned(),
+                    label: label(lang, d.kind.as_str()),
+                    available: d.available,
+                    deadline: d.deadline.map(|d| d.to_string()),
+                    approvers: d.approvers.iter().map(|x| label(lang, x.as_str())).collect(),
+                    conditions: d.conditions.clone(),
+                })
+                .collect(),
+            fixes: a
+                .findings
+                .iter()
+                .flat_map(|f| {
+                    f.counterfactuals.iter().map(move |c| (f.rule.as_str(), c))
+                })
+                .map(|(rule, c)| FixView {
+                    rule: rule.to_owned(),
+                    change: c.change.clone(),
+                    offers: c.offers.iter().map(offer_name).collect(),
+                })
+                .collect(),
+            data: a
+                .data
+                .iter()
+                .map(|d| DataView {
+                    name: d.name.clone(),
+                    sensitive: d.particularly_sensitive,
+                    grounds: d.grounds.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Askama passes template values by reference.
+    pub(crate) fn yes_no(&self, lang: &Lang, value: &bool) -> &'static str {
+        match (*lang, *value) {
+            (Lang::Fr, true) => "oui",
+            (Lang::Fr, false) => "non",
+            (Lang::En, true) => "yes",
+            (Lang::En, false) => "no",
+        }
+    }
+}
