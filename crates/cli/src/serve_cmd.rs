@@ -29,6 +29,10 @@ pub(crate) struct ServeArgs {
     /// and an API token printed on start. Only on a loopback address.
     #[arg(long)]
     dev: bool,
+    /// Assess as if on this day (YYYY-MM-DD) instead of today in Paris: for training,
+    /// demonstrations and tests. Stored assessments carry the date they used.
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
     /// Request logs on stderr: `text` for people, `json` (one object a line) for a log
     /// collector. NUAGE_LOG filters them (default `info`; `warn` silences requests).
     #[arg(long, value_enum, default_value = "text")]
@@ -71,6 +75,19 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             ),
         );
     }
+    let fixed_day = match args.today.as_deref().map(parse_day) {
+        None => None,
+        Some(Some(day)) => Some(day),
+        Some(None) => {
+            return fail(
+                &args.common,
+                &format!(
+                    "--today `{}`: expected a date YYYY-MM-DD",
+                    args.today.as_deref().unwrap_or_default()
+                ),
+            );
+        }
+    };
     let database = match &args.database {
         Some(url) => url.clone(),
         None => {
@@ -131,7 +148,11 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
                 Err(e) => return fail(&args.common, &format!("--dev: {e}")),
             }
         }
-        let state = match AppState::new(catalog, registry.clone(), Arc::new(today), args.dev) {
+        let clock: nuage_server::Clock = match fixed_day {
+            Some(day) => Arc::new(move || day),
+            None => Arc::new(today),
+        };
+        let state = match AppState::new(catalog, registry.clone(), clock, args.dev) {
             Ok(s) => s,
             Err(e) => return fail(&args.common, &e),
         };
@@ -145,4 +166,13 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             Err(e) => fail(&args.common, &format!("server: {e}")),
         }
     })
+}
+
+fn parse_day(text: &str) -> Option<nuage_catalog::Date> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    nuage_catalog::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }

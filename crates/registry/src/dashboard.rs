@@ -45,7 +45,12 @@ pub struct AdoptionPoint {
 }
 
 /// The hosting kinds that count as cloud adoption.
-pub const CLOUD_KINDS: [&str; 4] = ["internal_cloud", "commercial_cloud", "interministerial", "saas"];
+pub const CLOUD_KINDS: [&str; 4] = [
+    "internal_cloud",
+    "commercial_cloud",
+    "interministerial",
+    "saas",
+];
 
 impl Registry {
     /// The dashboard of one ministry (with its operators), or of all with `None`.

@@ -129,7 +129,6 @@ pub(crate) fn token_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-
 impl Registry {
     pub async fn create_user(
         &self,

@@ -27,8 +27,11 @@ pub struct DraftId(String);
 impl DraftId {
     /// Accepts only what [`Registry::create_draft`] gives out.
     pub fn parse(text: &str) -> Option<Self> {
-        (text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-            .then(|| DraftId(text.to_owned()))
+        (text.len() == 32
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+        .then(|| DraftId(text.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -168,7 +171,12 @@ impl Registry {
     }
 
     /// Saves a draft's answers; a draft started anonymously becomes the saver's.
-    pub async fn save_draft(&self, id: &DraftId, user: Option<&User>, answers: &str) -> Result<(), Error> {
+    pub async fn save_draft(
+        &self,
+        id: &DraftId,
+        user: Option<&User>,
+        answers: &str,
+    ) -> Result<(), Error> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE drafts SET answers = $1, updated_at = $2, user_id = COALESCE(user_id, $3) WHERE id = $4",

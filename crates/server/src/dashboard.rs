@@ -44,7 +44,9 @@ async fn dashboard(
     query: Result<Query<ScopeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Dashboard>, Problem> {
     let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
-    dashboard_for(&state, &caller, query.ministry_id).await.map(Json)
+    dashboard_for(&state, &caller, query.ministry_id)
+        .await
+        .map(Json)
 }
 
 /// The dashboard `caller` may see of `asked` (their own ministry when confined to one).

@@ -251,7 +251,9 @@ async fn transition(
     body: Result<Json<TransitionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StoredDerogation>, Problem> {
     let request = json_body(body)?;
-    move_derogation(&state, &caller, id, request).await.map(Json)
+    move_derogation(&state, &caller, id, request)
+        .await
+        .map(Json)
 }
 
 /// Moves a derogation one step for `caller`; the registry checks role and state.

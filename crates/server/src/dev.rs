@@ -10,14 +10,38 @@ pub const DEV_SUBJECT: &str = "dev:local";
 /// The demonstration accounts offered on the login page: subject, name, role, and whether
 /// they belong to the other ministry (to see the isolation between ministries).
 pub const DEV_ACCOUNTS: [(&str, &str, Role, bool); 5] = [
-    ("dev:membre", "Camille Martin (cheffe de projet)", Role::ProjectMember, false),
-    (DEV_SUBJECT, "Dominique Leroy (contrôleur ministériel)", Role::MinistryController, false),
+    (
+        "dev:membre",
+        "Camille Martin (cheffe de projet)",
+        Role::ProjectMember,
+        false,
+    ),
+    (
+        DEV_SUBJECT,
+        "Dominique Leroy (contrôleur ministériel)",
+        Role::MinistryController,
+        false,
+    ),
     ("dev:dinum", "Alex Bernard (DINUM)", Role::Dinum, false),
-    ("dev:auditeur", "Claude Petit (auditeur)", Role::Auditor, false),
-    ("dev:autre", "Sacha Moreau (autre ministère)", Role::ProjectMember, true),
+    (
+        "dev:auditeur",
+        "Claude Petit (auditeur)",
+        Role::Auditor,
+        false,
+    ),
+    (
+        "dev:autre",
+        "Sacha Moreau (autre ministère)",
+        Role::ProjectMember,
+        true,
+    ),
 ];
 
-async fn ministry(registry: &Registry, actor: &Actor, name: &str) -> Result<Organisation, nuage_registry::Error> {
+async fn ministry(
+    registry: &Registry,
+    actor: &Actor,
+    name: &str,
+) -> Result<Organisation, nuage_registry::Error> {
     match registry.organisation_by_name(name).await? {
         Some(m) => Ok(m),
         None => {
@@ -53,7 +77,8 @@ pub async fn bootstrap(registry: &Registry) -> Result<String, nuage_registry::Er
             controller = Some(user);
         }
     }
-    let controller = controller.ok_or_else(|| nuage_registry::Error::Corrupt("no dev controller".into()))?;
+    let controller =
+        controller.ok_or_else(|| nuage_registry::Error::Corrupt("no dev controller".into()))?;
     Ok(registry
         .issue_token(&actor, &controller, "dev session")
         .await?

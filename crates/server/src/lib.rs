@@ -52,7 +52,12 @@ pub struct AppState {
 
 impl AppState {
     /// The state of a server, with the questionnaire compiled into the binary.
-    pub fn new(catalog: Arc<Catalog>, registry: Registry, today: Clock, dev: bool) -> Result<Self, String> {
+    pub fn new(
+        catalog: Arc<Catalog>,
+        registry: Registry,
+        today: Clock,
+        dev: bool,
+    ) -> Result<Self, String> {
         let questionnaire = nuage_web::Questionnaire::embedded().map_err(|e| e.to_string())?;
         Ok(AppState {
             catalog,
@@ -137,10 +142,13 @@ async fn security_headers(request: axum::extract::Request, next: Next) -> Respon
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
+        // Not `no-referrer`: browsers then send `Origin: null` on form posts, which the CSRF
+        // check must refuse. `same-origin` keeps addresses inside the site.
+        ("referrer-policy", "same-origin"),
         (
             "content-security-policy",
-            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            // `data:` images: the DSFR's stylesheet draws its icons and logos as data URLs.
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         ),
         ("cross-origin-opener-policy", "same-origin"),
         (

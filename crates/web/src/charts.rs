@@ -19,9 +19,9 @@ impl Bar {
     }
 }
 
-const WIDTH: u32 = 480;
+const WIDTH: u32 = 560;
 const ROW: u32 = 28;
-const LABEL: u32 = 190;
+const LABEL: u32 = 270;
 
 /// A horizontal bar chart. Labels are escaped; the longest bar spans the chart.
 pub fn bars(title: &str, bars: &[Bar]) -> String {

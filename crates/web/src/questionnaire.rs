@@ -246,6 +246,11 @@ impl Questionnaire {
                     copy.fr = q.fr.replace("{env}", &env.fr);
                     copy.en = q.en.replace("{env}", &env.en);
                     copy.environment = Some(rank);
+                    // The help is the same for every environment: said once, at production.
+                    if rank > 0 {
+                        copy.help_fr = None;
+                        copy.help_en = None;
+                    }
                     questions.push(copy);
                 }
             } else {
@@ -510,31 +515,77 @@ impl Questionnaire {
             .ok()
             .and_then(|d| assess(&d, catalog, d.assessment_date(today), Lang::Fr).ok())
             .map(|a| Signature::of(&a));
-        let mut asked = Vec::new();
-        for q in &self.questions {
-            if !self.applies(q, answers) {
-                continue;
+        let signature = |trial: &Answers| {
+            self.dossier(trial, catalog, true)
+                .ok()
+                .and_then(|d| assess(&d, catalog, d.assessment_date(today), Lang::Fr).ok())
+                .map(|a| Signature::of(&a))
+        };
+        let with = |pairs: &[(&Question, &Vec<String>)]| {
+            let mut trial = answers.clone();
+            for (q, value) in pairs {
+                trial.insert(q.path.clone(), (*value).clone());
             }
-            let ask = q.always
-                || answers.contains_key(&q.path)
-                || match &baseline {
-                    // Nothing to compare with (invalid answers): ask rather than hide.
-                    None => true,
-                    Some(base) => q.probe_values().into_iter().any(|probe| {
-                        let mut trial = answers.clone();
-                        trial.insert(q.path.clone(), probe);
-                        self.dossier(&trial, catalog, true)
-                            .ok()
-                            .and_then(|d| {
-                                assess(&d, catalog, d.assessment_date(today), Lang::Fr).ok()
-                            })
-                            .is_some_and(|a| Signature::of(&a) != *base)
-                    }),
-                };
-            if ask {
-                asked.push(q.path.clone());
+            trial
+        };
+        // Questions still open to the probe: they apply, are not always asked, not answered.
+        let applying: Vec<&Question> = self
+            .questions
+            .iter()
+            .filter(|q| self.applies(q, answers))
+            .collect();
+        let open: Vec<&Question> = applying
+            .iter()
+            .copied()
+            .filter(|q| !q.always && !answers.contains_key(&q.path))
+            .collect();
+        let mut matters: Vec<&str> = Vec::new();
+        match &baseline {
+            // Nothing to compare with (invalid answers): ask rather than hide.
+            None => matters.extend(open.iter().map(|q| q.path.as_str())),
+            Some(base) => {
+                // One answer alone changes what the engine decides.
+                for q in &open {
+                    let probes = q.probe_values();
+                    if probes
+                        .iter()
+                        .any(|p| signature(&with(&[(q, p)])).as_ref() != Some(base))
+                    {
+                        matters.push(&q.path);
+                    }
+                }
+                // Or two together: R9's test is cumulative (a secret or an essential mission,
+                // and a harmful breach), so neither answer changes anything alone. Pairs are
+                // tried within a step and a data set, each with the other's first value.
+                for q in &open {
+                    if matters.contains(&q.path.as_str()) {
+                        continue;
+                    }
+                    let partners = open.iter().filter(|r| {
+                        r.path != q.path && r.step == q.step && r.data_set == q.data_set
+                    });
+                    'partners: for r in partners {
+                        let Some(r_value) = r.probe_values().into_iter().next() else {
+                            continue;
+                        };
+                        let r_alone = signature(&with(&[(r, &r_value)]));
+                        for p in q.probe_values() {
+                            if signature(&with(&[(q, &p), (r, &r_value)])) != r_alone {
+                                matters.push(&q.path);
+                                break 'partners;
+                            }
+                        }
+                    }
+                }
             }
         }
+        let asked: Vec<String> = applying
+            .iter()
+            .filter(|q| {
+                q.always || answers.contains_key(&q.path) || matters.contains(&q.path.as_str())
+            })
+            .map(|q| q.path.clone())
+            .collect();
         Evaluation {
             dossier,
             assessment,
@@ -857,6 +908,12 @@ mod tests {
             ("hosting.environments.production.offer", "aws"),
         ]);
         let before = q.evaluate(&a, &catalog, today(), Lang::Fr);
+        // Neither criterion changes anything alone; together they make the data sensitive.
+        assert!(
+            before.is_asked("data.0.legal_secrets"),
+            "{:?}",
+            before.asked
+        );
         a.insert("data.0.legal_secrets".into(), vec!["private_life".into()]);
         let after = q.evaluate(&a, &catalog, today(), Lang::Fr);
         assert!(after.is_asked("data.0.breach_impacts"), "{:?}", after.asked);

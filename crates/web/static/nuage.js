@@ -8,6 +8,31 @@
   var timer = null;
   var pending = null;
 
+  // The answers on screen, which may be newer than the ones the server answered for.
+  function snapshot(root) {
+    var state = {};
+    root.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
+      var list = state[el.name] || (state[el.name] = []);
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) list.push(el.value);
+      } else {
+        list.push(el.value);
+      }
+    });
+    return state;
+  }
+
+  function restore(root, state) {
+    root.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
+      if (!(el.name in state)) return;
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = state[el.name].indexOf(el.value) !== -1;
+      } else if (state[el.name].length) {
+        el.value = state[el.name][0];
+      }
+    });
+  }
+
   function swap(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var verdict = doc.getElementById("verdict");
@@ -16,6 +41,8 @@
     var current = document.getElementById("questions");
     if (questions && current && questions.dataset.asked !== current.dataset.asked) {
       var focused = document.activeElement && document.activeElement.id;
+      var state = snapshot(current);
+      restore(questions, state);
       current.replaceWith(questions);
       if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
     }

@@ -65,7 +65,10 @@ pub(crate) fn label(lang: Lang, code: &str) -> String {
         "undecided" => ("Non décidé", "Undecided"),
         "unknown" => ("Inconnu", "Unknown"),
         "sensitive" => ("Sensibilité particulière", "Particularly sensitive"),
-        "not_sensitive" => ("Pas de sensibilité particulière", "Not particularly sensitive"),
+        "not_sensitive" => (
+            "Pas de sensibilité particulière",
+            "Not particularly sensitive",
+        ),
         "undetermined" => ("Données non décrites", "Data not described"),
         // Roles
         "project_member" => ("Membre d'équipe projet", "Project team member"),

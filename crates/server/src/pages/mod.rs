@@ -4,6 +4,9 @@
 //! `nuage.js` only saves questionnaire answers as they change and redraws the verdict. Pages
 //! share the API's rules: the same functions decide who may read or change what.
 
+// A page's error is the error page itself: a `Response`, built once, on a cold path.
+#![allow(clippy::result_large_err)]
+
 mod labels;
 mod print;
 mod views;
@@ -53,7 +56,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projets", get(projects))
         .route("/projets/{id}", get(project_page))
         .route("/projets/{id}/derogations", post(request_derogation))
-        .route("/projets/{id}/etude-comparative", get(print::comparative_study))
+        .route(
+            "/projets/{id}/etude-comparative",
+            get(print::comparative_study),
+        )
         .route("/derogations/{id}", get(derogation_page))
         .route("/derogations/{id}/transitions", post(move_derogation))
         .route("/derogations/{id}/demande", get(print::derogation_request))
@@ -251,11 +257,7 @@ impl Chrome {
 
 pub(crate) fn html<T: Template>(page: &T) -> Response {
     match page.render() {
-        Ok(body) => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response(),
+        Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("template: {e}\n"),
@@ -291,7 +293,9 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
                         .get("project.name")
                         .and_then(|v| v.first())
                         .cloned()
-                        .unwrap_or_else(|| viewer.t("Projet sans nom", "Unnamed project").to_owned());
+                        .unwrap_or_else(|| {
+                            viewer.t("Projet sans nom", "Unnamed project").to_owned()
+                        });
                     drafts.push((d.id.to_string(), name));
                 }
             }
@@ -363,17 +367,29 @@ async fn dev_login(
     axum::Form(form): axum::Form<DevLogin>,
 ) -> Response {
     if !state.dev {
-        return viewer.error(&state, StatusCode::NOT_FOUND, "404", "no development session on this server");
+        return viewer.error(
+            &state,
+            StatusCode::NOT_FOUND,
+            "404",
+            "no development session on this server",
+        );
     }
     if let Err(r) = viewer.check_csrf(&state, form.csrf.as_deref()) {
         return r;
     }
     if !form.subject.starts_with("dev:") {
-        return viewer.error(&state, StatusCode::BAD_REQUEST, "400", "subject: a dev: account");
+        return viewer.error(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "400",
+            "subject: a dev: account",
+        );
     }
     let user = match state.registry.user_by_subject(&form.subject).await {
         Ok(Some(u)) => u,
-        Ok(None) => return viewer.error(&state, StatusCode::NOT_FOUND, "404", "no such dev account"),
+        Ok(None) => {
+            return viewer.error(&state, StatusCode::NOT_FOUND, "404", "no such dev account");
+        }
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
     if let Some(old) = &viewer.session {
@@ -381,7 +397,11 @@ async fn dev_login(
     }
     match state.registry.open_session(&user, "dev").await {
         Ok(session) => {
-            let target = if user.role == Role::ProjectMember { "/" } else { "/projets" };
+            let target = if user.role == Role::ProjectMember {
+                "/"
+            } else {
+                "/projets"
+            };
             let mut response = Redirect::to(target).into_response();
             response
                 .headers_mut()
@@ -406,10 +426,10 @@ async fn logout(
     if let Err(r) = viewer.check_csrf(&state, form.csrf.as_deref()) {
         return r;
     }
-    if let Some(session) = &viewer.session {
-        if let Err(e) = state.registry.close_session(&session.secret).await {
-            return viewer.problem(&state, registry_problem(e));
-        }
+    if let Some(session) = &viewer.session
+        && let Err(e) = state.registry.close_session(&session.secret).await
+    {
+        return viewer.problem(&state, registry_problem(e));
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(
@@ -425,7 +445,11 @@ struct Back {
 }
 
 async fn switch_lang(Path(lang): Path<String>, Query(back): Query<Back>) -> Response {
-    let code = if Lang::parse(&lang) == Some(Lang::En) { "en" } else { "fr" };
+    let code = if Lang::parse(&lang) == Some(Lang::En) {
+        "en"
+    } else {
+        "fr"
+    };
     // Only a path of this site: no open redirect.
     let target = back
         .retour
@@ -467,7 +491,10 @@ async fn open_draft(
             state,
             StatusCode::NOT_FOUND,
             viewer.t("Brouillon introuvable", "Draft not found"),
-            viewer.t("Ce brouillon n'existe pas ou n'est pas le vôtre.", "This draft does not exist or is not yours."),
+            viewer.t(
+                "Ce brouillon n'existe pas ou n'est pas le vôtre.",
+                "This draft does not exist or is not yours.",
+            ),
         )
     };
     let id = DraftId::parse(id).ok_or_else(not_found)?;
@@ -476,10 +503,10 @@ async fn open_draft(
         Err(nuage_registry::Error::NotFound { .. }) => return Err(not_found()),
         Err(e) => return Err(viewer.problem(state, registry_problem(e))),
     };
-    if let Some(owner) = draft.user_id {
-        if viewer.user().map(|u| u.id) != Some(owner) {
-            return Err(not_found());
-        }
+    if let Some(owner) = draft.user_id
+        && viewer.user().map(|u| u.id) != Some(owner)
+    {
+        return Err(not_found());
     }
     let answers = serde_json::from_str(&draft.answers).unwrap_or_default();
     Ok((id, answers))
@@ -508,7 +535,15 @@ async fn import(State(state): State<AppState>, viewer: Viewer, mut form: Multipa
                 let name = field.name().unwrap_or_default().to_owned();
                 let filename = field.file_name().unwrap_or_default().to_owned();
                 let Ok(text) = field.text().await else {
-                    return viewer.error(&state, StatusCode::BAD_REQUEST, viewer.t("Fichier illisible", "Unreadable file"), viewer.t("Le dossier doit être un fichier texte UTF-8.", "The dossier must be a UTF-8 text file."));
+                    return viewer.error(
+                        &state,
+                        StatusCode::BAD_REQUEST,
+                        viewer.t("Fichier illisible", "Unreadable file"),
+                        viewer.t(
+                            "Le dossier doit être un fichier texte UTF-8.",
+                            "The dossier must be a UTF-8 text file.",
+                        ),
+                    );
                 };
                 match name.as_str() {
                     "_csrf" => csrf = Some(text),
@@ -524,7 +559,15 @@ async fn import(State(state): State<AppState>, viewer: Viewer, mut form: Multipa
         return r;
     }
     let Some((filename, text)) = file.filter(|(_, t)| !t.trim().is_empty()) else {
-        return viewer.error(&state, StatusCode::UNPROCESSABLE_ENTITY, viewer.t("Aucun fichier", "No file"), viewer.t("Choisissez un fichier de dossier à importer.", "Choose a dossier file to import."));
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Aucun fichier", "No file"),
+            viewer.t(
+                "Choisissez un fichier de dossier à importer.",
+                "Choose a dossier file to import.",
+            ),
+        );
     };
     let format = filename
         .rsplit_once('.')
@@ -534,7 +577,12 @@ async fn import(State(state): State<AppState>, viewer: Viewer, mut form: Multipa
         Ok(d) => d,
         Err(e) => {
             let detail = format!("{filename}: {e}");
-            return viewer.error(&state, StatusCode::UNPROCESSABLE_ENTITY, viewer.t("Dossier invalide", "Invalid dossier"), &detail);
+            return viewer.error(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                viewer.t("Dossier invalide", "Invalid dossier"),
+                &detail,
+            );
         }
     };
     let (answers, lost) = state.questionnaire.answers_from(&dossier, &state.catalog);
@@ -557,7 +605,15 @@ async fn import(State(state): State<AppState>, viewer: Viewer, mut form: Multipa
             lost.join(", ")
         ));
     }
-    render_step(&state, &viewer, &draft.id, "entite", &answers, Vec::new(), notices)
+    render_step(
+        &state,
+        &viewer,
+        &draft.id,
+        "entite",
+        &answers,
+        Vec::new(),
+        notices,
+    )
 }
 
 #[derive(Debug)]
@@ -621,7 +677,12 @@ fn render_step(
 ) -> Response {
     let q = &state.questionnaire;
     let Some(current) = q.step(step) else {
-        return viewer.error(state, StatusCode::NOT_FOUND, "404", viewer.t("Étape inconnue.", "Unknown step."));
+        return viewer.error(
+            state,
+            StatusCode::NOT_FOUND,
+            "404",
+            viewer.t("Étape inconnue.", "Unknown step."),
+        );
     };
     let lang = viewer.lang;
     let evaluation = q.evaluate(answers, &state.catalog, (state.today)(), lang);
@@ -640,15 +701,37 @@ fn render_step(
                 Kind::Tristate => vec![
                     ("yes".to_owned(), viewer.t("Oui", "Yes").to_owned()),
                     ("no".to_owned(), viewer.t("Non", "No").to_owned()),
-                    (String::new(), viewer.t("Non documenté", "Not documented").to_owned()),
+                    (
+                        String::new(),
+                        viewer.t("Non documenté", "Not documented").to_owned(),
+                    ),
                 ],
                 Kind::Offer => {
                     let mut o = vec![
-                        (String::new(), viewer.t("— Aucun (pas cet environnement) —", "— None (no such environment) —").to_owned()),
-                        ("own".to_owned(), viewer.t("Serveurs de l'administration (hors catalogue)", "The administration's own servers (not in the catalog)").to_owned()),
+                        (
+                            String::new(),
+                            viewer
+                                .t(
+                                    "— Aucun (pas cet environnement) —",
+                                    "— None (no such environment) —",
+                                )
+                                .to_owned(),
+                        ),
+                        (
+                            "own".to_owned(),
+                            viewer
+                                .t(
+                                    "Serveurs de l'administration (hors catalogue)",
+                                    "The administration's own servers (not in the catalog)",
+                                )
+                                .to_owned(),
+                        ),
                     ];
                     o.extend(state.catalog.offers().iter().map(|offer| {
-                        (offer.id.clone(), format!("{} — {}", offer.name, offer.provider))
+                        (
+                            offer.id.clone(),
+                            format!("{} — {}", offer.name, offer.provider),
+                        )
                     }));
                     o
                 }
@@ -686,8 +769,12 @@ fn render_step(
         .errors
         .iter()
         .map(|e| {
-            let label = q.question(&e.path).map_or(e.path.as_str(), |x| x.label(lang));
-            let anchor = q.question(&e.path).map_or_else(|| "questionnaire".to_owned(), |x| x.html_id());
+            let label = q
+                .question(&e.path)
+                .map_or(e.path.as_str(), |x| x.label(lang));
+            let anchor = q
+                .question(&e.path)
+                .map_or_else(|| "questionnaire".to_owned(), |x| x.html_id());
             (anchor, format!("{label} : {}", e.message))
         })
         .collect();
@@ -697,24 +784,48 @@ fn render_step(
     let missing = evaluation
         .missing
         .iter()
-        .map(|p| q.question(p).map_or(p.clone(), |x| x.label(lang).to_owned()))
+        .map(|p| {
+            q.question(p)
+                .map_or(p.clone(), |x| x.label(lang).to_owned())
+        })
         .collect();
-    let asked_key = questions.iter().map(|x| x.path.as_str()).collect::<Vec<_>>().join(" ");
+    let asked_key = questions
+        .iter()
+        .map(|x| x.path.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let page = StepPage {
-        chrome: viewer.chrome(state, format!("{} — {}", viewer.t("Questionnaire", "Questionnaire"), current.label(lang)), "questionnaire"),
+        chrome: viewer.chrome(
+            state,
+            format!(
+                "{} — {}",
+                viewer.t("Questionnaire", "Questionnaire"),
+                current.label(lang)
+            ),
+            "questionnaire",
+        ),
         draft: draft.to_string(),
         step: step.to_owned(),
         step_label: current.label(lang).to_owned(),
         step_number: at + 1,
         step_count: steps.len(),
         next_label: q.next_step(step).map(|s| s.label(lang).to_owned()),
-        previous: at.checked_sub(1).and_then(|i| steps.get(i)).map(|s| s.id.clone()),
-        steps: steps.iter().map(|s| (s.id.clone(), s.label(lang).to_owned())).collect(),
+        previous: at
+            .checked_sub(1)
+            .and_then(|i| steps.get(i))
+            .map(|s| s.id.clone()),
+        steps: steps
+            .iter()
+            .map(|s| (s.id.clone(), s.label(lang).to_owned()))
+            .collect(),
         questions,
         asked_key,
         errors,
         notices,
-        verdict: evaluation.assessment.as_ref().map(|a| VerdictView::of(a, &state.catalog)),
+        verdict: evaluation
+            .assessment
+            .as_ref()
+            .map(|a| VerdictView::of(a, &state.catalog)),
         missing,
     };
     html(&page)
@@ -729,7 +840,15 @@ async fn step_page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    render_step(&state, &viewer, &draft, &step, &answers, Vec::new(), Vec::new())
+    render_step(
+        &state,
+        &viewer,
+        &draft,
+        &step,
+        &answers,
+        Vec::new(),
+        Vec::new(),
+    )
 }
 
 async fn step_post(
@@ -739,7 +858,10 @@ async fn step_post(
     headers: HeaderMap,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    let token = form.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
+    let token = form
+        .iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.as_str());
     if let Err(r) = viewer.check_csrf(&state, token) {
         return r;
     }
@@ -749,18 +871,38 @@ async fn step_post(
     };
     let q = &state.questionnaire;
     if q.step(&step).is_none() {
-        return viewer.error(&state, StatusCode::NOT_FOUND, "404", viewer.t("Étape inconnue.", "Unknown step."));
+        return viewer.error(
+            &state,
+            StatusCode::NOT_FOUND,
+            "404",
+            viewer.t("Étape inconnue.", "Unknown step."),
+        );
     }
     let today = (state.today)();
     let before = q.evaluate(&answers, &state.catalog, today, viewer.lang);
     q.apply_form(&mut answers, &step, &before.asked, &form);
     let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
-    if let Err(e) = state.registry.save_draft(&draft, viewer.user(), &json).await {
+    if let Err(e) = state
+        .registry
+        .save_draft(&draft, viewer.user(), &json)
+        .await
+    {
         return viewer.problem(&state, registry_problem(e));
     }
-    let action = form.iter().find(|(k, _)| k == "_action").map_or("save", |(_, v)| v.as_str());
+    let action = form
+        .iter()
+        .find(|(k, _)| k == "_action")
+        .map_or("save", |(_, v)| v.as_str());
     if headers.contains_key("x-nuage-partial") || action != "next" {
-        return render_step(&state, &viewer, &draft, &step, &answers, Vec::new(), Vec::new());
+        return render_step(
+            &state,
+            &viewer,
+            &draft,
+            &step,
+            &answers,
+            Vec::new(),
+            Vec::new(),
+        );
     }
     let after = q.evaluate(&answers, &state.catalog, today, viewer.lang);
     let in_step = |e: &nuage_web::Evaluation| -> Vec<String> {
@@ -782,14 +924,24 @@ async fn step_post(
         let notices = if appeared.is_empty() {
             Vec::new()
         } else {
-            vec![viewer
-                .t(
-                    "Vos réponses appellent de nouvelles questions dans cette étape.",
-                    "Your answers call for new questions in this step.",
-                )
-                .to_owned()]
+            vec![
+                viewer
+                    .t(
+                        "Vos réponses appellent de nouvelles questions dans cette étape.",
+                        "Your answers call for new questions in this step.",
+                    )
+                    .to_owned(),
+            ]
         };
-        return render_step(&state, &viewer, &draft, &step, &answers, Vec::new(), notices);
+        return render_step(
+            &state,
+            &viewer,
+            &draft,
+            &step,
+            &answers,
+            Vec::new(),
+            notices,
+        );
     }
     let target = match q.next_step(&step) {
         Some(next) => format!("/questionnaire/{draft}/{}", next.id),
@@ -819,9 +971,10 @@ async fn draft_verdict(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let evaluation = state
-        .questionnaire
-        .evaluate(&answers, &state.catalog, (state.today)(), viewer.lang);
+    let evaluation =
+        state
+            .questionnaire
+            .evaluate(&answers, &state.catalog, (state.today)(), viewer.lang);
     let organisations = match viewer.user() {
         Some(user) if matches!(user.role, Role::ProjectMember | Role::MinistryController) => {
             match state.registry.organisations().await {
@@ -841,17 +994,34 @@ async fn draft_verdict(
         .cloned()
         .unwrap_or_else(|| viewer.t("Projet sans nom", "Unnamed project").to_owned());
     let verdict = if evaluation.missing.is_empty() {
-        evaluation.assessment.as_ref().map(|a| VerdictView::of(a, &state.catalog))
+        evaluation
+            .assessment
+            .as_ref()
+            .map(|a| VerdictView::of(a, &state.catalog))
     } else {
         None
     };
-    let mut errors: Vec<String> = evaluation.errors.iter().map(|e| format!("{} : {}", e.path, e.message)).collect();
+    let mut errors: Vec<String> = evaluation
+        .errors
+        .iter()
+        .map(|e| format!("{} : {}", e.path, e.message))
+        .collect();
     errors.extend(evaluation.missing.iter().map(|p| {
-        let label = state.questionnaire.question(p).map_or(p.as_str(), |x| x.label(viewer.lang));
-        format!("{} : {label}", viewer.t("réponse manquante", "missing answer"))
+        let label = state
+            .questionnaire
+            .question(p)
+            .map_or(p.as_str(), |x| x.label(viewer.lang));
+        format!(
+            "{} : {label}",
+            viewer.t("réponse manquante", "missing answer")
+        )
     }));
     html(&DraftVerdictPage {
-        chrome: viewer.chrome(&state, format!("{} — {title}", viewer.t("Verdict", "Verdict")), "questionnaire"),
+        chrome: viewer.chrome(
+            &state,
+            format!("{} — {title}", viewer.t("Verdict", "Verdict")),
+            "questionnaire",
+        ),
         draft: draft.to_string(),
         title,
         verdict,
@@ -888,12 +1058,20 @@ async fn export_dossier(
         Ok(text) => (
             [
                 (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"dossier.toml\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"dossier.toml\"",
+                ),
             ],
             text,
         )
             .into_response(),
-        Err(detail) => viewer.error(&state, StatusCode::UNPROCESSABLE_ENTITY, viewer.t("Dossier incomplet", "Incomplete dossier"), &detail),
+        Err(detail) => viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Dossier incomplet", "Incomplete dossier"),
+            &detail,
+        ),
     }
 }
 
@@ -933,13 +1111,28 @@ async fn create_project(
     };
     let source = match dossier_toml(&state, &answers) {
         Ok(s) => s,
-        Err(detail) => return viewer.error(&state, StatusCode::UNPROCESSABLE_ENTITY, viewer.t("Dossier incomplet", "Incomplete dossier"), &detail),
+        Err(detail) => {
+            return viewer.error(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                viewer.t("Dossier incomplet", "Incomplete dossier"),
+                &detail,
+            );
+        }
     };
     let input = DossierInput {
         format: "toml".into(),
         source,
     };
-    match crate::projects::create_project(&state, &user, OrganisationId(form.organisation_id), input, list_of(&form.obstacles)).await {
+    match crate::projects::create_project(
+        &state,
+        &user,
+        OrganisationId(form.organisation_id),
+        input,
+        list_of(&form.obstacles),
+    )
+    .await
+    {
         Ok((project, _)) => Redirect::to(&format!("/projets/{}", project.id)).into_response(),
         Err(p) => viewer.problem(&state, p),
     }
@@ -1001,7 +1194,13 @@ async fn projects(
     };
     let page = match state
         .registry
-        .projects(&filter, PageRequest { after: query.after.map(ProjectId), limit: 100 })
+        .projects(
+            &filter,
+            PageRequest {
+                after: query.after.map(ProjectId),
+                limit: 100,
+            },
+        )
         .await
     {
         Ok(p) => p,
@@ -1037,7 +1236,10 @@ async fn projects(
 }
 
 /// The latest assessment of a project, as the engine's type.
-async fn latest_assessment(state: &AppState, project: ProjectId) -> Result<Option<(Assessment, nuage_registry::StoredAssessment)>, Problem> {
+async fn latest_assessment(
+    state: &AppState,
+    project: ProjectId,
+) -> Result<Option<(Assessment, nuage_registry::StoredAssessment)>, Problem> {
     let stored = state
         .registry
         .assessments(project)
@@ -1048,7 +1250,8 @@ async fn latest_assessment(state: &AppState, project: ProjectId) -> Result<Optio
     match stored {
         None => Ok(None),
         Some(s) => {
-            let a: Assessment = serde_json::from_str(&s.body).map_err(|e| Problem::internal(e.to_string()))?;
+            let a: Assessment =
+                serde_json::from_str(&s.body).map_err(|e| Problem::internal(e.to_string()))?;
             Ok(Some((a, s)))
         }
     }
@@ -1104,9 +1307,9 @@ async fn project_page(
         .map(|o| o.name)
         .unwrap_or_default();
     let pending = |kind: &str| {
-        derogations.iter().any(|d| {
-            d.kind == kind && !matches!(d.state.as_str(), "refused" | "expired")
-        })
+        derogations
+            .iter()
+            .any(|d| d.kind == kind && !matches!(d.state.as_str(), "refused" | "expired"))
     };
     let open_kinds = latest
         .as_ref()
@@ -1138,7 +1341,11 @@ async fn project_page(
         for e in &d.events {
             history.push((
                 e.at.clone(),
-                format!("{} — {}", label(lang, &d.kind), label(lang, e.to_state.as_str())),
+                format!(
+                    "{} — {}",
+                    label(lang, &d.kind),
+                    label(lang, e.to_state.as_str())
+                ),
                 format!("{} ({})", e.actor.0, label(lang, e.role.as_str())),
             ));
         }
@@ -1197,17 +1404,26 @@ async fn request_derogation(
         return r;
     }
     if form.justification.trim().is_empty() {
-        return viewer.error(&state, StatusCode::UNPROCESSABLE_ENTITY, viewer.t("Justification manquante", "Missing justification"), viewer.t("Une demande de dérogation se justifie.", "A derogation request needs a justification."));
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Justification manquante", "Missing justification"),
+            viewer.t(
+                "Une demande de dérogation se justifie.",
+                "A derogation request needs a justification.",
+            ),
+        );
     }
     let request = RequestDerogation {
         kind: form.kind,
         justification: form.justification,
         documents: list_of(&form.documents),
     };
-    let created = match crate::derogations::request_derogation(&state, &user, ProjectId(id), request).await {
-        Ok(d) => d,
-        Err(p) => return viewer.problem(&state, p),
-    };
+    let created =
+        match crate::derogations::request_derogation(&state, &user, ProjectId(id), request).await {
+            Ok(d) => d,
+            Err(p) => return viewer.problem(&state, p),
+        };
     // On the page, « request » means drafting and sending in one step.
     let submit = TransitionRequest {
         transition: Transition::Submit.as_str().into(),
@@ -1272,7 +1488,12 @@ async fn derogation_page(
         Ok(x) => x,
         Err(p) => return viewer.problem(&state, p),
     };
-    let project = state.registry.project(d.project_id).await.map(|p| p.name).unwrap_or_default();
+    let project = state
+        .registry
+        .project(d.project_id)
+        .await
+        .map(|p| p.name)
+        .unwrap_or_default();
     let lang = viewer.lang;
     let actions = [
         Transition::Submit,
@@ -1359,6 +1580,7 @@ struct DashboardPage {
     expiring_90: i64,
     overdue: i64,
     charts: Vec<ChartView>,
+    selected: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1415,7 +1637,13 @@ async fn dashboard(
         Ok(None) => organisations
             .iter()
             .filter(|o| o.id == o.ministry_id)
-            .map(|o| (o.id.to_string(), o.name.clone(), Some(o.id) == d.ministry_id))
+            .map(|o| {
+                (
+                    o.id.to_string(),
+                    o.name.clone(),
+                    Some(o.id) == d.ministry_id,
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -1425,11 +1653,25 @@ async fn dashboard(
         .iter()
         .map(|p| Bar::new(p.period.clone(), u64::try_from(p.cloud).unwrap_or(0)))
         .collect();
-    let adoption_title = viewer.t("Adoption : projets hébergés dans le cloud, par mois d'enregistrement", "Adoption: cloud-hosted projects, by month registered").to_owned();
+    let adoption_title = viewer
+        .t(
+            "Adoption : projets hébergés dans le cloud, par mois d'enregistrement",
+            "Adoption: cloud-hosted projects, by month registered",
+        )
+        .to_owned();
     let deadlines = vec![
-        Bar::new(viewer.t("Échéance sous 30 jours", "Due within 30 days"), u64::try_from(d.derogations_expiring_30_days).unwrap_or(0)),
-        Bar::new(viewer.t("Échéance sous 90 jours", "Due within 90 days"), u64::try_from(d.derogations_expiring_90_days).unwrap_or(0)),
-        Bar::new(viewer.t("Échues", "Overdue"), u64::try_from(d.derogations_overdue).unwrap_or(0)),
+        Bar::new(
+            viewer.t("Échéance sous 30 jours", "Due within 30 days"),
+            u64::try_from(d.derogations_expiring_30_days).unwrap_or(0),
+        ),
+        Bar::new(
+            viewer.t("Échéance sous 90 jours", "Due within 90 days"),
+            u64::try_from(d.derogations_expiring_90_days).unwrap_or(0),
+        ),
+        Bar::new(
+            viewer.t("Échues", "Overdue"),
+            u64::try_from(d.derogations_overdue).unwrap_or(0),
+        ),
     ];
     let charts = vec![
         ChartView {
@@ -1438,18 +1680,61 @@ async fn dashboard(
             column: viewer.t("Mois", "Month").to_owned(),
             rows: adoption,
         },
-        chart(viewer.t("Modes d'hébergement", "Hosting kinds").to_owned(), count.clone(), bars_of(lang, &d.by_hosting_kind)),
-        chart(viewer.t("Sensibilité des données", "Data sensitivity").to_owned(), count.clone(), bars_of(lang, &d.by_sensitivity)),
-        chart(viewer.t("Verdicts", "Verdicts").to_owned(), count.clone(), bars_of(lang, &d.by_verdict)),
-        chart(viewer.t("Procédures de contrôle", "Control procedures").to_owned(), count.clone(), bars_of(lang, &d.by_procedure)),
-        chart(viewer.t("Dérogations par état", "Derogations by state").to_owned(), count.clone(), bars_of(lang, &d.derogations_by_state)),
-        chart(viewer.t("Dérogations en vigueur par échéance", "Active derogations by deadline").to_owned(), count.clone(), deadlines),
-        chart(viewer.t("Obstacles signalés par les équipes (R3)", "Obstacles teams report (R3)").to_owned(), viewer.t("Obstacle", "Obstacle").to_owned(), bars_of(lang, &d.obstacles)),
+        chart(
+            viewer.t("Modes d'hébergement", "Hosting kinds").to_owned(),
+            count.clone(),
+            bars_of(lang, &d.by_hosting_kind),
+        ),
+        chart(
+            viewer
+                .t("Sensibilité des données", "Data sensitivity")
+                .to_owned(),
+            count.clone(),
+            bars_of(lang, &d.by_sensitivity),
+        ),
+        chart(
+            viewer.t("Verdicts", "Verdicts").to_owned(),
+            count.clone(),
+            bars_of(lang, &d.by_verdict),
+        ),
+        chart(
+            viewer
+                .t("Procédures de contrôle", "Control procedures")
+                .to_owned(),
+            count.clone(),
+            bars_of(lang, &d.by_procedure),
+        ),
+        chart(
+            viewer
+                .t("Dérogations par état", "Derogations by state")
+                .to_owned(),
+            count.clone(),
+            bars_of(lang, &d.derogations_by_state),
+        ),
+        chart(
+            viewer
+                .t(
+                    "Dérogations en vigueur par échéance",
+                    "Active derogations by deadline",
+                )
+                .to_owned(),
+            count.clone(),
+            deadlines,
+        ),
+        chart(
+            viewer
+                .t(
+                    "Obstacles signalés par les équipes (R3)",
+                    "Obstacles teams report (R3)",
+                )
+                .to_owned(),
+            viewer.t("Obstacle", "Obstacle").to_owned(),
+            bars_of(lang, &d.obstacles),
+        ),
     ];
-    let compliance = d.compliance_per_mille.map_or_else(
-        || "—".to_owned(),
-        |pm| format!("{},{} %", pm / 10, pm % 10),
-    );
+    let compliance = d
+        .compliance_per_mille
+        .map_or_else(|| "—".to_owned(), |pm| format!("{},{} %", pm / 10, pm % 10));
     html(&DashboardPage {
         chrome: viewer.chrome(&state, viewer.t("Tableau de bord", "Dashboard"), "tableau"),
         scope,
@@ -1460,6 +1745,7 @@ async fn dashboard(
         expiring_90: d.derogations_expiring_90_days,
         overdue: d.derogations_overdue,
         charts,
+        selected: asked.map(|m| m.to_string()),
     })
 }
 

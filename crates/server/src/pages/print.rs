@@ -46,7 +46,7 @@ fn euros(cents: u64) -> String {
     let digits = euros.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);
@@ -63,23 +63,79 @@ fn tr<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
 }
 
 /// The catalog's facts about an offer on a date, on the four grounds.
-fn scenario_of(offer: &Offer, on: Date, region: Option<&str>, lang: Lang, economic: String) -> Scenario {
+fn scenario_of(
+    offer: &Offer,
+    on: Date,
+    region: Option<&str>,
+    lang: Lang,
+    economic: String,
+) -> Scenario {
     let qualification = match offer.secnumcloud_on(on, region) {
-        QualificationStatus::Qualified(q) => format!("{} {}", tr(lang, "qualifiée SecNumCloud depuis le", "SecNumCloud-qualified since"), q.from),
-        QualificationStatus::RegionOutOfScope(_) => tr(lang, "qualifiée SecNumCloud, mais pas dans cette région", "SecNumCloud-qualified, but not in this region").to_owned(),
-        QualificationStatus::NotYet(q) => format!("{} {}", tr(lang, "qualification SecNumCloud à partir du", "SecNumCloud qualification from"), q.from),
-        QualificationStatus::Lapsed(q) => format!("{} {}", tr(lang, "qualification SecNumCloud échue le", "SecNumCloud qualification ended on"), q.until.map(|d| d.to_string()).unwrap_or_default()),
-        QualificationStatus::Never => tr(lang, "pas de qualification SecNumCloud connue", "no SecNumCloud qualification known").to_owned(),
+        QualificationStatus::Qualified(q) => format!(
+            "{} {}",
+            tr(
+                lang,
+                "qualifiée SecNumCloud depuis le",
+                "SecNumCloud-qualified since"
+            ),
+            q.from
+        ),
+        QualificationStatus::RegionOutOfScope(_) => tr(
+            lang,
+            "qualifiée SecNumCloud, mais pas dans cette région",
+            "SecNumCloud-qualified, but not in this region",
+        )
+        .to_owned(),
+        QualificationStatus::NotYet(q) => format!(
+            "{} {}",
+            tr(
+                lang,
+                "qualification SecNumCloud à partir du",
+                "SecNumCloud qualification from"
+            ),
+            q.from
+        ),
+        QualificationStatus::Lapsed(q) => format!(
+            "{} {}",
+            tr(
+                lang,
+                "qualification SecNumCloud échue le",
+                "SecNumCloud qualification ended on"
+            ),
+            q.until.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        QualificationStatus::Never => tr(
+            lang,
+            "pas de qualification SecNumCloud connue",
+            "no SecNumCloud qualification known",
+        )
+        .to_owned(),
     };
     let immunity = match offer.immunity.known() {
-        Some(true) => tr(lang, "protégée des lois extracommunautaires", "immune from extra-EU law"),
-        Some(false) => tr(lang, "exposée à des lois extracommunautaires", "exposed to extra-EU law"),
-        None => tr(lang, "exposition aux lois extracommunautaires non établie", "exposure to extra-EU law not established"),
+        Some(true) => tr(
+            lang,
+            "protégée des lois extracommunautaires",
+            "immune from extra-EU law",
+        ),
+        Some(false) => tr(
+            lang,
+            "exposée à des lois extracommunautaires",
+            "exposed to extra-EU law",
+        ),
+        None => tr(
+            lang,
+            "exposition aux lois extracommunautaires non établie",
+            "exposure to extra-EU law not established",
+        ),
     };
     let hds = match offer.hds.known() {
         Some(true) => tr(lang, "certifiée HDS", "HDS-certified"),
         Some(false) => tr(lang, "non certifiée HDS", "not HDS-certified"),
-        None => tr(lang, "certification HDS non établie", "HDS certification not established"),
+        None => tr(
+            lang,
+            "certification HDS non établie",
+            "HDS certification not established",
+        ),
     };
     let models: Vec<&str> = offer
         .service_models
@@ -95,14 +151,24 @@ fn scenario_of(offer: &Offer, on: Date, region: Option<&str>, lang: Lang, econom
         name: format!("{} ({})", offer.name, offer.provider),
         economic,
         legal: immunity.to_owned(),
-        business: format!("{} : {}", tr(lang, "modèles de service", "service models"), models.join(", ")),
+        business: format!(
+            "{} : {}",
+            tr(lang, "modèles de service", "service models"),
+            models.join(", ")
+        ),
         security: format!("{qualification} ; {hds}"),
     }
 }
 
 /// The team's choice, qualified alternatives the assessment names (or the catalog's trusted
 /// offers that day), and the non-cloud option R7 is about.
-fn scenarios(dossier: &Dossier, catalog: &Catalog, on: Date, suggested: &[String], lang: Lang) -> Vec<Scenario> {
+fn scenarios(
+    dossier: &Dossier,
+    catalog: &Catalog,
+    on: Date,
+    suggested: &[String],
+    lang: Lang,
+) -> Vec<Scenario> {
     let to_price = tr(lang, "à chiffrer par l'équipe", "to be costed by the team").to_owned();
     let mut out = Vec::new();
     let production = dossier
@@ -111,47 +177,99 @@ fn scenarios(dossier: &Dossier, catalog: &Catalog, on: Date, suggested: &[String
         .iter()
         .find(|e| e.kind == EnvironmentKind::Production);
     let cost = euros(dossier.project.full_cost_eur.cents());
-    let chosen = production.and_then(|e| e.offer.as_deref()).and_then(|id| catalog.offer(id));
+    let chosen = production
+        .and_then(|e| e.offer.as_deref())
+        .and_then(|id| catalog.offer(id));
     match (dossier.hosting.approach, chosen) {
         (_, Some(offer)) => {
-            let mut s = scenario_of(offer, on, production.and_then(|e| e.region.as_deref()), lang, cost.clone());
-            s.name = format!("{} : {}", tr(lang, "choix de l'équipe", "team's choice"), s.name);
+            let mut s = scenario_of(
+                offer,
+                on,
+                production.and_then(|e| e.region.as_deref()),
+                lang,
+                cost.clone(),
+            );
+            s.name = format!(
+                "{} : {}",
+                tr(lang, "choix de l'équipe", "team's choice"),
+                s.name
+            );
             out.push(s);
         }
         (approach, None) => out.push(Scenario {
-            name: format!("{} : {}", tr(lang, "choix de l'équipe", "team's choice"), match approach {
-                Approach::OnPremise => tr(lang, "serveurs de l'administration", "own servers"),
-                Approach::Undecided => tr(lang, "non décidé", "undecided"),
-                Approach::Saas => "SaaS",
-                Approach::Cloud => tr(lang, "cloud, offre non précisée", "cloud, offer not given"),
-            }),
+            name: format!(
+                "{} : {}",
+                tr(lang, "choix de l'équipe", "team's choice"),
+                match approach {
+                    Approach::OnPremise => tr(lang, "serveurs de l'administration", "own servers"),
+                    Approach::Undecided => tr(lang, "non décidé", "undecided"),
+                    Approach::Saas => "SaaS",
+                    Approach::Cloud =>
+                        tr(lang, "cloud, offre non précisée", "cloud, offer not given"),
+                }
+            ),
             economic: cost.clone(),
             legal: tr(lang, "selon le contrat", "per the contract").to_owned(),
             business: String::new(),
-            security: tr(lang, "selon l'homologation du système", "per the system's security accreditation").to_owned(),
+            security: tr(
+                lang,
+                "selon l'homologation du système",
+                "per the system's security accreditation",
+            )
+            .to_owned(),
         }),
     }
     let chosen_id = chosen.map(|o| o.id.as_str());
-    let mut alternatives: Vec<&Offer> = suggested.iter().filter_map(|id| catalog.offer(id)).collect();
+    let mut alternatives: Vec<&Offer> = suggested
+        .iter()
+        .filter_map(|id| catalog.offer(id))
+        .collect();
     if alternatives.is_empty() {
         alternatives = catalog.trusted_commercial_on(on).collect();
     }
-    for offer in alternatives.into_iter().filter(|o| Some(o.id.as_str()) != chosen_id).take(3) {
+    for offer in alternatives
+        .into_iter()
+        .filter(|o| Some(o.id.as_str()) != chosen_id)
+        .take(3)
+    {
         out.push(scenario_of(offer, on, None, lang, to_price.clone()));
     }
     if dossier.hosting.approach != Approach::OnPremise {
         out.push(Scenario {
-            name: tr(lang, "Hors cloud (dérogation à R6)", "Not cloud (derogation from R6)").to_owned(),
+            name: tr(
+                lang,
+                "Hors cloud (dérogation à R6)",
+                "Not cloud (derogation from R6)",
+            )
+            .to_owned(),
             economic: to_price,
-            legal: tr(lang, "maîtrise par l'administration", "under the administration's control").to_owned(),
-            business: tr(lang, "capacités à construire et exploiter", "capacity to build and run").to_owned(),
-            security: tr(lang, "selon l'homologation du système", "per the system's security accreditation").to_owned(),
+            legal: tr(
+                lang,
+                "maîtrise par l'administration",
+                "under the administration's control",
+            )
+            .to_owned(),
+            business: tr(
+                lang,
+                "capacités à construire et exploiter",
+                "capacity to build and run",
+            )
+            .to_owned(),
+            security: tr(
+                lang,
+                "selon l'homologation du système",
+                "per the system's security accreditation",
+            )
+            .to_owned(),
         });
     }
     out
 }
 
-async fn current_dossier(state: &AppState, project: &nuage_registry::Project) -> Result<Dossier, Problem> {
+async fn current_dossier(
+    state: &AppState,
+    project: &nuage_registry::Project,
+) -> Result<Dossier, Problem> {
     let version = state
         .registry
         .dossier_version(project.id, project.current_version)
@@ -159,7 +277,8 @@ async fn current_dossier(state: &AppState, project: &nuage_registry::Project) ->
         .map_err(registry_problem)?;
     let format = Format::from_extension(&version.format)
         .ok_or_else(|| Problem::internal(format!("stored format `{}`", version.format)))?;
-    read_dossier(&version.source, format, &state.catalog).map_err(|e| Problem::internal(e.to_string()))
+    read_dossier(&version.source, format, &state.catalog)
+        .map_err(|e| Problem::internal(e.to_string()))
 }
 
 pub(super) async fn comparative_study(
@@ -168,7 +287,14 @@ pub(super) async fn comparative_study(
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let user = viewer.user().ok_or_else(|| Problem::new(axum::http::StatusCode::UNAUTHORIZED, "urn:nuage:problem:unauthenticated", "Connexion requise", "log in to see this page".into()))?;
+        let user = viewer.user().ok_or_else(|| {
+            Problem::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "urn:nuage:problem:unauthenticated",
+                "Connexion requise",
+                "log in to see this page".into(),
+            )
+        })?;
         let (project, _) = readable(&state, user, ProjectId(id)).await?;
         let dossier = current_dossier(&state, &project).await?;
         let (assessment, _) = latest_assessment(&state, project.id)
@@ -184,26 +310,57 @@ pub(super) async fn comparative_study(
         let suggested: Vec<String> = assessment
             .findings
             .iter()
-            .flat_map(|f| f.counterfactuals.iter().flat_map(|c| c.offers.iter().cloned()))
+            .flat_map(|f| {
+                f.counterfactuals
+                    .iter()
+                    .flat_map(|c| c.offers.iter().cloned())
+            })
             .collect();
         let findings = assessment
             .findings
             .iter()
             .filter(|f| matches!(f.rule.as_str(), "R6" | "R7" | "R8" | "R9" | "R15"))
-            .map(|f| (f.rule.as_str().to_owned(), label(lang, f.status.as_str()), f.message.clone()))
+            .map(|f| {
+                (
+                    f.rule.as_str().to_owned(),
+                    label(lang, f.status.as_str()),
+                    f.message.clone(),
+                )
+            })
             .collect();
         Ok::<_, Problem>(ComparativeStudy {
-            chrome: viewer.chrome(&state, format!("{} — {}", tr(lang, "Étude comparative", "Comparative study"), project.name), "projets"),
+            chrome: viewer.chrome(
+                &state,
+                format!(
+                    "{} — {}",
+                    tr(lang, "Étude comparative", "Comparative study"),
+                    project.name
+                ),
+                "projets",
+            ),
             id: project.id.to_string(),
             name: project.name.clone(),
             organisation,
             cost: euros(dossier.project.full_cost_eur.cents()),
             procedure: label(lang, assessment.control_procedure.as_str()),
-            sensitive: label(lang, if assessment.particularly_sensitive { "sensitive" } else { "not_sensitive" }),
+            sensitive: label(
+                lang,
+                if assessment.particularly_sensitive {
+                    "sensitive"
+                } else {
+                    "not_sensitive"
+                },
+            ),
             edition: assessment.edition.clone(),
             assessed_on: assessment.assessed_on.to_string(),
             catalog_version: assessment.catalog_version.clone(),
-            scenarios: scenarios(&dossier, &state.catalog, assessment.assessed_on, &suggested, lang),
+            scenarios: scenarios(
+                &dossier,
+                &state.catalog,
+                assessment.assessed_on,
+                &suggested,
+                lang,
+            ),
             findings,
         })
     }
@@ -237,9 +394,20 @@ pub(super) async fn derogation_request(
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let user = viewer.user().ok_or_else(|| Problem::new(axum::http::StatusCode::UNAUTHORIZED, "urn:nuage:problem:unauthenticated", "Connexion requise", "log in to see this page".into()))?;
+        let user = viewer.user().ok_or_else(|| {
+            Problem::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "urn:nuage:problem:unauthenticated",
+                "Connexion requise",
+                "log in to see this page".into(),
+            )
+        })?;
         let (d, _) = crate::derogations::readable_derogation(&state, user, id).await?;
-        let project = state.registry.project(d.project_id).await.map_err(registry_problem)?;
+        let project = state
+            .registry
+            .project(d.project_id)
+            .await
+            .map_err(registry_problem)?;
         let organisation = state
             .registry
             .organisation(project.organisation_id)
@@ -248,9 +416,12 @@ pub(super) async fn derogation_request(
             .unwrap_or_default();
         let lang = viewer.lang;
         let latest = latest_assessment(&state, project.id).await?;
-        let offered = latest
-            .as_ref()
-            .and_then(|(a, _)| a.derogations.iter().find(|x| x.kind.as_str() == d.kind).cloned());
+        let offered = latest.as_ref().and_then(|(a, _)| {
+            a.derogations
+                .iter()
+                .find(|x| x.kind.as_str() == d.kind)
+                .cloned()
+        });
         let data = latest
             .as_ref()
             .map(|(a, _)| {
@@ -261,7 +432,15 @@ pub(super) async fn derogation_request(
             })
             .unwrap_or_default();
         Ok::<_, Problem>(DerogationRequest {
-            chrome: viewer.chrome(&state, format!("{} — {}", tr(lang, "Demande de dérogation", "Derogation request"), project.name), "projets"),
+            chrome: viewer.chrome(
+                &state,
+                format!(
+                    "{} — {}",
+                    tr(lang, "Demande de dérogation", "Derogation request"),
+                    project.name
+                ),
+                "projets",
+            ),
             id: d.id.to_string(),
             kind: label(lang, &d.kind),
             project: project.name.clone(),
@@ -271,7 +450,13 @@ pub(super) async fn derogation_request(
             justification: d.justification.clone(),
             approvers: offered
                 .as_ref()
-                .map(|o| o.approvers.iter().map(|a| label(lang, a.as_str())).collect::<Vec<_>>().join(", "))
+                .map(|o| {
+                    o.approvers
+                        .iter()
+                        .map(|a| label(lang, a.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .unwrap_or_default(),
             conditions: offered.map(|o| o.conditions).unwrap_or_default(),
             data,

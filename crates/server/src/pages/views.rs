@@ -142,16 +142,18 @@ impl VerdictView {
                     label: label(lang, d.kind.as_str()),
                     available: d.available,
                     deadline: d.deadline.map(|d| d.to_string()),
-                    approvers: d.approvers.iter().map(|x| label(lang, x.as_str())).collect(),
+                    approvers: d
+                        .approvers
+                        .iter()
+                        .map(|x| label(lang, x.as_str()))
+                        .collect(),
                     conditions: d.conditions.clone(),
                 })
                 .collect(),
             fixes: a
                 .findings
                 .iter()
-                .flat_map(|f| {
-                    f.counterfactuals.iter().map(move |c| (f.rule.as_str(), c))
-                })
+                .flat_map(|f| f.counterfactuals.iter().map(move |c| (f.rule.as_str(), c)))
                 .map(|(rule, c)| FixView {
                     rule: rule.to_owned(),
                     change: c.change.clone(),

@@ -1,0 +1,82 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The web pages in a real browser: `tests/browser/run.mjs` drives Debian's Chromium through
+//! playwright-core against a `nuage serve --dev` started here (questionnaire to verdict, a
+//! changed answer, a derogation from request to validation, another ministry refused, axe-core
+//! on every page). Needs Node.js and Chromium: `.ci/run` installs them; elsewhere the test
+//! says what is missing and passes, except under CI where a missing browser fails it.
+//! `NUAGE_SCREENSHOTS=docs/screenshots cargo test -p nuage-cli --test browser` refreshes the
+//! README's screenshots.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Server;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn missing(what: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{what} is required under CI for the browser tests");
+    }
+    eprintln!("browser tests skipped: {what} not found (.ci/run installs it)");
+}
+
+#[test]
+fn pages_in_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return missing("Chromium (Debian package `chromium`)");
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return missing("Node.js");
+    }
+    let tests = workspace().join("tests/browser");
+    if !tests.join("node_modules/playwright-core").exists()
+        || !tests.join("node_modules/axe-core").exists()
+    {
+        // Pinned versions with their integrity, from package-lock.json.
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&tests)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            return missing("tests/browser/node_modules (`npm ci` failed)");
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("nuage-browser-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A fixed day: the example's derogation runs until 2026-12-17.
+    let server = Server::start(&dir, &["--dev", "--today", "2026-06-01"]);
+    let dossier = workspace().join("examples/systeme-existant-derogation.toml");
+    let mut run = Command::new("node");
+    run.arg(tests.join("run.mjs"))
+        .arg(format!("http://{}/", server.address))
+        .arg(&dossier)
+        .env("CHROMIUM", &chromium);
+    if let Ok(shots) = std::env::var("NUAGE_SCREENSHOTS") {
+        run.env("NUAGE_SCREENSHOTS", workspace().join(shots));
+    }
+    let output = run.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    let (_, log) = server.terminate();
+    assert!(
+        output.status.success(),
+        "browser scenario failed:\n{stdout}\n{}\nserver log:\n{log}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,195 @@
+// Browser tests of `nuage serve --dev` in headless Chromium (Debian's), driven by playwright-core.
+//
+//   node tests/browser/run.mjs http://127.0.0.1:PORT/ [DOSSIER_TO_IMPORT]
+//
+// Started by crates/cli/tests/browser.rs, which starts the server. Each role works in its own
+// browser context (its own cookies). Every page visited gets an axe-core audit: no serious or
+// critical violation. NUAGE_SCREENSHOTS=DIR saves full-page screenshots of the main pages.
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+
+const base = process.argv[2];
+const dossier = process.argv[3];
+if (!base) {
+  console.error("usage: run.mjs BASE_URL [DOSSIER]");
+  process.exit(2);
+}
+const shots = process.env.NUAGE_SCREENSHOTS;
+if (shots) fs.mkdirSync(shots, { recursive: true });
+const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+const failures = [];
+function check(condition, message) {
+  if (condition) {
+    console.log(`ok   ${message}`);
+  } else {
+    console.log(`FAIL ${message}`);
+    failures.push(message);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+
+const audited = new Set();
+async function audit(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target }));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `axe on ${name}: ${bad.length ? JSON.stringify(bad) : "no serious or critical violation"}`);
+  audited.add(name);
+  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function as(who) {
+  const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => check(false, `no script error on ${page.url()}: ${e.message}`));
+  await page.goto(new URL("connexion", base).href);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/connexion")), page.click(`#dev-${who}`)]);
+  return page;
+}
+
+const verdictOf = (page) => page.getAttribute("#verdict-value", "data-verdict");
+
+try {
+  // ── A member fills the questionnaire from nothing to a verdict ────────────────────────────
+  const member = await as("membre");
+  check((await member.textContent("#utilisateur")).includes("Camille"), "the member is logged in");
+  await audit(member, "accueil");
+  await Promise.all([member.waitForURL(/\/questionnaire\/[0-9a-f]{32}\/entite$/), member.click("#commencer")]);
+  const draft = member.url().replace(/\/entite$/, "");
+  await member.fill("#q-project-name", "Portail des aides");
+  await member.fill("#q-project-entity", "Ministère de démonstration, DNUM");
+  await member.check('input[name="project.entity_kind"][value="central_administration"]', { force: true });
+  await audit(member, "questionnaire-entite");
+  await Promise.all([member.waitForURL(/\/projet$/), member.click("#suivant")]);
+  await member.check('input[name="project.nature"][value="new"]', { force: true });
+  await member.fill("#q-project-full_cost_eur", "2 500 000");
+  check((await member.$("#q-project-evolution_share")) === null, "the evolution share is not asked of a new project");
+  await Promise.all([member.waitForURL(/\/hebergement$/), member.click("#suivant")]);
+  await member.check('input[name="hosting.approach"][value="cloud"]', { force: true });
+  // The script saves each change and brings the questions the answer calls for.
+  await member.waitForSelector("#q-hosting-environments-production-offer");
+  await member.selectOption("#q-hosting-environments-production-offer", "aws");
+  await member.waitForSelector("#q-hosting-environments-production-region");
+  await member.fill("#q-hosting-environments-production-region", "eu-west-3");
+  await member.fill("#q-hosting-environments-production-zones", "eu-west-3a, eu-west-3b");
+  await audit(member, "questionnaire-hebergement");
+  await Promise.all([member.waitForURL(/\/donnees$/), member.click("#suivant")]);
+  await member.fill("#q-data-0-name", "Dossiers des usagers");
+  await member.check("#q-data-0-personal", { force: true });
+  await member.check("#q-data-0-citizens", { force: true });
+  await member.check('input[name="data.0.legal_secrets"][value="private_life"]', { force: true });
+  await member.waitForSelector('input[name="data.0.breach_impacts"][value="public_security"]');
+  await member.check('input[name="data.0.breach_impacts"][value="public_security"]', { force: true });
+  await member.waitForFunction(() => document.querySelector("#verdict-sensitive")?.textContent.trim() === "oui");
+  check(true, "the live verdict says the data are particularly sensitive");
+  await Promise.all([member.waitForURL(/\/garanties$/), member.click("#suivant")]);
+  for (const field of ["reversibility_plan", "reversibility_funded", "compromise_detection"]) {
+    await member.check(`input[name="safeguards.${field}"][value="yes"]`, { force: true });
+  }
+  await member.waitForTimeout(400);
+  await Promise.all([member.waitForURL(/\/verdict$/), member.click("#suivant")]);
+  check((await verdictOf(member)) === "non_compliant", "sensitive data on a non-qualified offer: non compliant");
+  check((await member.textContent("#verdict-full")).includes("R9"), "the verdict cites R9");
+  await audit(member, "verdict");
+
+  // ── Change an answer and see the verdict change ─────────────────────────────────────────
+  await member.goto(`${draft}/hebergement`);
+  await member.selectOption("#q-hosting-environments-production-offer", "outscale-iaas");
+  await member.fill("#q-hosting-environments-production-region", "eu-west-2");
+  await member.fill("#q-hosting-environments-production-zones", "eu-west-2a, eu-west-2b");
+  await member.waitForFunction(() => document.querySelector("#verdict-value")?.dataset.verdict !== "non_compliant", null, { timeout: 10000 });
+  check(true, "the live verdict changes when the offer becomes a qualified one");
+  await member.goto(`${draft}/verdict`);
+  const changed = await verdictOf(member);
+  check(changed !== "non_compliant", `after the change the verdict is ${changed}`);
+  await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+  check((await member.textContent("h1")).includes("Portail des aides"), "the project is saved in the registry");
+
+  // ── A derogation from request to the Prime Minister's validation ────────────────────────
+  await member.goto(base);
+  await member.setInputFiles("#dossier-file", dossier);
+  await Promise.all([member.waitForURL(/\/questionnaire\/import$/), member.click('form[action="/questionnaire/import"] button')]);
+  check((await member.textContent(".fr-alert--info")).includes("importé"), "the dossier file is imported into a draft");
+  const imported = await member.getAttribute("#questionnaire", "action");
+  await member.goto(new URL(imported.replace(/\/entite$/, "/verdict"), base).href);
+  await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+  const project = member.url();
+  await audit(member, "projet");
+  await member.selectOption("#kind", "r9_transitional");
+  await member.fill("#justification", "Migration vers une offre qualifiée engagée ; bascule prévue avant l'échéance.");
+  await member.fill("#documents", "plan-de-migration.pdf");
+  await Promise.all([member.waitForURL(/\/derogations\/\d+$/), member.click("#demander-derogation")]);
+  const derogation = member.url();
+  check((await member.getAttribute("#etat", "data-state")) === "submitted", "the member's request is submitted");
+  check((await member.$("#action-approve_for_minister")) === null, "a member cannot approve");
+
+  const controller = await as("local");
+  await controller.goto(derogation);
+  await audit(controller, "derogation");
+  await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
+  check((await controller.getAttribute("#etat", "data-state")) === "approved_by_minister", "the controller records the minister's approval");
+
+  const dinum = await as("dinum");
+  await dinum.goto(derogation);
+  await Promise.all([dinum.waitForNavigation(), dinum.click("#action-validate_for_prime_minister")]);
+  check((await dinum.getAttribute("#etat", "data-state")) === "validated_by_prime_minister", "DINUM records the Prime Minister's validation");
+  await Promise.all([dinum.waitForNavigation(), dinum.click("#action-activate")]);
+  check((await dinum.getAttribute("#etat", "data-state")) === "active", "the derogation is active");
+  check((await dinum.$$("#etapes tbody tr")).length === 5, "every step is in the derogation's history");
+  await dinum.goto(`${derogation}/demande`);
+  await audit(dinum, "demande-derogation");
+
+  await member.goto(project);
+  check((await member.textContent("#historique + div")).includes("En vigueur"), "the project's history shows the derogation's steps");
+  await member.goto(`${project}/etude-comparative`);
+  check((await member.$$("#scenarios thead th")).length >= 3, "the comparative study sets scenarios side by side");
+  await audit(member, "etude-comparative");
+
+  await controller.goto(new URL("tableau-de-bord", base).href);
+  check(Number(await controller.textContent("#total-projets")) >= 2, "the ministry's dashboard counts the projects");
+  check((await controller.$$("svg.nuage-chart")).length >= 6, "the dashboard draws its charts");
+  await audit(controller, "tableau-de-bord");
+  await controller.goto(new URL("projets", base).href);
+  await audit(controller, "projets");
+
+  // ── A member of another ministry is refused ─────────────────────────────────────────────
+  const other = await as("autre");
+  for (const url of [project, derogation, `${project}/etude-comparative`, `${derogation}/demande`]) {
+    const response = await other.goto(url);
+    check(response.status() === 404, `another ministry's member gets 404 on ${new URL(url).pathname}`);
+  }
+  const response = await other.goto(new URL("tableau-de-bord", base).href);
+  check(response.status() === 403, "a project member does not see dashboards");
+  await audit(other, "refus");
+
+  const login = await (await browser.newContext()).newPage();
+  await login.goto(new URL("connexion", base).href);
+  await audit(login, "connexion");
+  await login.goto(new URL("langue/en?retour=/", base).href);
+  check((await login.textContent("h1")).includes("for your project"), "the pages are available in English");
+} catch (e) {
+  check(false, `the scenario ran to its end: ${e.stack || e}`);
+} finally {
+  await browser.close();
+}
+
+console.log(`\n${failures.length} failure(s); pages audited: ${[...audited].join(", ")}`);
+process.exit(failures.length ? 1 : 0);
