@@ -10,6 +10,7 @@ mod explain_cmd;
 mod mappings_cmd;
 mod scan_cmd;
 mod serve_cmd;
+mod users_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -128,6 +129,9 @@ enum Command {
     Catalog(catalog_cmd::CatalogCommand),
     /// Run the registry and its HTTP API (SQLite in the working directory by default).
     Serve(serve_cmd::ServeArgs),
+    /// Manage the registry's accounts (who may log in, with which role).
+    #[command(subcommand)]
+    Users(users_cmd::UsersCommand),
 }
 
 #[derive(Args, Debug)]
@@ -174,6 +178,7 @@ fn main() -> ExitCode {
         Command::Mappings(args) => mappings_cmd::run(&args),
         Command::Explain(args) => explain_cmd::run(&args),
         Command::Serve(args) => serve_cmd::run(&args),
+        Command::Users(command) => users_cmd::run(&command),
         Command::Schema(args) => {
             let catalog = match args.common.load_catalog() {
                 Ok(c) => c,

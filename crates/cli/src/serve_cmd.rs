@@ -33,6 +33,25 @@ pub(crate) struct ServeArgs {
     /// demonstrations and tests. Stored assessments carry the date they used.
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
+    /// OpenID Connect provider for the pages' login, e.g. ProConnect's issuer. With it,
+    /// --oidc-client-id, NUAGE_OIDC_CLIENT_SECRET and --public-url are required.
+    #[arg(long, env = "NUAGE_OIDC_ISSUER", value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// The client id the provider gave this server.
+    #[arg(long, env = "NUAGE_OIDC_CLIENT_ID", value_name = "ID")]
+    oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment variable: it stays off the command line).
+    #[arg(
+        long,
+        env = "NUAGE_OIDC_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    oidc_client_secret: Option<String>,
+    /// The address users reach this server at (https://… in production): the login's
+    /// callback is PUBLIC_URL/connexion/retour, and cookies are `Secure` under https.
+    #[arg(long, env = "NUAGE_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
     /// Request logs on stderr: `text` for people, `json` (one object a line) for a log
     /// collector. NUAGE_LOG filters them (default `info`; `warn` silences requests).
     #[arg(long, value_enum, default_value = "text")]
@@ -88,15 +107,41 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             );
         }
     };
-    let database = match &args.database {
-        Some(url) => url.clone(),
-        None => {
-            let path = std::env::current_dir()
-                .map(|d| d.join("nuage.db"))
-                .unwrap_or_else(|_| "nuage.db".into());
-            format!("sqlite://{}", path.display())
+    let secure = args
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    let oidc = match (
+        &args.oidc_issuer,
+        &args.oidc_client_id,
+        &args.oidc_client_secret,
+        &args.public_url,
+    ) {
+        (None, _, _, _) => None,
+        (Some(issuer), Some(id), Some(secret), Some(public)) => {
+            Some(nuage_server::oidc::OidcConfig {
+                issuer: issuer.clone(),
+                client_id: id.clone(),
+                client_secret: secret.clone(),
+                redirect_uri: format!("{}/connexion/retour", public.trim_end_matches('/')),
+            })
+        }
+        (Some(_), id, secret, public) => {
+            let missing: Vec<&str> = [
+                (id.is_none(), "--oidc-client-id"),
+                (secret.is_none(), "NUAGE_OIDC_CLIENT_SECRET"),
+                (public.is_none(), "--public-url"),
+            ]
+            .into_iter()
+            .filter_map(|(m, name)| m.then_some(name))
+            .collect();
+            return fail(
+                &args.common,
+                &format!("--oidc-issuer needs {} as well", missing.join(", ")),
+            );
         }
     };
+    let database = database_url(args.database.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -152,10 +197,21 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             Some(day) => Arc::new(move || day),
             None => Arc::new(today),
         };
-        let state = match AppState::new(catalog, registry.clone(), clock, args.dev) {
+        let mut state = match AppState::new(catalog, registry.clone(), clock, args.dev) {
             Ok(s) => s,
             Err(e) => return fail(&args.common, &e),
         };
+        if let Some(config) = oidc {
+            let issuer = config.issuer.clone();
+            match tokio::task::spawn_blocking(move || nuage_server::oidc::Oidc::discover(config)).await {
+                Ok(Ok(client)) => {
+                    eprintln!("connexion OpenID Connect : {issuer}");
+                    state = state.with_oidc(client, secure);
+                }
+                Ok(Err(e)) => return fail(&args.common, &e.to_string()),
+                Err(e) => return fail(&args.common, &e.to_string()),
+            }
+        }
         let served = nuage_server::serve(listener, state).await;
         registry.close().await;
         match served {
@@ -175,4 +231,17 @@ fn parse_day(text: &str) -> Option<nuage_catalog::Date> {
         return None;
     }
     nuage_catalog::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// The database a command works on: the one given, or `nuage.db` in the working directory.
+pub(crate) fn database_url(given: Option<&str>) -> String {
+    match given {
+        Some(url) => url.to_owned(),
+        None => {
+            let path = std::env::current_dir()
+                .map(|d| d.join("nuage.db"))
+                .unwrap_or_else(|_| "nuage.db".into());
+            format!("sqlite://{}", path.display())
+        }
+    }
 }

@@ -92,3 +92,95 @@ fn dev_mode_refuses_a_public_address() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("loopback"));
 }
+
+#[test]
+fn accounts_are_opened_from_the_command_line_and_oidc_needs_its_settings() {
+    let dir = std::env::temp_dir().join(format!("nuage-users-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let nuage = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_nuage"))
+            .args(args)
+            .env_remove("NUAGE_DATABASE_URL")
+            .env_remove("NUAGE_OIDC_ISSUER")
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let added = nuage(&[
+        "users",
+        "add",
+        "--email",
+        "Alice@Interieur.gouv.fr",
+        "--name",
+        "Alice",
+        "--role",
+        "ministry_controller",
+        "--ministry",
+        "Ministère de l'Intérieur",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(String::from_utf8_lossy(&added.stdout).contains("email:alice@interieur.gouv.fr"));
+    assert!(dir.join("nuage.db").exists());
+    let again = nuage(&[
+        "users",
+        "add",
+        "--email",
+        "alice@interieur.gouv.fr",
+        "--name",
+        "Alice",
+        "--role",
+        "ministry_controller",
+        "--ministry",
+        "Ministère de l'Intérieur",
+    ]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "the same account twice is refused"
+    );
+    let bad_role = nuage(&[
+        "users",
+        "add",
+        "--subject",
+        "x",
+        "--name",
+        "X",
+        "--role",
+        "chef",
+    ]);
+    assert_eq!(bad_role.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role"));
+    let dinum_in_ministry = nuage(&[
+        "users",
+        "add",
+        "--subject",
+        "d",
+        "--name",
+        "D",
+        "--role",
+        "dinum",
+        "--ministry",
+        "M",
+    ]);
+    assert_eq!(dinum_in_ministry.status.code(), Some(2));
+
+    let half = nuage(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--oidc-issuer",
+        "http://127.0.0.1:9/",
+    ]);
+    assert_eq!(half.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&half.stderr);
+    assert!(
+        stderr.contains("--oidc-client-id") && stderr.contains("--public-url"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

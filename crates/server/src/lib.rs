@@ -7,6 +7,7 @@ mod dashboard;
 mod derogations;
 pub mod dev;
 mod metrics;
+pub mod oidc;
 pub mod openapi;
 mod pages;
 mod problem;
@@ -48,6 +49,10 @@ pub struct AppState {
     /// `nuage serve --dev`: demonstration accounts on the login page.
     pub dev: bool,
     pub questionnaire: Arc<nuage_web::Questionnaire>,
+    /// OpenID Connect login, when configured.
+    pub oidc: Option<Arc<oidc::Oidc>>,
+    /// Cookies marked `Secure` (the server is reached over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -66,7 +71,16 @@ impl AppState {
             metrics: Metrics::default(),
             dev,
             questionnaire: Arc::new(questionnaire),
+            oidc: None,
+            secure_cookies: false,
         })
+    }
+
+    /// Adds OpenID Connect login; `secure_cookies` when the public address is HTTPS.
+    pub fn with_oidc(mut self, oidc: oidc::Oidc, secure_cookies: bool) -> Self {
+        self.oidc = Some(Arc::new(oidc));
+        self.secure_cookies = secure_cookies;
+        self
     }
 }
 

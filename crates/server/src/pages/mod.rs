@@ -44,6 +44,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/connexion", get(login_page))
         .route("/connexion/dev", post(dev_login))
+        .route("/connexion/proconnect", get(oidc_begin))
+        .route("/connexion/retour", get(oidc_callback))
         .route("/deconnexion", post(logout))
         .route("/langue/{lang}", get(switch_lang))
         .route("/static/{*path}", get(static_file))
@@ -334,7 +336,7 @@ async fn login_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     };
     html(&LoginPage {
         chrome: viewer.chrome(&state, viewer.t("Se connecter", "Log in"), ""),
-        oidc: false,
+        oidc: state.oidc.is_some(),
         accounts,
     })
 }
@@ -346,13 +348,178 @@ struct DevLogin {
     csrf: Option<String>,
 }
 
-fn session_cookie(session: &Session) -> HeaderValue {
+fn session_cookie(state: &AppState, session: &Session) -> HeaderValue {
     let max_age = session.expires_at - jiff_now();
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
         session.secret
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Logs `user` in: a new session, its cookie, and a redirect to where they work.
+async fn log_in(state: &AppState, viewer: &Viewer, user: &User, how: &str) -> Response {
+    if let Some(old) = &viewer.session {
+        let _ = state.registry.close_session(&old.secret).await;
+    }
+    match state.registry.open_session(user, how).await {
+        Ok(session) => {
+            let target = if user.role == Role::ProjectMember {
+                "/"
+            } else {
+                "/projets"
+            };
+            let mut response = Redirect::to(target).into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, session_cookie(state, &session));
+            response
+        }
+        Err(e) => viewer.problem(state, registry_problem(e)),
+    }
+}
+
+const OIDC_COOKIE: &str = "nuage_oidc";
+
+/// `GET /connexion/proconnect`: off to the identity provider, with this login's secrets in a
+/// short-lived cookie (SameSite=Lax: it comes back with the provider's redirect).
+async fn oidc_begin(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let Some(oidc) = state.oidc.clone() else {
+        return viewer.error(
+            &state,
+            StatusCode::NOT_FOUND,
+            "404",
+            viewer.t(
+                "Aucun fournisseur d'identité n'est configuré.",
+                "No identity provider is configured.",
+            ),
+        );
+    };
+    match oidc.begin() {
+        Ok((url, login)) => {
+            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            let mut response = Redirect::to(&url).into_response();
+            if let Ok(cookie) = HeaderValue::from_str(&format!(
+                "{OIDC_COOKIE}={}; Path=/connexion; HttpOnly; SameSite=Lax; Max-Age=600{secure}",
+                login.to_cookie()
+            )) {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(e) => viewer.error(
+            &state,
+            StatusCode::BAD_GATEWAY,
+            viewer.t("Connexion impossible", "Login failed"),
+            &e.to_string(),
+        ),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /connexion/retour`: the provider's answer. The state must be this browser's, the
+/// token must verify, and the person must be known to the registry (roles are given there,
+/// not by the provider).
+async fn oidc_callback(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(callback): Query<Callback>,
+) -> Response {
+    let Some(oidc) = state.oidc.clone() else {
+        return viewer.error(
+            &state,
+            StatusCode::NOT_FOUND,
+            "404",
+            viewer.t(
+                "Aucun fournisseur d'identité n'est configuré.",
+                "No identity provider is configured.",
+            ),
+        );
+    };
+    let refused = |detail: &str| {
+        viewer.error(
+            &state,
+            StatusCode::BAD_REQUEST,
+            viewer.t("Connexion refusée", "Login refused"),
+            detail,
+        )
+    };
+    if let Some(error) = callback.error {
+        let detail = format!("{error} {}", callback.error_description.unwrap_or_default());
+        return refused(detail.trim());
+    }
+    let login = cookies(&headers)
+        .get(OIDC_COOKIE)
+        .and_then(|c| crate::oidc::LoginState::from_cookie(c));
+    let (Some(login), Some(code), Some(returned)) = (login, callback.code, callback.state) else {
+        return refused(viewer.t(
+            "Réponse du fournisseur incomplète, ou connexion commencée dans un autre navigateur.",
+            "Incomplete answer from the provider, or login started in another browser.",
+        ));
+    };
+    if returned != login.state {
+        return refused(viewer.t(
+            "Le paramètre state ne correspond pas à cette connexion.",
+            "The state parameter does not match this login.",
+        ));
+    }
+    let now = u64::try_from(jiff_now()).unwrap_or(0);
+    let claims = match tokio::task::spawn_blocking(move || oidc.finish(&code, &login, now)).await {
+        Ok(Ok(claims)) => claims,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "OpenID Connect login refused");
+            return refused(&e.to_string());
+        }
+        Err(e) => {
+            return viewer.error(
+                &state,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "500",
+                &e.to_string(),
+            );
+        }
+    };
+    let mut user = state.registry.user_by_subject(&claims.sub).await;
+    if let (Ok(None), Some(email)) = (&user, &claims.email) {
+        // Accounts an administrator created before the person's first login.
+        user = state
+            .registry
+            .user_by_subject(&format!("email:{}", email.to_lowercase()))
+            .await;
+    }
+    let user = match user {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            let detail = format!(
+                "{} (sub {}, {})",
+                viewer.t("Votre identité est reconnue mais vous n'avez pas encore de compte dans Nuage : demandez à la direction du numérique de votre ministère de vous en ouvrir un", "Your identity is known but you have no Nuage account yet: ask your ministry's digital directorate to open one"),
+                claims.sub,
+                claims.email.unwrap_or_default()
+            );
+            return viewer.error(
+                &state,
+                StatusCode::FORBIDDEN,
+                viewer.t("Compte inconnu", "Unknown account"),
+                &detail,
+            );
+        }
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let mut response = log_in(&state, &viewer, &user, "oidc").await;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("nuage_oidc=; Path=/connexion; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    response
 }
 
 fn jiff_now() -> i64 {
@@ -392,24 +559,7 @@ async fn dev_login(
         }
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
-    if let Some(old) = &viewer.session {
-        let _ = state.registry.close_session(&old.secret).await;
-    }
-    match state.registry.open_session(&user, "dev").await {
-        Ok(session) => {
-            let target = if user.role == Role::ProjectMember {
-                "/"
-            } else {
-                "/projets"
-            };
-            let mut response = Redirect::to(target).into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&session));
-            response
-        }
-        Err(e) => viewer.problem(&state, registry_problem(e)),
-    }
+    log_in(&state, &viewer, &user, "dev").await
 }
 
 #[derive(Debug, Deserialize)]
