@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_sessions_drafts.sql"),
         postgres: include_str!("../migrations/postgres/0005_sessions_drafts.sql"),
     },
+    Migration {
+        version: 6,
+        name: "scans",
+        sqlite: include_str!("../migrations/sqlite/0006_scans.sql"),
+        postgres: include_str!("../migrations/postgres/0006_scans.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

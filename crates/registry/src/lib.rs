@@ -29,6 +29,7 @@ mod derogations;
 mod error;
 mod model;
 mod people;
+mod scans;
 mod sessions;
 mod store;
 
@@ -44,5 +45,6 @@ pub use model::{
     ProjectSummary, StoredAssessment, dossier_hash,
 };
 pub use people::{Access, IssuedToken, Role, TokenId, User, UserId};
+pub use scans::{NewScan, ScanId, StoredScan};
 pub use sessions::{Draft, DraftId, Session};
 pub use store::Registry;

@@ -33,6 +33,110 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/assessments", get(assessments))
         .route("/assessments/{id}", get(assessment))
         .route("/assessments/{id}/replay", post(replay))
+        .route(
+            "/projects/{id}/scans",
+            post(upload_scan)
+                .get(scans)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_SCAN_BYTES)),
+        )
+}
+
+/// The largest scan accepted: about 100 000 resources.
+pub const MAX_SCAN_BYTES: usize = 64 * 1024 * 1024;
+
+/// One resource of an uploaded scan: the fields the contract fixes (DESIGN.md, `nuage scan`);
+/// the scanner's other fields (evidence, service class…) are kept as sent.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub(crate) struct ScanResource {
+    pub(crate) address: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    pub(crate) provider: String,
+    pub(crate) offer: Option<String>,
+    pub(crate) region: Option<String>,
+    #[serde(default)]
+    pub(crate) zones: Vec<String>,
+    pub(crate) file: String,
+    pub(crate) line: u32,
+    #[serde(default)]
+    pub(crate) evidence: Vec<String>,
+}
+
+/// What `nuage scan --format json` prints.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub(crate) struct ScanUpload {
+    pub(crate) resources: Vec<ScanResource>,
+    pub(crate) findings: Vec<serde_json::Value>,
+}
+
+/// Reads a scan, naming the field at fault.
+pub(crate) fn read_scan(bytes: &[u8]) -> Result<ScanUpload, Problem> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "urn:nuage:problem:invalid-scan",
+            "Inventaire invalide",
+            format!("line {}, column {}: {inner}", inner.line(), inner.column()),
+        );
+        p.field = Some(path);
+        p.line = Some(inner.line());
+        p.column = Some(inner.column());
+        p
+    })
+}
+
+async fn upload_scan(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|r| {
+        Problem::new(
+            r.status(),
+            "urn:nuage:problem:body",
+            "Corps de requête refusé",
+            r.body_text(),
+        )
+    })?;
+    let (project, access) = readable(&state, &caller, ProjectId(id)).await?;
+    if access != Access::Write {
+        return Err(forbidden(
+            "only the project's team or its ministry's controller attaches a scan",
+        ));
+    }
+    let scan = read_scan(&body)?;
+    let stored = state
+        .registry
+        .append_scan(
+            &caller.actor(),
+            project.id,
+            &nuage_registry::NewScan {
+                resources: i64::try_from(scan.resources.len()).unwrap_or(i64::MAX),
+                findings: i64::try_from(scan.findings.len()).unwrap_or(i64::MAX),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            },
+        )
+        .await
+        .map_err(registry_problem)?;
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
+}
+
+async fn scans(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<nuage_registry::StoredScan>>, Problem> {
+    let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
+    state
+        .registry
+        .scans(project.id)
+        .await
+        .map(Json)
+        .map_err(registry_problem)
 }
 
 /// The authenticated caller.

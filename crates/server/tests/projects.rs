@@ -160,6 +160,7 @@ async fn every_endpoint_keeps_ministries_apart() {
                 Some(update.clone()),
             ),
             ("GET", format!("/api/v1/projects/{id}/assessments"), None),
+            ("GET", format!("/api/v1/projects/{id}/scans"), None),
             ("GET", format!("/api/v1/assessments/{aid}"), None),
             ("POST", format!("/api/v1/assessments/{aid}/replay"), None),
         ];

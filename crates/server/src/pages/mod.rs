@@ -1422,6 +1422,82 @@ struct ProjectPage {
     open_kinds: Vec<(String, String)>,
     /// (when, what, who)
     history: Vec<(String, String, String)>,
+    scan: Option<ScanView>,
+}
+
+#[derive(Debug)]
+struct ScanView {
+    when: String,
+    who: String,
+    /// address, type, provider, offer, region, zones, place, evidence
+    resources: Vec<[String; 8]>,
+    /// rule, status label, badge, message, place
+    findings: Vec<(String, String, &'static str, String, String)>,
+}
+
+fn scan_view(
+    lang: Lang,
+    catalog: &nuage_catalog::Catalog,
+    stored: &nuage_registry::StoredScan,
+) -> Option<ScanView> {
+    let scan = crate::projects::read_scan(stored.body.as_bytes()).ok()?;
+    let resources = scan
+        .resources
+        .iter()
+        .map(|r| {
+            [
+                r.address.clone(),
+                r.kind.clone(),
+                r.provider.clone(),
+                r.offer.as_deref().map_or_else(
+                    || "—".to_owned(),
+                    |id| {
+                        catalog
+                            .offer(id)
+                            .map_or_else(|| id.to_owned(), |o| o.name.clone())
+                    },
+                ),
+                r.region.clone().unwrap_or_default(),
+                r.zones.join(", "),
+                format!("{}:{}", r.file, r.line),
+                r.evidence.join(" ; "),
+            ]
+        })
+        .collect();
+    let field = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let findings = scan
+        .findings
+        .iter()
+        .map(|f| {
+            let status = field(f, "status");
+            let place = match (
+                f.get("file").and_then(|x| x.as_str()),
+                f.get("line").and_then(serde_json::Value::as_u64),
+            ) {
+                (Some(file), Some(line)) => format!("{file}:{line}"),
+                (Some(file), None) => file.to_owned(),
+                _ => String::new(),
+            };
+            (
+                field(f, "rule"),
+                label(lang, &status),
+                badge(&status),
+                field(f, "message"),
+                place,
+            )
+        })
+        .collect();
+    Some(ScanView {
+        when: stored.created_at.clone(),
+        who: stored.created_by.0.clone(),
+        resources,
+        findings,
+    })
 }
 
 async fn project_page(
@@ -1456,6 +1532,10 @@ async fn project_page(
         .await
         .map(|o| o.name)
         .unwrap_or_default();
+    let scans = match state.registry.scans(project.id).await {
+        Ok(s) => s,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
     let pending = |kind: &str| {
         derogations
             .iter()
@@ -1487,6 +1567,21 @@ async fn project_page(
             )
         })
         .collect();
+    for s in &scans {
+        history.push((
+            s.created_at.clone(),
+            format!(
+                "{} ({} {})",
+                viewer.t(
+                    "Inventaire du code d'infrastructure",
+                    "Infrastructure code inventory"
+                ),
+                s.resources,
+                viewer.t("ressources", "resources")
+            ),
+            s.created_by.0.clone(),
+        ));
+    }
     for d in &derogations {
         for e in &d.events {
             history.push((
@@ -1527,6 +1622,9 @@ async fn project_page(
         can_request: access == Access::Write,
         open_kinds,
         history,
+        scan: scans
+            .first()
+            .and_then(|s| scan_view(lang, &state.catalog, s)),
     })
 }
 

@@ -1,0 +1,131 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Scans attached to a project through the API, shown on the project's page; both databases.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{call, create_body, registries, world};
+use http_body_util::BodyExt;
+use nuage_server::app;
+use tower::ServiceExt;
+
+const SCAN: &str = r#"{
+  "resources": [
+    {"address": "outscale_vm.web", "type": "outscale_vm", "provider": "outscale", "offer": "outscale-iaas",
+     "region": "eu-west-2", "zones": ["eu-west-2a"], "file": "prod/main.tf", "line": 12,
+     "service": "compute", "portability": "portable", "evidence": ["offer = outscale-iaas ← provider \"outscale\""]}
+  ],
+  "findings": [
+    {"rule": "R5", "status": "non_compliant", "message": "une seule zone", "citations": [], "remedy": null,
+     "file": "prod/main.tf", "line": 12}
+  ],
+  "skipped": []
+}"#;
+
+async fn post_raw(
+    w: &common::World,
+    uri: &str,
+    token: &str,
+    body: &str,
+) -> (StatusCode, serde_json::Value) {
+    let request = Request::post(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let response = app(w.state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn scans_attach_to_projects_and_stay_in_their_ministry() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        let (status, project) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.alice),
+            Some(create_body(w.ministry_a, common::PORTAIL)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let id = project["id"].as_i64().unwrap();
+        let uri = format!("/api/v1/projects/{id}/scans");
+
+        let (status, stored) = post_raw(&w, &uri, &w.alice, SCAN).await;
+        assert_eq!(status, StatusCode::CREATED, "{stored}");
+        assert_eq!(stored["resources"], 1);
+        assert_eq!(stored["findings"], 1);
+
+        for (token, expected) in [
+            (&w.carol, StatusCode::OK),
+            (&w.auditor_a, StatusCode::OK),
+            (&w.dinum, StatusCode::OK),
+            (&w.bob, StatusCode::NOT_FOUND),
+            (&w.mallory, StatusCode::NOT_FOUND),
+        ] {
+            let (status, _) = call(&w, "GET", &uri, Some(token), None).await;
+            assert_eq!(status, expected);
+        }
+        // Readers do not attach scans; the other ministry does not even see the project.
+        assert_eq!(
+            post_raw(&w, &uri, &w.auditor_a, SCAN).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            post_raw(&w, &uri, &w.mallory, SCAN).await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        // A malformed inventory names the field.
+        let broken = SCAN.replace(
+            "\"line\": 12,\n     \"service\"",
+            "\"line\": \"douze\",\n     \"service\"",
+        );
+        let (status, problem) = post_raw(&w, &uri, &w.alice, &broken).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "resources[0].line", "{problem}");
+
+        let (_, list) = call(&w, "GET", &uri, Some(&w.carol), None).await;
+        assert_eq!(
+            list.as_array().unwrap().len(),
+            1,
+            "the broken one was not kept"
+        );
+
+        // The project's page shows the resources with their evidence.
+        let user = w
+            .state
+            .registry
+            .user_for_token(&w.carol)
+            .await
+            .unwrap()
+            .unwrap();
+        let session = w.state.registry.open_session(&user, "test").await.unwrap();
+        let request = Request::get(format!("/projets/{id}"))
+            .header(header::COOKIE, format!("nuage_session={}", session.secret))
+            .body(Body::empty())
+            .unwrap();
+        let response = app(w.state.clone()).oneshot(request).await.unwrap();
+        let html =
+            String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes())
+                .into_owned();
+        assert!(
+            html.contains("outscale_vm.web") && html.contains("prod/main.tf:12"),
+            "resources with file and line"
+        );
+        assert!(
+            html.contains("offer = outscale-iaas"),
+            "with their evidence"
+        );
+    }
+}
