@@ -29,6 +29,8 @@ pub struct Catalog {
     offers: Vec<Offer>,
     jurisdictions: Vec<Jurisdiction>,
     offer_index: HashMap<String, usize>,
+    /// The offer ids, sorted, shared with readers that check ids without cloning them.
+    offer_ids: std::sync::Arc<[String]>,
     source_index: HashMap<String, usize>,
     jurisdiction_index: HashMap<String, usize>,
 }
@@ -45,6 +47,7 @@ impl Catalog {
         };
         Catalog {
             offer_index: index(offers.iter().map(|o| o.id.clone()).collect()),
+            offer_ids: offers.iter().map(|o| o.id.clone()).collect(),
             source_index: index(sources.iter().map(|s| s.id.clone()).collect()),
             jurisdiction_index: index(jurisdictions.iter().map(|j| j.code.clone()).collect()),
             version,
@@ -71,6 +74,11 @@ impl Catalog {
 
     pub fn offer(&self, id: &str) -> Option<&Offer> {
         self.offer_index.get(id).and_then(|&i| self.offers.get(i))
+    }
+
+    /// Every offer id, sorted; cheap to clone.
+    pub fn offer_ids(&self) -> std::sync::Arc<[String]> {
+        std::sync::Arc::clone(&self.offer_ids)
     }
 
     pub fn contains_offer(&self, id: &str) -> bool {

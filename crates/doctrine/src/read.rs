@@ -73,14 +73,14 @@ impl std::error::Error for ReadError {}
 
 thread_local! {
     /// The catalog's offer ids, lent by `read_dossier` to the `offer` field's deserializer.
-    static KNOWN_OFFERS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    static KNOWN_OFFERS: RefCell<Option<std::sync::Arc<[String]>>> = const { RefCell::new(None) };
 }
 
 /// Restores the previous lent ids when a read ends, even on error.
-struct Lend(Option<Vec<String>>);
+struct Lend(Option<std::sync::Arc<[String]>>);
 
 impl Lend {
-    fn new(ids: Vec<String>) -> Self {
+    fn new(ids: std::sync::Arc<[String]>) -> Self {
         Lend(KNOWN_OFFERS.with(|k| k.replace(Some(ids))))
     }
 }
@@ -154,7 +154,7 @@ pub(crate) fn validated_project<'de, D: Deserializer<'de>>(d: D) -> Result<Proje
 
 /// Reads a dossier; offer ids are checked against `catalog`.
 pub fn read_dossier(text: &str, format: Format, catalog: &Catalog) -> Result<Dossier, ReadError> {
-    let _lend = Lend::new(catalog.offers().iter().map(|o| o.id.clone()).collect());
+    let _lend = Lend::new(catalog.offer_ids());
     match format {
         Format::Toml => {
             let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, &e, None))?;

@@ -3,6 +3,7 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
+mod cache;
 mod dashboard;
 mod derogations;
 pub mod dev;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Oidc>>,
     /// Cookies marked `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// Recent stateless assessments (see `cache.rs`).
+    pub assess_cache: cache::AssessCache,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             questionnaire: Arc::new(questionnaire),
             oidc: None,
             secure_cookies: false,
+            assess_cache: cache::AssessCache::default(),
         })
     }
 
@@ -259,9 +263,16 @@ async fn assess_stateless(
             p
         })?,
     };
+    let today = (state.today)();
+    if let Some(json) = state.assess_cache.get(&body, format, lang, today) {
+        return Ok((
+            [(header::CONTENT_TYPE, "application/json")],
+            axum::body::Bytes::from_owner(json),
+        )
+            .into_response());
+    }
     let text = std::str::from_utf8(&body)
         .map_err(|_| Problem::bad_request("the dossier is not UTF-8 text"))?;
-    let today = (state.today)();
     let run = move |text: &str, catalog: &Catalog| -> Result<Vec<u8>, Problem> {
         let dossier =
             read_dossier(text, format, catalog).map_err(|e| Problem::invalid_dossier(&e))?;
@@ -293,5 +304,13 @@ async fn assess_stateless(
             .await
             .map_err(|e| Problem::internal(e.to_string()))??
     };
-    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+    let json: Arc<[u8]> = Arc::from(json);
+    state
+        .assess_cache
+        .put(&body, format, lang, today, Arc::clone(&json));
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        axum::body::Bytes::from_owner(json),
+    )
+        .into_response())
 }
