@@ -81,6 +81,7 @@ try {
   await Promise.all([member.waitForURL(/\/projet$/), member.click("#suivant")]);
   await member.check('input[name="project.nature"][value="new"]', { force: true });
   await member.fill("#q-project-full_cost_eur", "2 500 000");
+  await audit(member, "questionnaire-projet");
   check((await member.$("#q-project-evolution_share")) === null, "the evolution share is not asked of a new project");
   await Promise.all([member.waitForURL(/\/hebergement$/), member.click("#suivant")]);
   await member.check('input[name="hosting.approach"][value="cloud"]', { force: true });
@@ -99,12 +100,14 @@ try {
   await member.waitForSelector('input[name="data.0.breach_impacts"][value="public_security"]');
   await member.check('input[name="data.0.breach_impacts"][value="public_security"]', { force: true });
   await member.waitForFunction(() => document.querySelector("#verdict-sensitive")?.textContent.trim() === "oui");
+  await audit(member, "questionnaire-donnees");
   check(true, "the live verdict says the data are particularly sensitive");
   await Promise.all([member.waitForURL(/\/garanties$/), member.click("#suivant")]);
   for (const field of ["reversibility_plan", "reversibility_funded", "compromise_detection"]) {
     await member.check(`input[name="safeguards.${field}"][value="yes"]`, { force: true });
   }
   await member.waitForTimeout(400);
+  await audit(member, "questionnaire-garanties");
   await Promise.all([member.waitForURL(/\/verdict$/), member.click("#suivant")]);
   check((await verdictOf(member)) === "non_compliant", "sensitive data on a non-qualified offer: non compliant");
   check((await member.textContent("#verdict-full")).includes("R9"), "the verdict cites R9");
@@ -156,11 +159,15 @@ try {
   check((await dinum.$$("#etapes tbody tr")).length === 5, "every step is in the derogation's history");
   await dinum.goto(`${derogation}/demande`);
   await audit(dinum, "demande-derogation");
+  const requestPdf = await dinum.request.get(await dinum.$eval("#pdf", (a) => a.href));
+  check(requestPdf.headers()["content-type"] === "application/pdf" && (await requestPdf.body()).subarray(0, 5).toString() === "%PDF-", "the derogation request comes as a PDF");
 
   await member.goto(project);
   check((await member.textContent("#historique + div")).includes("En vigueur"), "the project's history shows the derogation's steps");
   await member.goto(`${project}/etude-comparative`);
   check((await member.$$("#scenarios thead th")).length >= 3, "the comparative study sets scenarios side by side");
+  const studyPdf = await member.request.get(await member.$eval("#pdf", (a) => a.href));
+  check(studyPdf.headers()["content-type"] === "application/pdf", "the comparative study comes as a PDF");
   await audit(member, "etude-comparative");
 
   await controller.goto(new URL("tableau-de-bord", base).href);
@@ -185,6 +192,7 @@ try {
   await audit(login, "connexion");
   await login.goto(new URL("langue/en?retour=/", base).href);
   check((await login.textContent("h1")).includes("for your project"), "the pages are available in English");
+  await audit(login, "home-en");
 } catch (e) {
   check(false, `the scenario ran to its end: ${e.stack || e}`);
 } finally {

@@ -198,6 +198,27 @@ async fn pages_keep_forms_sessions_drafts_and_ministries_apart() {
                 assert_eq!(seen.status, expected, "{} on {uri}", who.user.subject);
             }
         }
+        let pdf = page(
+            &w,
+            "GET",
+            &format!("/projets/{id}/etude-comparative.pdf"),
+            Some(&carol),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(pdf.content_type, "application/pdf");
+        assert!(pdf.body.starts_with("%PDF-1.4") && pdf.body.contains("Portail des d"));
+        let pdf = page(
+            &w,
+            "GET",
+            &format!("/projets/{id}/etude-comparative.pdf"),
+            Some(&bob),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(pdf.status, StatusCode::NOT_FOUND);
         let anonymous = page(&w, "GET", &format!("/projets/{id}"), None, None, None).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
         let listed = page(&w, "GET", "/projets", Some(&bob), None, None).await;

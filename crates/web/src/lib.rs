@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod charts;
+pub mod pdf;
 pub mod questionnaire;
 
 pub use questionnaire::{Answers, Evaluation, FieldError, Kind, Question, Questionnaire, Step};

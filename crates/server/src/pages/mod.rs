@@ -62,6 +62,14 @@ pub(crate) fn routes() -> Router<AppState> {
             "/projets/{id}/etude-comparative",
             get(print::comparative_study),
         )
+        .route(
+            "/projets/{id}/etude-comparative.pdf",
+            get(print::comparative_study_pdf),
+        )
+        .route(
+            "/derogations/{id}/demande.pdf",
+            get(print::derogation_request_pdf),
+        )
         .route("/derogations/{id}", get(derogation_page))
         .route("/derogations/{id}/transitions", post(move_derogation))
         .route("/derogations/{id}/demande", get(print::derogation_request))

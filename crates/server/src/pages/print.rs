@@ -3,11 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use nuage_catalog::{Catalog, Date, Offer, QualificationStatus, ServiceModel};
 use nuage_doctrine::dossier::{Approach, EnvironmentKind};
 use nuage_doctrine::{Dossier, Format, Lang, read_dossier};
 use nuage_registry::ProjectId;
+use nuage_web::pdf::Block;
 
 use super::labels::label;
 use super::{Chrome, Viewer, html, latest_assessment};
@@ -191,7 +192,7 @@ fn scenarios(
             );
             s.name = format!(
                 "{} : {}",
-                tr(lang, "choix de l'équipe", "team's choice"),
+                tr(lang, "Choix de l'équipe", "Team's choice"),
                 s.name
             );
             out.push(s);
@@ -199,7 +200,7 @@ fn scenarios(
         (approach, None) => out.push(Scenario {
             name: format!(
                 "{} : {}",
-                tr(lang, "choix de l'équipe", "team's choice"),
+                tr(lang, "Choix de l'équipe", "Team's choice"),
                 match approach {
                     Approach::OnPremise => tr(lang, "serveurs de l'administration", "own servers"),
                     Approach::Undecided => tr(lang, "non décidé", "undecided"),
@@ -281,12 +282,14 @@ async fn current_dossier(
         .map_err(|e| Problem::internal(e.to_string()))
 }
 
-pub(super) async fn comparative_study(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    let result = async {
+async fn load_study(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<ComparativeStudy, Problem> {
+    let state = state.clone();
+    let viewer = viewer.clone();
+    {
         let user = viewer.user().ok_or_else(|| {
             Problem::new(
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -364,11 +367,93 @@ pub(super) async fn comparative_study(
             findings,
         })
     }
-    .await;
-    match result {
+}
+
+pub(super) async fn comparative_study(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    match load_study(&state, &viewer, id).await {
         Ok(page) => html(&page),
         Err(p) => viewer.problem(&state, p),
     }
+}
+
+pub(super) async fn comparative_study_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    match load_study(&state, &viewer, id).await {
+        Ok(page) => {
+            let lang = viewer.lang;
+            let mut blocks = vec![
+                Block::Title(format!("{} — {}", tr(lang, "Étude comparative des solutions d'hébergement", "Comparative study of hosting solutions"), page.name)),
+                Block::Note(tr(lang, "Règle R7 de la circulaire n° 6404/SG du 31 mai 2023 : un projet qui s'écarte du cloud (R6) documente son choix par une comparaison économique, juridique, métier et de sécurité.", "Rule R7 of circular 6404/SG of 31 May 2023: a project departing from cloud (R6) documents its choice with an economic, legal, business and security comparison.").to_owned()),
+                Block::Row(tr(lang, "Organisation", "Organisation").to_owned(), page.organisation.clone()),
+                Block::Row(tr(lang, "Coût complet", "Full cost").to_owned(), page.cost.clone()),
+                Block::Row(tr(lang, "Procédure de contrôle (R8)", "Control procedure (R8)").to_owned(), page.procedure.clone()),
+                Block::Row(tr(lang, "Sensibilité des données", "Data sensitivity").to_owned(), page.sensitive.clone()),
+                Block::Row(tr(lang, "Évaluation", "Assessment").to_owned(), format!("{} {}, {}, {} {}", tr(lang, "édition", "edition"), page.edition, page.assessed_on, tr(lang, "catalogue", "catalog"), page.catalog_version)),
+            ];
+            for s in &page.scenarios {
+                blocks.push(Block::Heading(s.name.clone()));
+                blocks.push(Block::Row(
+                    tr(lang, "Économique", "Economic").to_owned(),
+                    s.economic.clone(),
+                ));
+                blocks.push(Block::Row(
+                    tr(lang, "Juridique", "Legal").to_owned(),
+                    s.legal.clone(),
+                ));
+                blocks.push(Block::Row(
+                    tr(lang, "Métier", "Business").to_owned(),
+                    s.business.clone(),
+                ));
+                blocks.push(Block::Row(
+                    tr(lang, "Sécurité", "Security").to_owned(),
+                    s.security.clone(),
+                ));
+            }
+            blocks.push(Block::Heading(
+                tr(lang, "Ce que dit l'évaluation", "What the assessment says").to_owned(),
+            ));
+            for (rule, status, message) in &page.findings {
+                blocks.push(Block::Row(format!("{rule} ({status})"), message.clone()));
+            }
+            blocks.push(Block::Heading(tr(lang, "Visas", "Signatures").to_owned()));
+            blocks.push(Block::Row(
+                tr(lang, "Chef de projet", "Project manager").to_owned(),
+                tr(lang, "Date, nom, signature :", "Date, name, signature:").to_owned(),
+            ));
+            blocks.push(Block::Gap);
+            blocks.push(Block::Row(
+                tr(lang, "Direction du numérique", "Digital directorate").to_owned(),
+                tr(lang, "Date, nom, signature :", "Date, name, signature:").to_owned(),
+            ));
+            pdf(&format!("etude-comparative-{id}.pdf"), &page.name, &blocks)
+        }
+        Err(p) => viewer.problem(&state, p),
+    }
+}
+
+fn pdf(filename: &str, title: &str, blocks: &[Block]) -> Response {
+    let bytes = nuage_web::pdf::render(title, blocks);
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -388,12 +473,14 @@ struct DerogationRequest {
     events: Vec<(String, String, String, String)>,
 }
 
-pub(super) async fn derogation_request(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    let result = async {
+async fn load_request(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<DerogationRequest, Problem> {
+    let state = state.clone();
+    let viewer = viewer.clone();
+    {
         let user = viewer.user().ok_or_else(|| {
             Problem::new(
                 axum::http::StatusCode::UNAUTHORIZED,
@@ -463,9 +550,114 @@ pub(super) async fn derogation_request(
             events: super::events_of(lang, &d),
         })
     }
-    .await;
-    match result {
+}
+
+pub(super) async fn derogation_request(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    match load_request(&state, &viewer, id).await {
         Ok(page) => html(&page),
+        Err(p) => viewer.problem(&state, p),
+    }
+}
+
+pub(super) async fn derogation_request_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    match load_request(&state, &viewer, id).await {
+        Ok(page) => {
+            let lang = viewer.lang;
+            let mut blocks = vec![
+                Block::Title(format!(
+                    "{} — {}",
+                    tr(lang, "Demande de dérogation", "Derogation request"),
+                    page.kind
+                )),
+                Block::Row(
+                    tr(lang, "Projet", "Project").to_owned(),
+                    page.project.clone(),
+                ),
+                Block::Row(
+                    tr(lang, "Organisation", "Organisation").to_owned(),
+                    page.organisation.clone(),
+                ),
+                Block::Row(tr(lang, "État", "State").to_owned(), page.state.clone()),
+                Block::Row(
+                    tr(lang, "Échéance", "Deadline").to_owned(),
+                    page.deadline.clone().unwrap_or_else(|| {
+                        tr(
+                            lang,
+                            "à fixer : douze mois après la disponibilité d'une offre acceptable",
+                            "to be set: twelve months after an acceptable offer is available",
+                        )
+                        .to_owned()
+                    }),
+                ),
+                Block::Row(
+                    tr(lang, "Justification", "Justification").to_owned(),
+                    page.justification.clone(),
+                ),
+                Block::Row(
+                    tr(lang, "Qui décide", "Who decides").to_owned(),
+                    page.approvers.clone(),
+                ),
+                Block::Heading(
+                    tr(
+                        lang,
+                        "Conditions posées par les textes",
+                        "Conditions the texts set",
+                    )
+                    .to_owned(),
+                ),
+            ];
+            blocks.extend(
+                page.conditions
+                    .iter()
+                    .map(|c| Block::Paragraph(format!("• {c}"))),
+            );
+            blocks.push(Block::Heading(
+                tr(lang, "Sensibilité des données", "Sensitivity of the data").to_owned(),
+            ));
+            blocks.extend(page.data.iter().map(|d| Block::Paragraph(format!("• {d}"))));
+            blocks.push(Block::Heading(tr(lang, "Étapes", "Steps").to_owned()));
+            for (when, state_label, who, notes) in &page.events {
+                blocks.push(Block::Row(
+                    when.clone(),
+                    format!(
+                        "{state_label} — {who}{}",
+                        if notes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" — {notes}")
+                        }
+                    ),
+                ));
+            }
+            blocks.push(Block::Heading(tr(lang, "Visas", "Signatures").to_owned()));
+            blocks.push(Block::Row(
+                tr(lang, "Le ministre", "The minister").to_owned(),
+                tr(lang, "Date, signature :", "Date, signature:").to_owned(),
+            ));
+            blocks.push(Block::Gap);
+            blocks.push(Block::Row(
+                tr(
+                    lang,
+                    "Validation du Premier ministre",
+                    "Prime Minister's validation",
+                )
+                .to_owned(),
+                tr(lang, "Date, signature :", "Date, signature:").to_owned(),
+            ));
+            pdf(
+                &format!("demande-derogation-{id}.pdf"),
+                &page.project,
+                &blocks,
+            )
+        }
         Err(p) => viewer.problem(&state, p),
     }
 }
