@@ -37,7 +37,12 @@ async fn page(
         .uri(uri)
         .header(header::HOST, "nuage.test");
     if let Some(s) = session {
-        request = request.header(header::COOKIE, format!("nuage_session={}", s.secret));
+        let lang = if s.user.subject == "carol-en" {
+            "; nuage_lang=en"
+        } else {
+            ""
+        };
+        request = request.header(header::COOKIE, format!("nuage_session={}{lang}", s.secret));
     }
     if let Some(o) = origin {
         request = request.header(header::ORIGIN, o);
@@ -198,6 +203,35 @@ async fn pages_keep_forms_sessions_drafts_and_ministries_apart() {
                 assert_eq!(seen.status, expected, "{} on {uri}", who.user.subject);
             }
         }
+        // In English, the stored (French) assessment is shown assessed again in English.
+        let mut english = carol.clone();
+        english.user.subject = "carol-en".into();
+        let en = page(
+            &w,
+            "GET",
+            &format!("/projets/{id}"),
+            Some(&english),
+            None,
+            None,
+        )
+        .await;
+        assert!(
+            en.body.contains("This is a new project"),
+            "findings in English"
+        );
+        let fr = page(
+            &w,
+            "GET",
+            &format!("/projets/{id}"),
+            Some(&carol),
+            None,
+            None,
+        )
+        .await;
+        assert!(
+            !fr.body.contains("This is a new project"),
+            "and in French by default"
+        );
         let pdf = page(
             &w,
             "GET",

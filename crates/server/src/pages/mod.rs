@@ -1415,6 +1415,34 @@ async fn latest_assessment(
     }
 }
 
+/// The stored assessment in the reader's language: stored in French, it is assessed again in
+/// English from the same dossier version and date (the engine is deterministic, so only the
+/// words change). Falls back to the stored one if the dossier no longer reads.
+async fn in_language(
+    state: &AppState,
+    project: ProjectId,
+    stored: &Assessment,
+    meta: &nuage_registry::StoredAssessment,
+    lang: Lang,
+) -> Assessment {
+    if stored.lang == lang {
+        return stored.clone();
+    }
+    let Ok(version) = state
+        .registry
+        .dossier_version(project, meta.dossier_version)
+        .await
+    else {
+        return stored.clone();
+    };
+    Format::from_extension(&version.format)
+        .and_then(|format| read_dossier(&version.source, format, &state.catalog).ok())
+        .and_then(|dossier| {
+            nuage_doctrine::assess(&dossier, &state.catalog, stored.assessed_on, lang).ok()
+        })
+        .unwrap_or_else(|| stored.clone())
+}
+
 #[derive(Template)]
 #[template(path = "project.html")]
 struct ProjectPage {
@@ -1610,11 +1638,13 @@ async fn project_page(
         name: project.name.clone(),
         organisation,
         version: project.current_version,
-        verdict: latest.as_ref().map(|(a, _)| {
-            let mut a = a.clone();
-            a.lang = lang;
-            VerdictView::of(&a, &state.catalog)
-        }),
+        verdict: match &latest {
+            None => None,
+            Some((a, stored)) => Some(VerdictView::of(
+                &in_language(&state, project.id, a, stored, lang).await,
+                &state.catalog,
+            )),
+        },
         derogations: derogations
             .iter()
             .map(|d| {
