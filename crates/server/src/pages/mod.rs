@@ -265,6 +265,54 @@ impl Chrome {
     }
 }
 
+/// Template filters.
+mod filters {
+    /// The engine writes field names and values between backticks (`breach_impacts = []`):
+    /// shown as code. The text is escaped first, so this is safe to mark `|safe`.
+    #[askama::filter_fn]
+    pub(crate) fn code<T: std::fmt::Display>(
+        text: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<String> {
+        Ok(super::backticks_to_code(&text.to_string()))
+    }
+}
+
+fn backticks_to_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut open = false;
+    for c in text.chars() {
+        match c {
+            '`' => {
+                out.push_str(if open { "</code>" } else { "<code>" });
+                open = !open;
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    if open {
+        out.push_str("</code>");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backticks_become_code_and_the_rest_is_escaped() {
+        assert_eq!(
+            super::backticks_to_code("set `a = [\"<b>\"]` & <i>"),
+            "set <code>a = [&quot;&lt;b&gt;&quot;]</code> &amp; &lt;i&gt;"
+        );
+        assert_eq!(super::backticks_to_code("odd `x"), "odd <code>x</code>");
+    }
+}
+
 pub(crate) fn html<T: Template>(page: &T) -> Response {
     match page.render() {
         Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),

@@ -8,6 +8,8 @@ use super::labels::{badge, label};
 pub(crate) struct FindingView {
     pub rule: String,
     pub status: String,
+    /// The message's start, for the accordion's button.
+    pub title: String,
     pub message: String,
     pub remedy: Option<String>,
     pub citations: Vec<String>,
@@ -99,6 +101,7 @@ impl VerdictView {
                 .map(|f| FindingView {
                     rule: f.rule.as_str().to_owned(),
                     status: f.status.as_str().to_owned(),
+                    title: headline(&f.message),
                     message: f.message.clone(),
                     remedy: f.remedy.clone(),
                     citations: f.citations.iter().map(cite).collect(),
@@ -181,4 +184,15 @@ impl VerdictView {
             (Lang::En, false) => "no",
         }
     }
+}
+
+/// The first words of a message, without its code marks, cut at a word near 110 characters.
+fn headline(message: &str) -> String {
+    let plain = message.replace('`', "");
+    if plain.chars().count() <= 110 {
+        return plain;
+    }
+    let cut: String = plain.chars().take(110).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }
