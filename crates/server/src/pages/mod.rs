@@ -190,6 +190,13 @@ impl Viewer {
         })
     }
 
+    /// The logged-in user behind a form, once its CSRF token is checked.
+    fn acting(&self, state: &AppState, token: Option<&str>) -> Result<User, Response> {
+        let user = self.require(state)?.clone();
+        self.check_csrf(state, token)?;
+        Ok(user)
+    }
+
     /// Checks the form's CSRF token against the session's (forms of a logged-in user).
     fn check_csrf(&self, state: &AppState, token: Option<&str>) -> Result<(), Response> {
         match &self.session {
@@ -1304,13 +1311,10 @@ async fn create_project(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<CreateForm>,
 ) -> Response {
-    let user = match viewer.require(&state) {
-        Ok(u) => u.clone(),
+    let user = match viewer.acting(&state, form.csrf.as_deref()) {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = viewer.check_csrf(&state, form.csrf.as_deref()) {
-        return r;
-    }
     let (_, answers) = match open_draft(&state, &viewer, &id).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -1730,13 +1734,10 @@ async fn request_derogation(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<DerogationForm>,
 ) -> Response {
-    let user = match viewer.require(&state) {
-        Ok(u) => u.clone(),
+    let user = match viewer.acting(&state, form.csrf.as_deref()) {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = viewer.check_csrf(&state, form.csrf.as_deref()) {
-        return r;
-    }
     if form.justification.trim().is_empty() {
         return viewer.error(
             &state,
@@ -1874,13 +1875,10 @@ async fn move_derogation(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<TransitionForm>,
 ) -> Response {
-    let user = match viewer.require(&state) {
-        Ok(u) => u.clone(),
+    let user = match viewer.acting(&state, form.csrf.as_deref()) {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = viewer.check_csrf(&state, form.csrf.as_deref()) {
-        return r;
-    }
     let request = TransitionRequest {
         transition: form.transition,
         reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
