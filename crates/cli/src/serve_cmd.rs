@@ -201,6 +201,9 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             Ok(s) => s,
             Err(e) => return fail(&args.common, &e),
         };
+        if let Some(url) = &args.public_url {
+            state = state.with_public_url(url);
+        }
         if let Some(config) = oidc {
             let issuer = config.issuer.clone();
             match tokio::task::spawn_blocking(move || nuage_server::oidc::Oidc::discover(config)).await {

@@ -54,6 +54,9 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Oidc>>,
     /// Cookies marked `Secure` (the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The address users reach the server at (`--public-url`), when a proxy in front may
+    /// rewrite `Host`: forms posted from this origin are this site's.
+    pub public_origin: Option<String>,
     /// Recent stateless assessments (see `cache.rs`).
     pub assess_cache: cache::AssessCache,
 }
@@ -76,6 +79,7 @@ impl AppState {
             questionnaire: Arc::new(questionnaire),
             oidc: None,
             secure_cookies: false,
+            public_origin: None,
             assess_cache: cache::AssessCache::default(),
         })
     }
@@ -84,6 +88,21 @@ impl AppState {
     pub fn with_oidc(mut self, oidc: oidc::Oidc, secure_cookies: bool) -> Self {
         self.oidc = Some(Arc::new(oidc));
         self.secure_cookies = secure_cookies;
+        self
+    }
+
+    /// The address users reach the server at (`https://nuage.ministere.gouv.fr`).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        let url = url.trim_end_matches('/');
+        // Scheme and authority only: that is what browsers put in `Origin`.
+        let origin = match url.split_once("://") {
+            Some((scheme, rest)) => {
+                format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest))
+            }
+            None => url.to_owned(),
+        };
+        self.secure_cookies = origin.starts_with("https://");
+        self.public_origin = Some(origin);
         self
     }
 }
@@ -116,7 +135,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api)
-        .merge(pages::routes())
+        .merge(pages::routes(state.clone()))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -115,6 +115,24 @@ async fn pages_keep_forms_sessions_drafts_and_ministries_apart() {
         )
         .await;
         assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+        // Behind a proxy that rewrites Host, the configured public address is this site.
+        let proxied = nuage_server::app(
+            w.state
+                .clone()
+                .with_public_url("https://nuage.example.gouv.fr/"),
+        );
+        let through_proxy = tower::ServiceExt::oneshot(
+            proxied,
+            Request::post("/questionnaire")
+                .header(header::HOST, "backend:8080")
+                .header(header::ORIGIN, "https://nuage.example.gouv.fr")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(through_proxy.status(), StatusCode::SEE_OTHER);
         let null_origin = page(&w, "POST", "/questionnaire", None, Some(""), Some("null")).await;
         assert_eq!(null_origin.status, StatusCode::FORBIDDEN);
         let no_token = page(

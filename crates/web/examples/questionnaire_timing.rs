@@ -15,7 +15,12 @@ fn main() {
         (
             "portail-demarches (imported)",
             q.answers_from(
-                &read_dossier(include_str!("../../../examples/portail-demarches.toml"), Format::Toml, &catalog).unwrap(),
+                &read_dossier(
+                    include_str!("../../../examples/portail-demarches.toml"),
+                    Format::Toml,
+                    &catalog,
+                )
+                .unwrap(),
                 &catalog,
             )
             .0,
@@ -26,8 +31,13 @@ fn main() {
         let started = std::time::Instant::now();
         let mut asked = 0;
         for _ in 0..runs {
-            asked = std::hint::black_box(q.evaluate(&answers, &catalog, today, Lang::Fr)).asked.len();
+            asked = std::hint::black_box(q.evaluate(&answers, &catalog, today, Lang::Fr))
+                .asked
+                .len();
         }
-        println!("{name}: {:?} per evaluation, {asked} questions asked", started.elapsed() / runs);
+        println!(
+            "{name}: {:?} per evaluation, {asked} questions asked",
+            started.elapsed() / runs
+        );
     }
 }

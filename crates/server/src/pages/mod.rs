@@ -39,7 +39,7 @@ use views::VerdictView;
 const SESSION_COOKIE: &str = "nuage_session";
 const LANG_COOKIE: &str = "nuage_lang";
 
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/connexion", get(login_page))
@@ -75,12 +75,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/derogations/{id}/demande", get(print::derogation_request))
         .route("/tableau-de-bord", get(dashboard))
         .route("/tableau-de-bord/projets.csv", get(export_csv))
-        .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn_with_state(state, same_origin))
 }
 
 /// Refuses a form posted from another site (CSRF, with the per-session token below): the
 /// browser says where a request comes from in `Origin` or `Sec-Fetch-Site`.
-async fn same_origin(request: Request, next: Next) -> Response {
+async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         let headers = request.headers();
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
@@ -88,7 +88,7 @@ async fn same_origin(request: Request, next: Next) -> Response {
             None => true,
             Some(origin) => {
                 let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-                host == Some(authority)
+                host == Some(authority) || state.public_origin.as_deref() == Some(origin)
             }
         };
         let site_ok = headers
