@@ -17,7 +17,7 @@ use nuage_iac::{Mappings, Progress, ScanOptions};
 use nuage_report::{Located, ScanView, TextOptions};
 use serde::Serialize;
 
-use crate::assess::{dossier_format, pretty};
+use crate::assess::dossier_format;
 use crate::diagnostic::render_read_error;
 use crate::{Common, fail, print, today};
 
@@ -113,6 +113,22 @@ struct ScanAssessment<'a> {
     assessment: &'a Assessment,
     resources: &'a [Resource],
     skipped: &'a [Skipped],
+}
+
+/// Writes `value` as indented JSON and a newline straight to stdout, through a buffer: the same
+/// bytes as `serde_json::to_string_pretty` + `"\n"`, without first building the whole text in
+/// memory (70 MB at 100 000 resources, whose doubling reallocations and page faults cost more
+/// than the serialization itself). As with [`print`], a closed pipe is not an error.
+fn print_pretty<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match serde_json::to_writer_pretty(&mut out, value) {
+        Ok(()) => {}
+        Err(e) if e.is_io() => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+    }
+    let _ = out.write_all(b"\n").and_then(|()| out.flush());
+    Ok(())
 }
 
 fn load_dossier(path: &Path, catalog: &Catalog, color: bool) -> Result<Dossier, String> {
@@ -279,44 +295,50 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
             subject,
         })
         .collect();
-    let rendered = match args.format {
-        ScanFormat::Text => Ok(nuage_report::scan_text(
-            &view,
-            TextOptions {
-                color: common.color_stdout(),
-                width: 100,
-            },
-        )),
-        ScanFormat::Markdown => Ok(nuage_report::scan_markdown(&view)),
+    let streamed = match args.format {
+        ScanFormat::Text => {
+            print(&nuage_report::scan_text(
+                &view,
+                TextOptions {
+                    color: common.color_stdout(),
+                    width: 100,
+                },
+            ));
+            Ok(())
+        }
+        ScanFormat::Markdown => {
+            print(&nuage_report::scan_markdown(&view));
+            Ok(())
+        }
         ScanFormat::Json => match &assessment {
-            Some(a) => pretty(&ScanAssessment {
+            Some(a) => print_pretty(&ScanAssessment {
                 assessment: a,
                 resources: &inv.resources,
                 skipped: &inv.skipped,
             }),
-            None => pretty(&ScanReport {
+            None => print_pretty(&ScanReport {
                 resources: &inv.resources,
                 findings: &findings,
                 skipped: &inv.skipped,
             }),
-        }
-        .map(|s| s + "\n"),
-        ScanFormat::Sarif => pretty(&nuage_report::sarif_findings(
+        },
+        ScanFormat::Sarif => print_pretty(&nuage_report::sarif_findings(
             &located,
             common.lang(),
             env!("CARGO_PKG_VERSION"),
-        ))
-        .map(|s| s + "\n"),
-        ScanFormat::Gitlab => pretty(&nuage_report::gitlab(&located)).map(|s| s + "\n"),
-        ScanFormat::Junit => Ok(nuage_report::junit_findings(
-            &format!("nuage scan {root}"),
-            &located,
-            common.lang(),
         )),
+        ScanFormat::Gitlab => print_pretty(&nuage_report::gitlab(&located)),
+        ScanFormat::Junit => {
+            print(&nuage_report::junit_findings(
+                &format!("nuage scan {root}"),
+                &located,
+                common.lang(),
+            ));
+            Ok(())
+        }
     };
-    match rendered {
-        Ok(s) => print(&s),
-        Err(e) => return fail(common, &e),
+    if let Err(e) = streamed {
+        return fail(common, &e);
     }
     let failing = |s: Status| match args.fail_on {
         Some(FailOn::NonCompliant) => s == Status::NonCompliant,

@@ -6,6 +6,7 @@
 //! needs. What cannot be read (invalid syntax, binary, too large, unreadable, a link to a
 //! directory) is listed in [`Inventory::skipped`] and the rest of the tree is still scanned.
 
+mod hcl_fast;
 mod kubernetes;
 mod mapping;
 mod observe;

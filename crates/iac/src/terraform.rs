@@ -14,6 +14,7 @@ use hcl_edit::Span;
 use nuage_doctrine::{Skipped, SourceKind};
 
 use crate::LineIndex;
+use crate::hcl_fast;
 use crate::mapping::Wanted;
 use crate::observe::{Attrs, Observed, Val};
 
@@ -300,8 +301,71 @@ impl LineCounter<'_> {
     }
 }
 
-/// Reads a `.tf` file; resource bodies keep only the attributes in `wanted`.
+/// Keeps a resource body's wanted attributes, nested blocks flattened to dotted paths, from
+/// the fast reader's items: the same list as [`wanted_attributes`] makes from hcl-edit's tree.
+fn wanted_items(
+    prefix: &str,
+    items: Vec<hcl_fast::Item<'_>>,
+    wanted: &Wanted,
+    out: &mut Vec<(String, Expression)>,
+) {
+    for item in items {
+        let (key, expr, body) = match item {
+            hcl_fast::Item::Attr(key, expr) => (key, Some(expr), None),
+            hcl_fast::Item::Block { ident, body, .. } => (ident, None, Some(body)),
+        };
+        let path = if prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match (expr, body) {
+            (Some(expr), _) if wanted.attribute(&path) => out.push((path, expr)),
+            (_, Some(body)) if wanted.block(&path) => wanted_items(&path, body, wanted, out),
+            _ => {}
+        }
+    }
+}
+
+/// Reads a `.tf` file; resource bodies keep only the attributes in `wanted`. The fast reader
+/// is tried first; a file it does not fully understand is read by hcl-edit, which gives the
+/// same declarations (and, for invalid files, the precise error).
 pub fn parse_hcl(path: &str, text: &str, wanted: &Wanted) -> Result<TfFile, Skipped> {
+    match hcl_fast::read(text) {
+        Some(items) => Ok(file_from_items(path, items, wanted)),
+        None => parse_hcl_edit(path, text, wanted),
+    }
+}
+
+fn file_from_items(path: &str, items: Vec<hcl_fast::Item<'_>>, wanted: &Wanted) -> TfFile {
+    let mut file = TfFile::default();
+    for item in items {
+        let hcl_fast::Item::Block {
+            ident,
+            labels,
+            line,
+            body,
+        } = item
+        else {
+            continue;
+        };
+        if ident == "resource" {
+            let label = |i: usize| labels.get(i).map(|l| hcl_fast::label_str(l).to_owned());
+            let (Some(kind), Some(name)) = (label(0), label(1)) else {
+                continue;
+            };
+            let mut attrs = Vec::new();
+            wanted_items("", body, wanted, &mut attrs);
+            file.push_resource(path, kind, name, line, attrs);
+        } else {
+            file.add_block(path, hcl_fast::to_block(ident, labels, body), line);
+        }
+    }
+    file
+}
+
+/// Reads a `.tf` file with hcl-edit.
+pub(crate) fn parse_hcl_edit(path: &str, text: &str, wanted: &Wanted) -> Result<TfFile, Skipped> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| Skipped {
         path: path.to_owned(),
         line: u32::try_from(e.location().line()).ok(),
