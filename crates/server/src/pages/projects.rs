@@ -1,0 +1,559 @@
+//! The projects' pages: the list, a project with its verdict, inventory and history, the derogation workflow.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use nuage_doctrine::{Assessment, Format, Lang, read_dossier};
+use nuage_registry::{
+    Access, PageRequest, ProjectFilter, ProjectId, Role, StoredDerogation, Transition,
+};
+use serde::Deserialize;
+
+use super::labels::{badge, label};
+use super::questionnaire::list_of;
+use super::views::VerdictView;
+use super::{Chrome, Viewer, filters, html};
+use crate::derogations::{RequestDerogation, TransitionRequest};
+use crate::projects::{readable, registry_problem};
+use crate::{AppState, Problem};
+
+#[derive(Debug)]
+pub(super) struct ProjectRow {
+    id: String,
+    name: String,
+    verdict: String,
+    badge: &'static str,
+    hosting: String,
+    sensitivity: String,
+    procedure: String,
+    version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+pub(super) struct ProjectsPage {
+    chrome: Chrome,
+    rows: Vec<ProjectRow>,
+    q: String,
+    verdict: String,
+    verdicts: Vec<(String, String, bool)>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ProjectsQuery {
+    q: Option<String>,
+    verdict: Option<String>,
+    after: Option<i64>,
+}
+
+pub(super) async fn projects(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<ProjectsQuery>,
+) -> Response {
+    let user = match viewer.require(&state) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let scope = match user.listing_scope() {
+        Ok(s) => s,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let q = query.q.unwrap_or_default();
+    let verdict = query.verdict.unwrap_or_default();
+    let filter = ProjectFilter {
+        ministry: scope,
+        verdict: (!verdict.is_empty()).then(|| verdict.clone()),
+        name_contains: (!q.is_empty()).then(|| q.clone()),
+        member: (user.role == Role::ProjectMember).then_some(user.id),
+        ..ProjectFilter::default()
+    };
+    let page = match state
+        .registry
+        .projects(
+            &filter,
+            PageRequest {
+                after: query.after.map(ProjectId),
+                limit: 100,
+            },
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let lang = viewer.lang;
+    let rows = page
+        .items
+        .iter()
+        .map(|p| ProjectRow {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            verdict: label(lang, &p.summary.verdict),
+            badge: badge(&p.summary.verdict),
+            hosting: label(lang, &p.summary.hosting_kind),
+            sensitivity: label(lang, &p.summary.sensitivity),
+            procedure: label(lang, &p.summary.procedure),
+            version: p.current_version,
+        })
+        .collect();
+    let verdicts = ["non_compliant", "to_verify", "compliant", "not_applicable"]
+        .iter()
+        .map(|v| ((*v).to_owned(), label(lang, v), *v == verdict))
+        .collect();
+    html(&ProjectsPage {
+        chrome: viewer.chrome(&state, viewer.t("Projets", "Projects"), "projets"),
+        rows,
+        q,
+        verdict,
+        verdicts,
+        next: page.next.map(|n| n.to_string()),
+    })
+}
+
+/// The latest assessment of a project, as the engine's type.
+pub(super) async fn latest_assessment(
+    state: &AppState,
+    project: ProjectId,
+) -> Result<Option<(Assessment, nuage_registry::StoredAssessment)>, Problem> {
+    let stored = state
+        .registry
+        .assessments(project)
+        .await
+        .map_err(registry_problem)?
+        .into_iter()
+        .next();
+    match stored {
+        None => Ok(None),
+        Some(s) => {
+            let a: Assessment =
+                serde_json::from_str(&s.body).map_err(|e| Problem::internal(e.to_string()))?;
+            Ok(Some((a, s)))
+        }
+    }
+}
+
+/// The stored assessment in the reader's language: stored in French, it is assessed again in
+/// English from the same dossier version and date (the engine is deterministic, so only the
+/// words change). Falls back to the stored one if the dossier no longer reads.
+pub(super) async fn in_language(
+    state: &AppState,
+    project: ProjectId,
+    stored: &Assessment,
+    meta: &nuage_registry::StoredAssessment,
+    lang: Lang,
+) -> Assessment {
+    if stored.lang == lang {
+        return stored.clone();
+    }
+    let Ok(version) = state
+        .registry
+        .dossier_version(project, meta.dossier_version)
+        .await
+    else {
+        return stored.clone();
+    };
+    Format::from_extension(&version.format)
+        .and_then(|format| read_dossier(&version.source, format, &state.catalog).ok())
+        .and_then(|dossier| {
+            nuage_doctrine::assess(&dossier, &state.catalog, stored.assessed_on, lang).ok()
+        })
+        .unwrap_or_else(|| stored.clone())
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+pub(super) struct ProjectPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    organisation: String,
+    version: i64,
+    verdict: Option<VerdictView>,
+    /// (id, kind label, state label, badge, deadline)
+    derogations: Vec<(String, String, String, &'static str, Option<String>)>,
+    can_request: bool,
+    open_kinds: Vec<(String, String)>,
+    /// (when, what, who)
+    history: Vec<(String, String, String)>,
+    scan: Option<ScanView>,
+}
+
+#[derive(Debug)]
+pub(super) struct ScanView {
+    when: String,
+    who: String,
+    /// address, type, provider, offer, region, zones, place, evidence
+    resources: Vec<[String; 8]>,
+    /// rule, status label, badge, message, place
+    findings: Vec<(String, String, &'static str, String, String)>,
+}
+
+pub(super) fn scan_view(
+    lang: Lang,
+    catalog: &nuage_catalog::Catalog,
+    stored: &nuage_registry::StoredScan,
+) -> Option<ScanView> {
+    let scan = crate::projects::read_scan(stored.body.as_bytes()).ok()?;
+    let resources = scan
+        .resources
+        .iter()
+        .map(|r| {
+            [
+                r.address.clone(),
+                r.kind.clone(),
+                r.provider.clone(),
+                r.offer.as_deref().map_or_else(
+                    || "—".to_owned(),
+                    |id| {
+                        catalog
+                            .offer(id)
+                            .map_or_else(|| id.to_owned(), |o| o.name.clone())
+                    },
+                ),
+                r.region.clone().unwrap_or_default(),
+                r.zones.join(", "),
+                format!("{}:{}", r.file, r.line),
+                r.evidence.join(" ; "),
+            ]
+        })
+        .collect();
+    let field = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let findings = scan
+        .findings
+        .iter()
+        .map(|f| {
+            let status = field(f, "status");
+            let place = match (
+                f.get("file").and_then(|x| x.as_str()),
+                f.get("line").and_then(serde_json::Value::as_u64),
+            ) {
+                (Some(file), Some(line)) => format!("{file}:{line}"),
+                (Some(file), None) => file.to_owned(),
+                _ => String::new(),
+            };
+            (
+                field(f, "rule"),
+                label(lang, &status),
+                badge(&status),
+                field(f, "message"),
+                place,
+            )
+        })
+        .collect();
+    Some(ScanView {
+        when: stored.created_at.clone(),
+        who: stored.created_by.0.clone(),
+        resources,
+        findings,
+    })
+}
+
+pub(super) async fn project_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let user = match viewer.require(&state) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (project, access) = match readable(&state, user, ProjectId(id)).await {
+        Ok(x) => x,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    let lang = viewer.lang;
+    let latest = match latest_assessment(&state, project.id).await {
+        Ok(l) => l,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    let derogations = match state.registry.derogations_of(project.id).await {
+        Ok(d) => d,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let assessments = match state.registry.assessments(project.id).await {
+        Ok(a) => a,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let organisation = state
+        .registry
+        .organisation(project.organisation_id)
+        .await
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let scans = match state.registry.scans(project.id).await {
+        Ok(s) => s,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let pending = |kind: &str| {
+        derogations
+            .iter()
+            .any(|d| d.kind == kind && !matches!(d.state.as_str(), "refused" | "expired"))
+    };
+    let open_kinds = latest
+        .as_ref()
+        .map(|(a, _)| {
+            a.derogations
+                .iter()
+                .filter(|d| d.available && !pending(d.kind.as_str()))
+                .map(|d| (d.kind.as_str().to_owned(), label(lang, d.kind.as_str())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut history: Vec<(String, String, String)> = assessments
+        .iter()
+        .map(|a| {
+            (
+                a.created_at.clone(),
+                format!(
+                    "{} {} ({}) — {}",
+                    viewer.t("Évaluation de la version", "Assessment of version"),
+                    a.dossier_version,
+                    a.edition,
+                    label(lang, &a.verdict)
+                ),
+                a.created_by.0.clone(),
+            )
+        })
+        .collect();
+    for s in &scans {
+        history.push((
+            s.created_at.clone(),
+            format!(
+                "{} ({} {})",
+                viewer.t(
+                    "Inventaire du code d'infrastructure",
+                    "Infrastructure code inventory"
+                ),
+                s.resources,
+                viewer.t("ressources", "resources")
+            ),
+            s.created_by.0.clone(),
+        ));
+    }
+    for d in &derogations {
+        for e in &d.events {
+            history.push((
+                e.at.clone(),
+                format!(
+                    "{} — {}",
+                    label(lang, &d.kind),
+                    label(lang, e.to_state.as_str())
+                ),
+                format!("{} ({})", e.actor.0, label(lang, e.role.as_str())),
+            ));
+        }
+    }
+    history.sort_by(|a, b| b.0.cmp(&a.0));
+    html(&ProjectPage {
+        chrome: viewer.chrome(&state, project.name.clone(), "projets"),
+        id: project.id.to_string(),
+        name: project.name.clone(),
+        organisation,
+        version: project.current_version,
+        verdict: match &latest {
+            None => None,
+            Some((a, stored)) => Some(VerdictView::of(
+                &in_language(&state, project.id, a, stored, lang).await,
+                &state.catalog,
+            )),
+        },
+        derogations: derogations
+            .iter()
+            .map(|d| {
+                (
+                    d.id.to_string(),
+                    label(lang, &d.kind),
+                    label(lang, d.state.as_str()),
+                    badge(d.state.as_str()),
+                    d.deadline.clone(),
+                )
+            })
+            .collect(),
+        can_request: access == Access::Write,
+        open_kinds,
+        history,
+        scan: scans
+            .first()
+            .and_then(|s| scan_view(lang, &state.catalog, s)),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct DerogationForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: Option<String>,
+    kind: String,
+    justification: String,
+    #[serde(default)]
+    documents: String,
+}
+
+pub(super) async fn request_derogation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<DerogationForm>,
+) -> Response {
+    let user = match viewer.acting(&state, form.csrf.as_deref()) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if form.justification.trim().is_empty() {
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Justification manquante", "Missing justification"),
+            viewer.t(
+                "Une demande de dérogation se justifie.",
+                "A derogation request needs a justification.",
+            ),
+        );
+    }
+    let request = RequestDerogation {
+        kind: form.kind,
+        justification: form.justification,
+        documents: list_of(&form.documents),
+    };
+    let created =
+        match crate::derogations::request_derogation(&state, &user, ProjectId(id), request).await {
+            Ok(d) => d,
+            Err(p) => return viewer.problem(&state, p),
+        };
+    // On the page, « request » means drafting and sending in one step.
+    let submit = TransitionRequest {
+        transition: Transition::Submit.as_str().into(),
+        reason: None,
+        documents: Vec::new(),
+    };
+    match crate::derogations::move_derogation(&state, &user, created.id.0, submit).await {
+        Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
+        Err(p) => viewer.problem(&state, p),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "derogation.html")]
+pub(super) struct DerogationPage {
+    chrome: Chrome,
+    id: String,
+    project_id: String,
+    project: String,
+    kind: String,
+    state: String,
+    state_code: String,
+    badge: &'static str,
+    deadline: Option<String>,
+    deadline_source: Option<String>,
+    justification: String,
+    actions: Vec<(String, String)>,
+    events: Vec<(String, String, String, String)>,
+}
+
+pub(super) fn events_of(lang: Lang, d: &StoredDerogation) -> Vec<(String, String, String, String)> {
+    d.events
+        .iter()
+        .map(|e| {
+            let mut notes = e.reason.clone().unwrap_or_default();
+            if !e.documents.is_empty() {
+                if !notes.is_empty() {
+                    notes.push_str(" — ");
+                }
+                notes.push_str(&e.documents.join(", "));
+            }
+            (
+                e.at.clone(),
+                label(lang, e.to_state.as_str()),
+                format!("{} ({})", e.actor.0, label(lang, e.role.as_str())),
+                notes,
+            )
+        })
+        .collect()
+}
+
+pub(super) async fn derogation_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let user = match viewer.require(&state) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (d, access) = match crate::derogations::readable_derogation(&state, user, id).await {
+        Ok(x) => x,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    let project = state
+        .registry
+        .project(d.project_id)
+        .await
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let lang = viewer.lang;
+    let actions = [
+        Transition::Submit,
+        Transition::ApproveForMinister,
+        Transition::ValidateForPrimeMinister,
+        Transition::Activate,
+        Transition::Refuse,
+    ]
+    .into_iter()
+    .filter(|t| t.next(d.state, user.role, access).is_ok())
+    .map(|t| (t.as_str().to_owned(), label(lang, t.as_str())))
+    .collect();
+    html(&DerogationPage {
+        chrome: viewer.chrome(&state, label(lang, &d.kind), "projets"),
+        id: d.id.to_string(),
+        project_id: d.project_id.to_string(),
+        project,
+        kind: label(lang, &d.kind),
+        state: label(lang, d.state.as_str()),
+        state_code: d.state.as_str().to_owned(),
+        badge: badge(d.state.as_str()),
+        deadline: d.deadline.clone(),
+        deadline_source: d.deadline_source.clone(),
+        justification: d.justification.clone(),
+        actions,
+        events: events_of(lang, &d),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TransitionForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: Option<String>,
+    transition: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    documents: String,
+}
+
+pub(super) async fn move_derogation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<TransitionForm>,
+) -> Response {
+    let user = match viewer.acting(&state, form.csrf.as_deref()) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let request = TransitionRequest {
+        transition: form.transition,
+        reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
+        documents: list_of(&form.documents),
+    };
+    match crate::derogations::move_derogation(&state, &user, id, request).await {
+        Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
+        Err(p) => viewer.problem(&state, p),
+    }
+}
