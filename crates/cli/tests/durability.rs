@@ -160,6 +160,8 @@ fn burst_kill_restart(database: &str) {
 #[test]
 fn sigkill_during_a_burst_loses_no_acknowledged_write_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("nuage-durability-sqlite-{}", std::process::id()));
+    // A directory left by an earlier run under the same process id is not this run's.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     burst_kill_restart(&format!("sqlite://{}", dir.join("registry.db").display()));
 }

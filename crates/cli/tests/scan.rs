@@ -276,6 +276,8 @@ fn bad_inputs_are_refused() {
     let o = nuage(&["scan", "no/such/dir"]);
     assert_eq!(o.status.code(), Some(2));
     let dir = std::env::temp_dir().join(format!("nuage-scan-bad-{}", std::process::id()));
+    // A directory left by an earlier run under the same process id is not this run's.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[project]\nname = 1\n").unwrap();

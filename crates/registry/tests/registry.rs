@@ -21,6 +21,8 @@ async fn registries() -> Vec<Registry> {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
+    // A directory left by an earlier run under the same process id is not this run's.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     out.push(
         Registry::open(&format!("sqlite://{}", dir.join("nuage.db").display()))
@@ -435,6 +437,8 @@ async fn concurrent_writers_all_land() {
 #[tokio::test]
 async fn reopening_keeps_data_and_migrations_are_idempotent() {
     let dir = std::env::temp_dir().join(format!("nuage-registry-reopen-{}", std::process::id()));
+    // A directory left by an earlier run under the same process id is not this run's.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut urls = vec![format!("sqlite://{}", dir.join("r.db").display())];
     if let Some(cluster) = nuage_testpg::cluster() {

@@ -30,6 +30,8 @@ async fn sqlite_state() -> AppState {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
+    // A directory left by an earlier run under the same process id is not this run's.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let registry = Registry::open(&format!("sqlite://{}", dir.join("n.db").display()))
         .await
