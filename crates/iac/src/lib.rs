@@ -13,14 +13,14 @@ mod observe;
 mod plan;
 mod terraform;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nuage_catalog::Catalog;
-use nuage_doctrine::{Inventory, Skipped};
+use nuage_doctrine::{Inventory, Resource, Skipped};
 
 pub use mapping::{
     MappingError, Mappings, MultiZone, OfferRule, ProviderMapping, Scalar, TypeMapping,
@@ -311,6 +311,7 @@ pub fn scan_source(name: &str, text: &str, mappings: &Mappings, catalog: &Catalo
         Vec::new(),
         mappings,
         catalog,
+        1,
     )
 }
 
@@ -356,40 +357,78 @@ pub fn scan(
         p.files_total.store(candidates.len(), Ordering::Relaxed);
     }
 
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Parsed)>> = Mutex::new(Vec::with_capacity(candidates.len()));
-    let jobs = opts.jobs.clamp(1, candidates.len().max(1));
+    let parsed = par_map(candidates.iter().collect(), opts.jobs, |c| {
+        let p = read_candidate(c, opts, mappings);
+        if let Some(p) = progress {
+            p.files_done.fetch_add(1, Ordering::Relaxed);
+        }
+        p
+    });
+    assemble(parsed, skipped, mappings, catalog, opts.jobs)
+}
+
+/// Applies `f` to every item on up to `jobs` threads, each taking the next item when done
+/// with one; the results come back in the items' order.
+fn par_map<T: Send, R: Send>(items: Vec<T>, jobs: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let n = items.len();
+    let jobs = jobs.clamp(1, n.max(1));
+    if jobs == 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(n));
     std::thread::scope(|s| {
         for _ in 0..jobs {
             s.spawn(|| {
                 let mut local = Vec::new();
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(c) = candidates.get(i) else { break };
-                    local.push((i, read_candidate(c, opts, mappings)));
-                    if let Some(p) = progress {
-                        p.files_done.fetch_add(1, Ordering::Relaxed);
-                    }
+                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+                    let Some((i, item)) = next else { break };
+                    local.push((i, f(item)));
                 }
-                if let Ok(mut r) = results.lock() {
-                    r.extend(local);
-                }
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend(local);
             });
         }
     });
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(i, _)| *i);
-
-    let parsed = results.into_iter().map(|(_, p)| p).collect();
-    assemble(parsed, skipped, mappings, catalog)
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    results.sort_unstable_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Puts parsed files together: modules evaluated, resources resolved and sorted.
+/// A share of the work after parsing: a root module to evaluate, or resources a plan or a
+/// manifest already gave.
+enum Work<'a> {
+    Root(&'a Path),
+    Seen(Vec<Observed>),
+}
+
+/// What a share of the work gave.
+#[derive(Default)]
+struct Part {
+    resources: Vec<Resource>,
+    /// Per resource: the other resources its attributes point at, (attribute, address).
+    refs: Vec<Vec<(String, String)>>,
+    skipped: Vec<Skipped>,
+    /// Module outputs and the resources they point at, in evaluation order.
+    outputs: Vec<(String, Vec<String>)>,
+}
+
+/// Resources a plan or manifests give are resolved in shares of this many, in parallel.
+const SEEN_SHARE: usize = 2048;
+
+/// Puts parsed files together: modules evaluated, resources resolved and sorted. Root modules
+/// are independent of one another: each is evaluated and resolved on its own thread.
 fn assemble(
     parsed: Vec<Parsed>,
     mut skipped: Vec<Skipped>,
     mappings: &Mappings,
     catalog: &Catalog,
+    jobs: usize,
 ) -> Inventory {
     let mut dirs: BTreeMap<PathBuf, ModuleDir> = BTreeMap::new();
     let mut observed = Vec::new();
@@ -403,31 +442,74 @@ fn assemble(
         }
     }
     dirs.retain(|_, m| !m.files.is_empty());
-    let mut eval = terraform::Evaluator {
-        dirs: &dirs,
-        observed: Vec::new(),
-        skipped: Vec::new(),
-        outputs: Default::default(),
-    };
-    eval.run();
-    observed.extend(eval.observed);
-    skipped.extend(eval.skipped);
+    let roots = terraform::roots(&dirs);
 
+    let mut work = Vec::with_capacity(observed.len() / SEEN_SHARE + 1 + roots.len());
+    while !observed.is_empty() {
+        let rest = observed.split_off(observed.len().min(SEEN_SHARE));
+        work.push(Work::Seen(std::mem::replace(&mut observed, rest)));
+    }
+    work.extend(roots.iter().map(|r| Work::Root(r)));
+    let parts = par_map(work, jobs, |w| {
+        let mut part = Part::default();
+        let mut observed = match w {
+            Work::Seen(o) => o,
+            Work::Root(root) => {
+                let mut eval = terraform::Evaluator {
+                    dirs: &dirs,
+                    observed: Vec::new(),
+                    skipped: Vec::new(),
+                    outputs: Vec::new(),
+                };
+                eval.root(root);
+                part.skipped = eval.skipped;
+                part.outputs = eval.outputs;
+                eval.observed
+            }
+        };
+        part.refs = observed
+            .iter_mut()
+            .map(|o| std::mem::take(&mut o.refs))
+            .collect();
+        part.resources = observe::resolve_all(observed, mappings, catalog);
+        part
+    });
+    // Freeing the parsed files (a million small allocations at 100 000 resources) overlaps
+    // with putting the parts together.
+    std::thread::scope(|s| {
+        s.spawn(move || drop(dirs));
+        join(parts, skipped, mappings)
+    })
+}
+
+/// Joins the parts in order, follows references through module outputs and sorts.
+fn join(parts: Vec<Part>, mut skipped: Vec<Skipped>, mappings: &Mappings) -> Inventory {
+    let total = parts.iter().map(|p| p.resources.len()).sum();
+    let mut resources = Vec::with_capacity(total);
+    let mut refs = Vec::with_capacity(total);
+    let mut outputs: HashMap<String, Vec<String>> = HashMap::new();
+    for part in parts {
+        resources.extend(part.resources);
+        refs.extend(part.refs);
+        skipped.extend(part.skipped);
+        outputs.extend(part.outputs);
+    }
     // References through module outputs lead to the resources the outputs point at.
-    let outputs = eval.outputs;
-    let refs: Vec<Vec<(String, String)>> = observed
-        .iter_mut()
-        .map(|o| {
-            std::mem::take(&mut o.refs)
-                .into_iter()
-                .flat_map(|(attr, target)| match outputs.get(&target) {
-                    Some(targets) => targets.iter().map(|t| (attr.clone(), t.clone())).collect(),
-                    None => vec![(attr, target)],
-                })
-                .collect()
-        })
-        .collect();
-    let mut resources = observe::resolve_all(observed, mappings, catalog);
+    if !outputs.is_empty() {
+        for r in &mut refs {
+            if r.iter().any(|(_, target)| outputs.contains_key(target)) {
+                *r = std::mem::take(r)
+                    .into_iter()
+                    .flat_map(|(attr, target)| match outputs.get(&target) {
+                        Some(targets) => {
+                            targets.iter().map(|t| (attr.clone(), t.clone())).collect()
+                        }
+                        None => vec![(attr, target)],
+                    })
+                    .collect();
+            }
+        }
+    }
     observe::zones_through_references(&mut resources, &refs, mappings);
     resources.sort_by(|a, b| (&a.file, a.line, &a.address).cmp(&(&b.file, b.line, &b.address)));
     skipped.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

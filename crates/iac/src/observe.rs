@@ -144,6 +144,9 @@ pub fn zones_through_references(
     refs: &[Vec<(String, String)>],
     mappings: &Mappings,
 ) {
+    if refs.iter().all(Vec::is_empty) {
+        return;
+    }
     let zones_of: HashMap<String, Vec<String>> = resources
         .iter()
         .filter(|r| !r.zones.is_empty())

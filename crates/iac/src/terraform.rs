@@ -691,47 +691,45 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Root modules: directories with configuration that no other module calls.
+pub fn roots(dirs: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
+    let mut called = HashSet::new();
+    for (dir, m) in dirs {
+        for f in &m.files {
+            for call in &f.modules {
+                if let Some(child) = call
+                    .source
+                    .as_deref()
+                    .and_then(|s| local_module_dir(dir, s))
+                    && child != *dir
+                {
+                    called.insert(child);
+                }
+            }
+        }
+    }
+    dirs.keys()
+        .filter(|d| !called.contains(*d))
+        .cloned()
+        .collect()
+}
+
 /// Evaluates the configuration: every root module and the local modules it calls.
 pub struct Evaluator<'a> {
     pub dirs: &'a BTreeMap<PathBuf, ModuleDir>,
     pub observed: Vec<Observed>,
     pub skipped: Vec<Skipped>,
-    /// `module.network.subnet_a` → the resources its value points at.
-    pub outputs: HashMap<String, Vec<String>>,
+    /// `module.network.subnet_a` → the resources its value points at, in evaluation order.
+    pub outputs: Vec<(String, Vec<String>)>,
 }
 
 const MAX_DEPTH: usize = 16;
 
 impl Evaluator<'_> {
-    /// Root modules: directories with configuration that no other module calls.
-    pub fn roots(&self) -> Vec<PathBuf> {
-        let mut called = HashSet::new();
-        for (dir, m) in self.dirs {
-            for f in &m.files {
-                for call in &f.modules {
-                    if let Some(child) = call
-                        .source
-                        .as_deref()
-                        .and_then(|s| local_module_dir(dir, s))
-                        && child != *dir
-                    {
-                        called.insert(child);
-                    }
-                }
-            }
-        }
-        self.dirs
-            .keys()
-            .filter(|d| !called.contains(*d))
-            .cloned()
-            .collect()
-    }
-
-    pub fn run(&mut self) {
-        for root in self.roots() {
-            let mut stack = vec![root.clone()];
-            self.module(&root, "", HashMap::new(), None, &mut stack);
-        }
+    /// Evaluates one root module and the local modules it calls.
+    pub fn root(&mut self, root: &Path) {
+        let mut stack = vec![root.to_path_buf()];
+        self.module(root, "", HashMap::new(), None, &mut stack);
     }
 
     fn module(
@@ -879,7 +877,7 @@ impl Evaluator<'_> {
                     .map(|t| format!("{prefix}{t}"))
                     .collect();
                 if !targets.is_empty() {
-                    self.outputs.insert(format!("{prefix}{name}"), targets);
+                    self.outputs.push((format!("{prefix}{name}"), targets));
                 }
             }
         }

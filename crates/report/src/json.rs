@@ -1,8 +1,10 @@
-//! Compact JSON for the assessment contract, written straight into a byte buffer.
+//! JSON for the assessment and scan contracts, written straight into a byte buffer.
 //!
-//! The output is byte-for-byte what `serde_json::to_vec` gives (a test holds it to that); it
-//! exists because escaping strings one byte at a time was half the cost of an assessment.
-//! Strings are scanned eight bytes at a time for the few bytes JSON must escape.
+//! The output is byte-for-byte what `serde_json::to_vec` gives, or `serde_json::to_vec_pretty`
+//! in the indented form (tests hold it to that); it exists because escaping strings one byte at
+//! a time was half the cost of an assessment. Strings are scanned eight bytes at a time for the
+//! few bytes JSON must escape. The indented form can start at any depth, so that the parts of
+//! a large report can be written on several threads and joined.
 
 use std::fmt::Display;
 
@@ -22,7 +24,28 @@ impl ser::Error for JsonError {
 
 /// Appends the compact JSON of `value` to `out`.
 pub fn to_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), JsonError> {
-    value.serialize(&mut Writer { out })
+    value.serialize(&mut Writer { out, indent: None })
+}
+
+/// Appends the indented JSON of `value` to `out` (two spaces a level, as `serde_json`'s pretty
+/// printer), as if it stood `depth` levels deep in a larger document.
+pub fn to_json_pretty<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    depth: usize,
+) -> Result<(), JsonError> {
+    value.serialize(&mut Writer {
+        out,
+        indent: Some(depth),
+    })
+}
+
+/// A line break and the indentation of `depth` levels.
+pub fn newline_indent(out: &mut Vec<u8>, depth: usize) {
+    out.push(b'\n');
+    for _ in 0..depth {
+        out.extend_from_slice(b"  ");
+    }
 }
 
 /// The compact JSON of `value` as a string.
@@ -34,6 +57,56 @@ pub fn to_json_string<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonEr
 
 struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    /// `None`: compact; `Some(depth)`: indented, currently `depth` levels deep.
+    indent: Option<usize>,
+}
+
+impl Writer<'_> {
+    /// Opens an array or an object.
+    fn open(&mut self, bracket: u8) {
+        self.out.push(bracket);
+        if let Some(depth) = &mut self.indent {
+            *depth += 1;
+        }
+    }
+
+    /// Closes an array or an object; indented, a non-empty one closes on its own line.
+    fn close(&mut self, bracket: u8, non_empty: bool) {
+        if let Some(depth) = &mut self.indent {
+            *depth = depth.saturating_sub(1);
+            if non_empty {
+                newline_indent(self.out, *depth);
+            }
+        }
+        self.out.push(bracket);
+    }
+
+    /// Before an element or a key.
+    fn separate(&mut self, first: bool) {
+        if !first {
+            self.out.push(b',');
+        }
+        if let Some(depth) = self.indent {
+            newline_indent(self.out, depth);
+        }
+    }
+
+    /// Between a key and its value.
+    fn colon(&mut self) {
+        if self.indent.is_some() {
+            self.out.extend_from_slice(b": ");
+        } else {
+            self.out.push(b':');
+        }
+    }
+
+    /// `{"variant":` of an externally tagged enum variant with data.
+    fn open_variant(&mut self, variant: &str) {
+        self.open(b'{');
+        self.separate(true);
+        write_str(self.out, variant);
+        self.colon();
+    }
 }
 
 const LOW: u64 = 0x0101_0101_0101_0101;
@@ -100,10 +173,10 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 
 /// Struct field names are Rust identifiers (or `rename`s of our own types): nothing to escape.
 fn write_key(out: &mut Vec<u8>, key: &'static str) {
-    out.reserve(key.len() + 3);
+    out.reserve(key.len() + 4);
     out.push(b'"');
     out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":");
+    out.push(b'"');
 }
 
 /// Separates the elements of arrays and objects.
@@ -114,9 +187,7 @@ struct Compound<'w, 'a> {
 
 impl Compound<'_, '_> {
     fn comma(&mut self) {
-        if !self.first {
-            self.w.out.push(b',');
-        }
+        self.w.separate(self.first);
         self.first = false;
     }
 }
@@ -221,15 +292,13 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         variant: &'static str,
         value: &T,
     ) -> Result<(), JsonError> {
-        self.out.push(b'{');
-        write_str(self.out, variant);
-        self.out.push(b':');
+        self.open_variant(variant);
         value.serialize(&mut *self)?;
-        self.out.push(b'}');
+        self.close(b'}', true);
         Ok(())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'w, 'a>, JsonError> {
-        self.out.push(b'[');
+        self.open(b'[');
         Ok(Compound {
             w: self,
             first: true,
@@ -252,16 +321,15 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'w, 'a>, JsonError> {
-        self.out.push(b'{');
-        write_str(self.out, variant);
-        self.out.extend_from_slice(b":[");
+        self.open_variant(variant);
+        self.open(b'[');
         Ok(Compound {
             w: self,
             first: true,
         })
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'w, 'a>, JsonError> {
-        self.out.push(b'{');
+        self.open(b'{');
         Ok(Compound {
             w: self,
             first: true,
@@ -277,9 +345,8 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'w, 'a>, JsonError> {
-        self.out.push(b'{');
-        write_str(self.out, variant);
-        self.out.extend_from_slice(b":{");
+        self.open_variant(variant);
+        self.open(b'{');
         Ok(Compound {
             w: self,
             first: true,
@@ -295,7 +362,7 @@ impl ser::SerializeSeq for Compound<'_, '_> {
         value.serialize(&mut *self.w)
     }
     fn end(self) -> Result<(), JsonError> {
-        self.w.out.push(b']');
+        self.w.close(b']', !self.first);
         Ok(())
     }
 }
@@ -329,7 +396,8 @@ impl ser::SerializeTupleVariant for Compound<'_, '_> {
         ser::SerializeSeq::serialize_element(self, value)
     }
     fn end(self) -> Result<(), JsonError> {
-        self.w.out.extend_from_slice(b"]}");
+        self.w.close(b']', !self.first);
+        self.w.close(b'}', true);
         Ok(())
     }
 }
@@ -340,14 +408,14 @@ impl ser::SerializeMap for Compound<'_, '_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), JsonError> {
         self.comma();
         key.serialize(KeyWriter { out: self.w.out })?;
-        self.w.out.push(b':');
+        self.w.colon();
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonError> {
         value.serialize(&mut *self.w)
     }
     fn end(self) -> Result<(), JsonError> {
-        self.w.out.push(b'}');
+        self.w.close(b'}', !self.first);
         Ok(())
     }
 }
@@ -362,10 +430,11 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     ) -> Result<(), JsonError> {
         self.comma();
         write_key(self.w.out, key);
+        self.w.colon();
         value.serialize(&mut *self.w)
     }
     fn end(self) -> Result<(), JsonError> {
-        self.w.out.push(b'}');
+        self.w.close(b'}', !self.first);
         Ok(())
     }
 }
@@ -381,7 +450,8 @@ impl ser::SerializeStructVariant for Compound<'_, '_> {
         ser::SerializeStruct::serialize_field(self, key, value)
     }
     fn end(self) -> Result<(), JsonError> {
-        self.w.out.extend_from_slice(b"}}");
+        self.w.close(b'}', !self.first);
+        self.w.close(b'}', true);
         Ok(())
     }
 }
@@ -540,6 +610,35 @@ mod tests {
             String::from_utf8(ours).unwrap(),
             serde_json::to_string(v).unwrap()
         );
+        let mut pretty = Vec::new();
+        to_json_pretty(&mut pretty, v, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(pretty).unwrap(),
+            serde_json::to_string_pretty(v).unwrap()
+        );
+    }
+
+    #[test]
+    fn pretty_from_any_depth_joins_into_the_whole_document() {
+        let items = vec![
+            serde_json::json!({"a": [1, {"b": []}], "c": {}}),
+            serde_json::json!([]),
+            serde_json::json!("x"),
+        ];
+        let whole = serde_json::to_string_pretty(&serde_json::json!({ "items": items })).unwrap();
+        let mut joined = b"{".to_vec();
+        newline_indent(&mut joined, 1);
+        joined.extend_from_slice(b"\"items\": [");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                joined.push(b',');
+            }
+            newline_indent(&mut joined, 2);
+            to_json_pretty(&mut joined, item, 2).unwrap();
+        }
+        newline_indent(&mut joined, 1);
+        joined.extend_from_slice(b"]\n}");
+        assert_eq!(String::from_utf8(joined).unwrap(), whole);
     }
 
     #[test]

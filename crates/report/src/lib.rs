@@ -14,7 +14,7 @@ mod text;
 use nuage_doctrine::{Assessment, Finding};
 
 pub use gitlab::gitlab;
-pub use json::{JsonError, to_json, to_json_string};
+pub use json::{JsonError, newline_indent, to_json, to_json_pretty, to_json_string};
 pub use junit::{junit, junit_findings};
 pub use markdown::markdown;
 pub use sarif::{sarif, sarif_findings};
