@@ -133,9 +133,7 @@ fn workload(o: &mut Observed, doc: &Value) {
     let replicas = get(doc, &["spec", "replicas"])
         .and_then(Value::as_u64)
         .unwrap_or(1);
-    o.attrs
-        .0
-        .insert("replicas".into(), Val::Num(replicas as f64));
+    o.attrs.insert("replicas".into(), Val::Num(replicas as f64));
     let (zones, spread) = pod_zones(spec);
     if !zones.is_empty() {
         o.extra_zones = Some((

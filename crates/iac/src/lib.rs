@@ -402,8 +402,8 @@ fn par_map<T: Send, R: Send>(items: Vec<T>, jobs: usize, f: impl Fn(T) -> R + Sy
 
 /// A share of the work after parsing: a root module to evaluate, or resources a plan or a
 /// manifest already gave.
-enum Work<'a> {
-    Root(&'a Path),
+enum Work {
+    Root(PathBuf, ModuleDir),
     Seen(Vec<Observed>),
 }
 
@@ -442,26 +442,32 @@ fn assemble(
         }
     }
     dirs.retain(|_, m| !m.files.is_empty());
-    let roots = terraform::roots(&dirs);
+    // A root module is evaluated once, by one thread, which then frees its parsed files
+    // (a million small allocations at 100 000 resources); called modules stay shared.
+    let roots: Vec<(PathBuf, ModuleDir)> = terraform::roots(&dirs)
+        .into_iter()
+        .filter_map(|r| dirs.remove_entry(&r))
+        .collect();
 
     let mut work = Vec::with_capacity(observed.len() / SEEN_SHARE + 1 + roots.len());
     while !observed.is_empty() {
         let rest = observed.split_off(observed.len().min(SEEN_SHARE));
         work.push(Work::Seen(std::mem::replace(&mut observed, rest)));
     }
-    work.extend(roots.iter().map(|r| Work::Root(r)));
+    work.extend(roots.into_iter().map(|(path, dir)| Work::Root(path, dir)));
     let parts = par_map(work, jobs, |w| {
         let mut part = Part::default();
         let mut observed = match w {
             Work::Seen(o) => o,
-            Work::Root(root) => {
+            Work::Root(path, dir) => {
                 let mut eval = terraform::Evaluator {
                     dirs: &dirs,
+                    root: (&path, &dir),
                     observed: Vec::new(),
                     skipped: Vec::new(),
                     outputs: Vec::new(),
                 };
-                eval.root(root);
+                eval.run();
                 part.skipped = eval.skipped;
                 part.outputs = eval.outputs;
                 eval.observed
@@ -474,12 +480,7 @@ fn assemble(
         part.resources = observe::resolve_all(observed, mappings, catalog);
         part
     });
-    // Freeing the parsed files (a million small allocations at 100 000 resources) overlaps
-    // with putting the parts together.
-    std::thread::scope(|s| {
-        s.spawn(move || drop(dirs));
-        join(parts, skipped, mappings)
-    })
+    join(parts, skipped, mappings)
 }
 
 /// Joins the parts in order, follows references through module outputs and sorts.

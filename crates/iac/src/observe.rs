@@ -58,18 +58,37 @@ impl Val {
 }
 
 /// A resource's attributes, flattened to dotted paths (`settings.availability_type`).
+///
+/// A resource has a handful of attributes: a list searched from its end (the last value set
+/// for a path wins, as a map's insertion would) is faster than hashing every path.
 #[derive(Debug, Clone, Default)]
-pub struct Attrs(pub HashMap<String, Val>);
+pub struct Attrs(Vec<(String, Val)>);
+
+impl FromIterator<(String, Val)> for Attrs {
+    fn from_iter<I: IntoIterator<Item = (String, Val)>>(iter: I) -> Self {
+        Attrs(iter.into_iter().collect())
+    }
+}
 
 impl Attrs {
+    /// Sets the value at a path (a later value for the same path replaces the earlier one).
+    pub fn insert(&mut self, path: String, value: Val) {
+        self.0.push((path, value));
+    }
+
+    /// The value set at exactly this path.
+    fn exact(&self, path: &str) -> Option<&Val> {
+        self.0.iter().rev().find(|(k, _)| k == path).map(|(_, v)| v)
+    }
+
     /// The value at a dotted path, through nested blocks or object values.
     pub fn get(&self, path: &str) -> Option<&Val> {
-        if let Some(v) = self.0.get(path) {
+        if let Some(v) = self.exact(path) {
             return Some(v);
         }
         let mut parts = path.split('.');
         let first = parts.next()?;
-        let mut cur = self.0.get(first)?;
+        let mut cur = self.exact(first)?;
         for p in parts {
             if *cur == Val::Unknown {
                 return Some(cur);

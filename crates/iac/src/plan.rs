@@ -194,7 +194,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             .flatten()
             .map(|(k, e)| (k.clone(), expression(e, &variables)))
             .collect();
-        providers.insert(key.clone(), (name, std::sync::Arc::new(Attrs(attrs))));
+        providers.insert(key.clone(), (name, std::sync::Arc::new(attrs)));
     }
     let mut keys = HashMap::new();
     if let Some(m) = root.pointer("/configuration/root_module") {
@@ -273,7 +273,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             unknown.get(address).copied(),
             &mut attrs,
         );
-        o.attrs = Attrs(attrs);
+        o.attrs = attrs.into_iter().collect();
         out.push(o);
     }
     Ok(out)

@@ -716,7 +716,10 @@ pub fn roots(dirs: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
 
 /// Evaluates the configuration: every root module and the local modules it calls.
 pub struct Evaluator<'a> {
+    /// The modules that other modules call.
     pub dirs: &'a BTreeMap<PathBuf, ModuleDir>,
+    /// The root module being evaluated (no other module calls it, so it is not in `dirs`).
+    pub root: (&'a Path, &'a ModuleDir),
     pub observed: Vec<Observed>,
     pub skipped: Vec<Skipped>,
     /// `module.network.subnet_a` → the resources its value points at, in evaluation order.
@@ -725,11 +728,20 @@ pub struct Evaluator<'a> {
 
 const MAX_DEPTH: usize = 16;
 
-impl Evaluator<'_> {
-    /// Evaluates one root module and the local modules it calls.
-    pub fn root(&mut self, root: &Path) {
+impl<'a> Evaluator<'a> {
+    /// Evaluates the root module and the local modules it calls.
+    pub fn run(&mut self) {
+        let root = self.root.0;
         let mut stack = vec![root.to_path_buf()];
         self.module(root, "", HashMap::new(), None, &mut stack);
+    }
+
+    fn dir(&self, path: &Path) -> Option<&'a ModuleDir> {
+        if path == self.root.0 {
+            Some(self.root.1)
+        } else {
+            self.dirs.get(path)
+        }
     }
 
     fn module(
@@ -740,8 +752,7 @@ impl Evaluator<'_> {
         args: Option<hcl::Map<String, hcl::Value>>,
         stack: &mut Vec<PathBuf>,
     ) {
-        let dirs = self.dirs;
-        let Some(m) = dirs.get(dir) else { return };
+        let Some(m) = self.dir(dir) else { return };
         // Variables: defaults, then tfvars (root) or the caller's arguments.
         let mut scope = Scope {
             vars: hcl::Map::new(),
@@ -801,12 +812,11 @@ impl Evaluator<'_> {
                 let kind = required
                     .get(p.local.as_str())
                     .map_or_else(|| p.local.clone(), |k| (*k).to_owned());
-                let attrs = Attrs(
-                    p.attrs
-                        .iter()
-                        .map(|(k, e)| (k.clone(), eval(e, &ctx)))
-                        .collect(),
-                );
+                let attrs: Attrs = p
+                    .attrs
+                    .iter()
+                    .map(|(k, e)| (k.clone(), eval(e, &ctx)))
+                    .collect();
                 providers.insert(
                     key,
                     ProviderConfig {
@@ -863,7 +873,7 @@ impl Evaluator<'_> {
                             o.refs.push((k.clone(), format!("{prefix}{target}")));
                         }
                     }
-                    o.attrs.0.insert(k.clone(), v);
+                    o.attrs.insert(k.clone(), v);
                 }
                 self.observed.push(o);
             }
@@ -894,7 +904,7 @@ impl Evaluator<'_> {
                     });
                     continue;
                 };
-                if !dirs.contains_key(&child) {
+                if self.dir(&child).is_none() {
                     self.skipped.push(Skipped {
                         path: call.file.clone(),
                         line: Some(call.line),

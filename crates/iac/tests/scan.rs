@@ -303,3 +303,26 @@ fn module_cycles_and_remote_modules_are_reported() {
         inv.skipped
     );
 }
+
+#[test]
+fn a_root_module_calling_itself_is_reported_and_its_resources_kept() {
+    let dir = tempdir("self-root");
+    std::fs::write(
+        dir.join("main.tf"),
+        "module \"me\" {\n  source = \"./\"\n}\nresource \"aws_instance\" \"x\" {}\n",
+    )
+    .unwrap();
+    // A second, independent root evaluated on another thread.
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::write(
+        dir.join("other/main.tf"),
+        "resource \"aws_instance\" \"y\" {}\n",
+    )
+    .unwrap();
+    let inv = run(&dir, None);
+    let addresses: Vec<&str> = inv.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addresses, ["aws_instance.x", "aws_instance.y"]);
+    assert_eq!(inv.skipped.len(), 1, "{:#?}", inv.skipped);
+    assert!(inv.skipped[0].reason.contains("calls itself"));
+    assert_eq!(inv.skipped[0].line, Some(1));
+}

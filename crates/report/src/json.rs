@@ -42,9 +42,16 @@ pub fn to_json_pretty<T: Serialize + ?Sized>(
 
 /// A line break and the indentation of `depth` levels.
 pub fn newline_indent(out: &mut Vec<u8>, depth: usize) {
-    out.push(b'\n');
-    for _ in 0..depth {
-        out.extend_from_slice(b"  ");
+    /// A line break and 16 levels: most lines take a slice of it in one copy.
+    const LINE: &[u8; 33] = b"\n                                ";
+    match LINE.get(..1 + 2 * depth) {
+        Some(line) => out.extend_from_slice(line),
+        None => {
+            out.extend_from_slice(LINE);
+            for _ in 16..depth {
+                out.extend_from_slice(b"  ");
+            }
+        }
     }
 }
 
@@ -616,6 +623,15 @@ mod tests {
             String::from_utf8(pretty).unwrap(),
             serde_json::to_string_pretty(v).unwrap()
         );
+    }
+
+    #[test]
+    fn pretty_deeper_than_the_prepared_indentation() {
+        let mut deep = serde_json::json!(["leaf", {}]);
+        for _ in 0..20 {
+            deep = serde_json::json!({ "k": [deep, 1] });
+        }
+        same_as_serde_json(&deep);
     }
 
     #[test]
