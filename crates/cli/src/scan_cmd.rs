@@ -101,7 +101,7 @@ impl Stage {
 /// Writes the JSON report of a scan to stdout: `{ "resources", "findings", "skipped" }`
 /// without a dossier; with one, the assessment's fields, then `resources` and `skipped`.
 /// Indented as `serde_json::to_string_pretty` would (a test compares), with a final newline.
-/// As with [`print`], a closed pipe is not an error.
+/// A closed pipe (`| head`) is not an error; another failure to write (a full disk) is.
 fn print_scan_json(
     assessment: Option<&Assessment>,
     resources: &[Resource],
@@ -115,9 +115,19 @@ fn print_scan_json(
         share: ELEMENTS_PER_SHARE,
     };
     match write_scan_json(&mut out, assessment, resources, findings, skipped, split) {
-        // A closed pipe (`| head`) ends the output early; it is not the scan's failure.
-        Ok(()) | Err(Some(_)) => Ok(()),
+        Ok(()) => Ok(()),
+        Err(Some(e)) => write_error(e),
         Err(None) => Err("the report could not be written as JSON".into()),
+    }
+}
+
+/// A reader that stopped reading (`| head`) ends the output early, which is not the scan's
+/// failure; any other write error is.
+fn write_error(e: std::io::Error) -> Result<(), String> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(format!("cannot write the report: {e}"))
     }
 }
 
@@ -244,17 +254,22 @@ fn write_field<T: Serialize + Sync>(
 
 /// Writes `value` as indented JSON and a newline straight to stdout, through a buffer: the same
 /// bytes as `serde_json::to_string_pretty` + `"\n"`, without first building the whole text in
-/// memory. As with [`print`], a closed pipe is not an error.
+/// memory. Write errors as [`print_scan_json`].
 fn print_pretty<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match serde_json::to_writer_pretty(&mut out, value) {
         Ok(()) => {}
-        Err(e) if e.is_io() => return Ok(()),
+        Err(e) if e.is_io() => {
+            return write_error(std::io::Error::from(
+                e.io_error_kind().unwrap_or(std::io::ErrorKind::Other),
+            ));
+        }
         Err(e) => return Err(e.to_string()),
     }
-    let _ = out.write_all(b"\n").and_then(|()| out.flush());
-    Ok(())
+    out.write_all(b"\n")
+        .and_then(|()| out.flush())
+        .or_else(write_error)
 }
 
 fn load_dossier(path: &Path, catalog: &Catalog, color: bool) -> Result<Dossier, String> {

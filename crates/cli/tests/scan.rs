@@ -294,3 +294,53 @@ fn bad_inputs_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown offer `nowhere`"));
 }
+
+/// A full disk fails the command; a reader that stops early (`| head`) does not.
+#[cfg(target_os = "linux")]
+#[test]
+fn write_errors_fail_but_a_closed_pipe_does_not() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // A report far larger than a pipe's buffer, so that the writer meets the closed pipe.
+    let tree = std::env::temp_dir().join(format!("nuage-scan-pipe-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tree);
+    std::fs::create_dir_all(&tree).unwrap();
+    let blocks: String = (0..3000)
+        .map(|i| format!("resource \"aws_dynamodb_table\" \"t{i}\" {{\n  name = \"t{i}\"\n}}\n"))
+        .collect();
+    std::fs::write(tree.join("main.tf"), blocks).unwrap();
+    let tree = tree.to_str().unwrap();
+    for format in ["json", "sarif"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_nuage"))
+            .args(["scan", tree, "--format", format])
+            .current_dir(root())
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(0), "{format}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("cannot write the report"),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nuage"))
+            .args(["scan", tree, "--format", format])
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe's reading end is closed here, with most of the report unread.
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(tree);
+}
