@@ -163,11 +163,31 @@ pub(crate) fn fail(common: &Common, message: &str) -> ExitCode {
     ExitCode::from(BAD_INPUT)
 }
 
-/// Writes `text` to stdout; a closed pipe (`nuage … | head`) is not an error.
+/// Writes `text` to stdout. A closed pipe (`nuage … | head`) is not an error; any other failure
+/// to write (a full disk) ends the command with an error and status 2, so that a pipeline never
+/// takes a truncated report for a whole one.
 pub(crate) fn print(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(message) = out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .or_else(output_error)
+    {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        diagnostic::print_error(color, &message);
+        std::process::exit(i32::from(BAD_INPUT));
+    }
+}
+
+/// Whether a failure to write the output fails the command: a reader that stopped reading
+/// (`| head`) ends the output early, which is not the command's failure; anything else is.
+pub(crate) fn output_error(e: std::io::Error) -> Result<(), String> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(format!("cannot write the report: {e}"))
+    }
 }
 
 fn main() -> ExitCode {

@@ -116,18 +116,8 @@ fn print_scan_json(
     };
     match write_scan_json(&mut out, assessment, resources, findings, skipped, split) {
         Ok(()) => Ok(()),
-        Err(Some(e)) => write_error(e),
+        Err(Some(e)) => crate::output_error(e),
         Err(None) => Err("the report could not be written as JSON".into()),
-    }
-}
-
-/// A reader that stopped reading (`| head`) ends the output early, which is not the scan's
-/// failure; any other write error is.
-fn write_error(e: std::io::Error) -> Result<(), String> {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(format!("cannot write the report: {e}"))
     }
 }
 
@@ -261,7 +251,7 @@ fn print_pretty<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
     match serde_json::to_writer_pretty(&mut out, value) {
         Ok(()) => {}
         Err(e) if e.is_io() => {
-            return write_error(std::io::Error::from(
+            return crate::output_error(std::io::Error::from(
                 e.io_error_kind().unwrap_or(std::io::ErrorKind::Other),
             ));
         }
@@ -269,7 +259,7 @@ fn print_pretty<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
     }
     out.write_all(b"\n")
         .and_then(|()| out.flush())
-        .or_else(write_error)
+        .or_else(crate::output_error)
 }
 
 fn load_dossier(path: &Path, catalog: &Catalog, color: bool) -> Result<Dossier, String> {

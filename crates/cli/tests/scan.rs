@@ -310,7 +310,7 @@ fn write_errors_fail_but_a_closed_pipe_does_not() {
         .collect();
     std::fs::write(tree.join("main.tf"), blocks).unwrap();
     let tree = tree.to_str().unwrap();
-    for format in ["json", "sarif"] {
+    for format in ["json", "sarif", "gitlab", "text", "junit", "markdown"] {
         let o = Command::new(env!("CARGO_BIN_EXE_nuage"))
             .args(["scan", tree, "--format", format])
             .current_dir(root())
