@@ -450,9 +450,11 @@ fn assemble(
         .collect();
 
     let mut work = Vec::with_capacity(observed.len() / SEEN_SHARE + 1 + roots.len());
-    while !observed.is_empty() {
-        let rest = observed.split_off(observed.len().min(SEEN_SHARE));
-        work.push(Work::Seen(std::mem::replace(&mut observed, rest)));
+    // Each resource moved once (splitting off the rest again and again would copy it over and
+    // over: quadratic for a large plan).
+    let mut observed = observed.into_iter().peekable();
+    while observed.peek().is_some() {
+        work.push(Work::Seen(observed.by_ref().take(SEEN_SHARE).collect()));
     }
     work.extend(roots.into_iter().map(|(path, dir)| Work::Root(path, dir)));
     let parts = par_map(work, jobs, |w| {

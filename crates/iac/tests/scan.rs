@@ -326,3 +326,44 @@ fn a_root_module_calling_itself_is_reported_and_its_resources_kept() {
     assert!(inv.skipped[0].reason.contains("calls itself"));
     assert_eq!(inv.skipped[0].line, Some(1));
 }
+
+#[test]
+fn a_large_plan_is_resolved_in_parallel_shares_with_the_same_result() {
+    let resources: Vec<serde_json::Value> = (0..5000)
+        .map(|i| {
+            serde_json::json!({
+                "address": format!("aws_instance.web[{i}]"),
+                "mode": "managed",
+                "type": if i % 3 == 0 { "aws_dynamodb_table" } else { "aws_instance" },
+                "name": "web",
+                "index": i,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "values": { "availability_zone": format!("eu-west-3{}", ["a", "b", "c"][i % 3]) }
+            })
+        })
+        .collect();
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": { "root_module": { "resources": resources } },
+        "configuration": { "provider_config": { "aws": { "name": "aws", "expressions": {
+            "region": { "constant_value": "eu-west-3" } } } } }
+    });
+    let dir = tempdir("large-plan");
+    let text = serde_json::to_string(&plan).unwrap();
+    std::fs::write(dir.join("plan.json"), &text).unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let m = Mappings::embedded(&catalog).unwrap();
+    let one = nuage_iac::scan_source("plan.json", &text, &m, &catalog);
+    assert_eq!(one.resources.len(), 5000);
+    for jobs in [2, 3] {
+        let opts = ScanOptions {
+            jobs,
+            ..ScanOptions::default()
+        };
+        let many = scan(&dir, &opts, &m, &catalog, None);
+        assert_eq!(many.resources, one.resources, "jobs = {jobs}");
+    }
+    let r = find(&one, "aws_instance.web[4999]");
+    assert_eq!(r.zones, ["eu-west-3b"]);
+    assert_eq!(r.region.as_deref(), Some("eu-west-3"));
+}
