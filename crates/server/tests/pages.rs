@@ -261,6 +261,17 @@ async fn pages_keep_forms_sessions_drafts_and_ministries_apart() {
         .await;
         assert_eq!(pdf.content_type, "application/pdf");
         assert!(pdf.body.starts_with("%PDF-1.4") && pdf.body.contains("Portail des d"));
+        // The signature section: both signers, one after the other.
+        let visas = pdf.body.find("Visas").expect("a Visas section");
+        let manager = pdf
+            .body
+            .find("Chef de projet")
+            .expect("the project manager signs");
+        let directorate = pdf
+            .body
+            .find("Direction du num")
+            .expect("the directorate signs");
+        assert!(visas < manager && manager < directorate);
         let pdf = page(
             &w,
             "GET",

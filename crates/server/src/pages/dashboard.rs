@@ -42,6 +42,17 @@ pub(super) struct DashboardQuery {
     ministere: Option<String>,
 }
 
+impl DashboardQuery {
+    /// The ministry asked for; an empty or malformed value means « all I may see ».
+    fn ministry(&self) -> Option<OrganisationId> {
+        self.ministere
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .and_then(|m| m.parse().ok())
+            .map(OrganisationId)
+    }
+}
+
 pub(super) fn chart(title: String, column: String, rows: Vec<Bar>) -> ChartView {
     ChartView {
         svg: charts::bars(&title, &rows),
@@ -66,11 +77,7 @@ pub(super) async fn dashboard(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let asked = query
-        .ministere
-        .filter(|m| !m.is_empty())
-        .and_then(|m| m.parse().ok())
-        .map(OrganisationId);
+    let asked = query.ministry();
     let d = match crate::dashboard::dashboard_for(&state, user, asked).await {
         Ok(d) => d,
         Err(p) => return viewer.problem(&state, p),
@@ -212,11 +219,7 @@ pub(super) async fn export_csv(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let asked = query
-        .ministere
-        .filter(|m| !m.is_empty())
-        .and_then(|m| m.parse().ok())
-        .map(OrganisationId);
+    let asked = query.ministry();
     match crate::dashboard::export_csv(&state, user, asked).await {
         Ok(csv) => crate::dashboard::csv_response(csv),
         Err(p) => viewer.problem(&state, p),

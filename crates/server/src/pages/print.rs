@@ -422,19 +422,32 @@ pub(super) async fn comparative_study_pdf(
             for (rule, status, message) in &page.findings {
                 blocks.push(Block::Row(format!("{rule} ({status})"), message.clone()));
             }
-            blocks.push(Block::Heading(tr(lang, "Visas", "Signatures").to_owned()));
-            blocks.push(Block::Row(
-                tr(lang, "Chef de projet", "Project manager").to_owned(),
-                tr(lang, "Date, nom, signature :", "Date, name, signature:").to_owned(),
-            ));
-            blocks.push(Block::Gap);
-            blocks.push(Block::Row(
-                tr(lang, "Direction du numérique", "Digital directorate").to_owned(),
-                tr(lang, "Date, nom, signature :", "Date, name, signature:").to_owned(),
-            ));
+            let sign = tr(lang, "Date, nom, signature :", "Date, name, signature:");
+            signatures(
+                lang,
+                &mut blocks,
+                &[
+                    (tr(lang, "Chef de projet", "Project manager"), sign),
+                    (
+                        tr(lang, "Direction du numérique", "Digital directorate"),
+                        sign,
+                    ),
+                ],
+            );
             pdf(&format!("etude-comparative-{id}.pdf"), &page.name, &blocks)
         }
         Err(p) => viewer.problem(&state, p),
+    }
+}
+
+/// The « Visas » section closing a printed document: one signature block per signer.
+fn signatures(lang: Lang, blocks: &mut Vec<Block>, signers: &[(&str, &str)]) {
+    blocks.push(Block::Heading(tr(lang, "Visas", "Signatures").to_owned()));
+    for (i, (who, prompt)) in signers.iter().enumerate() {
+        if i > 0 {
+            blocks.push(Block::Gap);
+        }
+        blocks.push(Block::Row((*who).to_owned(), (*prompt).to_owned()));
     }
 }
 
@@ -637,21 +650,22 @@ pub(super) async fn derogation_request_pdf(
                     ),
                 ));
             }
-            blocks.push(Block::Heading(tr(lang, "Visas", "Signatures").to_owned()));
-            blocks.push(Block::Row(
-                tr(lang, "Le ministre", "The minister").to_owned(),
-                tr(lang, "Date, signature :", "Date, signature:").to_owned(),
-            ));
-            blocks.push(Block::Gap);
-            blocks.push(Block::Row(
-                tr(
-                    lang,
-                    "Validation du Premier ministre",
-                    "Prime Minister's validation",
-                )
-                .to_owned(),
-                tr(lang, "Date, signature :", "Date, signature:").to_owned(),
-            ));
+            let sign = tr(lang, "Date, signature :", "Date, signature:");
+            signatures(
+                lang,
+                &mut blocks,
+                &[
+                    (tr(lang, "Le ministre", "The minister"), sign),
+                    (
+                        tr(
+                            lang,
+                            "Validation du Premier ministre",
+                            "Prime Minister's validation",
+                        ),
+                        sign,
+                    ),
+                ],
+            );
             pdf(
                 &format!("demande-derogation-{id}.pdf"),
                 &page.project,
