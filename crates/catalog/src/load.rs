@@ -97,6 +97,9 @@ macro_rules! embedded {
     };
 }
 
+/// The largest catalog file read from a directory (the embedded ones are tens of KiB).
+const MAX_CATALOG_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 impl CatalogFiles {
     /// The catalog compiled into the binary.
     pub fn embedded() -> Self {
@@ -114,14 +117,16 @@ impl CatalogFiles {
     /// Reads `DIR/catalog.toml`, `DIR/jurisdictions.toml` and every `DIR/offers/*.toml`.
     pub fn read_dir(dir: &Path) -> Result<Self, CatalogError> {
         let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|e| CatalogError {
-                problems: vec![Problem {
-                    file: path.display().to_string(),
-                    line: None,
-                    column: None,
-                    field: None,
-                    message: format!("cannot read the file: {e}"),
-                }],
+            nuage_limits::read_regular_text(path, MAX_CATALOG_FILE_BYTES).map_err(|e| {
+                CatalogError {
+                    problems: vec![Problem {
+                        file: path.display().to_string(),
+                        line: None,
+                        column: None,
+                        field: None,
+                        message: format!("cannot read the file: {e}"),
+                    }],
+                }
             })
         };
         let named = |path: &Path| -> Result<(String, String), CatalogError> {

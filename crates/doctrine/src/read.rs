@@ -184,6 +184,15 @@ pub fn read_dossier(text: &str, format: Format, catalog: &Catalog) -> Result<Dos
             Ok(dossier)
         }
         Format::Yaml => {
+            // Nesting and aliases are bounded before the parser sees the text.
+            nuage_limits::yaml::check(text, &nuage_limits::YamlLimits::DEFAULT).map_err(|e| {
+                ReadError {
+                    line: Some(e.line),
+                    column: Some(e.column),
+                    field: None,
+                    message: e.to_string(),
+                }
+            })?;
             let de = yaml_serde::Deserializer::from_str(text);
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let field = field_of(e.path());

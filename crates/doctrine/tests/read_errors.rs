@@ -160,3 +160,58 @@ fn evolution_without_share_is_refused_on_the_project() {
     assert!(e.message.contains("evolution_share"), "{e}");
     assert_eq!(e.field.as_deref(), Some("project"));
 }
+
+/// Every format's nesting and alias limits (stated in `nuage_limits::OTHER_FORMATS` and
+/// docs/server.md): crafted dossiers are refused with a position, never parsed at length.
+#[test]
+fn nesting_and_aliases_are_bounded_in_every_format() {
+    let n = 64_000;
+    let e = read(
+        &format!("project: {}1{}", "{a: ".repeat(n), "}".repeat(n)),
+        Format::Yaml,
+    );
+    // `project: ` takes 9 columns and one level: the 128th `{` crosses the line.
+    assert_eq!((e.line, e.column), (Some(1), Some(10 + 4 * 127)));
+    assert!(
+        e.message.starts_with("YAML nested deeper than 128 levels"),
+        "{e}"
+    );
+
+    let mut aliases = format!("project: &a \"{}\"\nb:\n", "x".repeat(100_000));
+    aliases.push_str(&"- *a\n".repeat(20_000));
+    let e = read(&aliases, Format::Yaml);
+    assert_eq!(e.line, Some(13));
+    assert!(
+        e.message
+            .starts_with("YAML aliases would add more than 1 MiB"),
+        "{e}"
+    );
+
+    let e = read(
+        &format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        Format::Toml,
+    );
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("max recursion depth"), "{e}");
+    let e = read(
+        &format!("x = {}1{}\n", "{a = ".repeat(n), "}".repeat(n)),
+        Format::Toml,
+    );
+    assert!(e.message.contains("max recursion depth"), "{e}");
+    let e = read(&format!("{} = 1\n", vec!["a"; n].join(".")), Format::Toml);
+    assert!(e.message.contains("recursion"), "{e}");
+
+    // A typed dossier refuses the first level that has the wrong shape; serde_json's own
+    // recursion limit (128) stands behind it for anything read as a free value.
+    let e = read(
+        &format!("{{\"project\": {}{}}}", "[".repeat(n), "]".repeat(n)),
+        Format::Json,
+    );
+    assert_eq!((e.line, e.field.as_deref()), (Some(1), Some("project[0]")));
+    let deep = format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let free = serde_json::from_str::<serde_json::Value>(&deep).unwrap_err();
+    assert!(
+        free.to_string().contains("recursion limit exceeded"),
+        "{free}"
+    );
+}

@@ -286,6 +286,14 @@ pub fn parse_manifests(
                 .into(),
         });
     }
+    // Nesting and aliases are bounded before the parser sees the text.
+    if let Err(e) = nuage_limits::yaml::check(text, &nuage_limits::YamlLimits::DEFAULT) {
+        return Err(Skipped {
+            path: path.to_owned(),
+            line: u32::try_from(e.line).ok(),
+            reason: format!("{e} (column {})", e.column),
+        });
+    }
     let mut out = Vec::new();
     for (line, doc) in documents(text) {
         let value: Value = yaml_serde::from_str(&doc).map_err(|e| {

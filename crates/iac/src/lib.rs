@@ -203,14 +203,13 @@ fn skip(c: &Candidate, reason: impl Into<String>) -> Parsed {
 }
 
 fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Parsed {
-    let size = match std::fs::metadata(&c.path) {
-        Ok(m) => m.len(),
-        Err(e) => return skip(c, format!("not readable: {e}")),
+    // Only regular files are opened: a FIFO would wait forever, a device never end.
+    let (mut file, meta) = match nuage_limits::file::open_regular(&c.path) {
+        Ok(opened) => opened,
+        Err(nuage_limits::FileError::Io(e)) => return skip(c, format!("not readable: {e}")),
+        Err(e) => return skip(c, e.to_string()),
     };
-    let mut file = match std::fs::File::open(&c.path) {
-        Ok(f) => f,
-        Err(e) => return skip(c, format!("not readable: {e}")),
-    };
+    let size = meta.len();
     // A peek decides JSON plans from other JSON, and catches binaries early.
     let mut head = vec![0u8; 8192.min(usize::try_from(size).unwrap_or(8192))];
     if let Err(e) = file.read_exact(&mut head) {
@@ -229,19 +228,24 @@ fn read_candidate(c: &Candidate, opts: &ScanOptions, mappings: &Mappings) -> Par
     } else {
         opts.max_file_size
     };
+    let too_large = |size: u64| {
+        format!(
+            "{} MiB, above the {} MiB limit (--max-file-size)",
+            size / (1024 * 1024),
+            limit / (1024 * 1024)
+        )
+    };
     if size > limit {
-        return skip(
-            c,
-            format!(
-                "{} MiB, above the {} MiB limit (--max-file-size)",
-                size / (1024 * 1024),
-                limit / (1024 * 1024)
-            ),
-        );
+        return skip(c, too_large(size));
     }
+    // The limit holds while reading too: the file may have grown since its metadata was read.
     let mut bytes = head;
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        return skip(c, format!("not readable: {e}"));
+    match nuage_limits::file::read_bounded(&mut file, &mut bytes, limit) {
+        Ok(()) => {}
+        Err(nuage_limits::FileError::TooLarge { .. }) => {
+            return skip(c, too_large(u64::try_from(bytes.len()).unwrap_or(u64::MAX)));
+        }
+        Err(e) => return skip(c, format!("not readable: {e}")),
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

@@ -367,3 +367,61 @@ fn a_large_plan_is_resolved_in_parallel_shares_with_the_same_result() {
     assert_eq!(r.zones, ["eu-west-3b"]);
     assert_eq!(r.region.as_deref(), Some("eu-west-3"));
 }
+
+/// The readers' nesting limits (docs/server.md, « limites ») on crafted files: HCL stops at
+/// hcl-edit's 64 levels, JSON at serde_json's 128, YAML at Nuage's 128 before parsing; each file
+/// is skipped with the reason and its line, the rest of the scan goes on.
+#[test]
+fn deep_files_are_skipped_with_the_parsers_limit() {
+    let catalog = Catalog::embedded().unwrap();
+    let m = Mappings::embedded(&catalog).unwrap();
+    let n = 100_000;
+    let cases = [
+        (
+            "main.tf",
+            format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(n), "]".repeat(n)),
+            "nesting depth",
+        ),
+        (
+            "deep.tf",
+            format!(
+                "resource \"aws_s3_bucket\" \"b\" {{\n{}{}}}\n",
+                "b {\n".repeat(n),
+                "}\n".repeat(n)
+            ),
+            "nesting depth",
+        ),
+        (
+            "plan.json",
+            format!(
+                "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.0\",\"planned_values\":{}{}}}",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+            "recursion limit",
+        ),
+        (
+            "k8s.yaml",
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n",
+                "{a: ".repeat(n),
+                "}".repeat(n)
+            ),
+            "nested deeper than 128",
+        ),
+    ];
+    for (name, text, reason) in cases {
+        let inv = nuage_iac::scan_source(name, &text, &m, &catalog);
+        assert!(inv.resources.is_empty(), "{name}");
+        let skipped = inv
+            .skipped
+            .first()
+            .unwrap_or_else(|| panic!("{name} not skipped"));
+        assert!(
+            skipped.reason.contains(reason),
+            "{name}: {}",
+            skipped.reason
+        );
+        assert!(skipped.line.is_some(), "{name}: {skipped:?}");
+    }
+}
