@@ -1,6 +1,5 @@
 //! `nuage assess`: read dossiers, assess them in parallel, print one report.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -40,6 +39,9 @@ pub(crate) struct AssessArgs {
     /// Parallel jobs (default: the number of CPUs).
     #[arg(long, short)]
     jobs: Option<usize>,
+    /// Refuse dossiers larger than this many MiB (standard input too).
+    #[arg(long, value_name = "MIB", default_value_t = nuage_limits::MAX_DOSSIER_BYTES / (1024 * 1024))]
+    max_file_size: u64,
     #[command(flatten)]
     common: Common,
 }
@@ -129,11 +131,9 @@ fn walk(dir: &Path, out: &mut Vec<Input>, problems: &mut Vec<String>) {
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         match entry.file_type() {
             Ok(t) if t.is_dir() && !hidden => walk(&path, out, problems),
-            Ok(t)
-                if (t.is_file() || t.is_symlink())
-                    && !hidden
-                    && dossier_format(&path).is_some() =>
-            {
+            // Files, links and special files alike: reading refuses what is not a regular
+            // file, with its reason, without opening it.
+            Ok(t) if !t.is_dir() && !hidden && dossier_format(&path).is_some() => {
                 out.push(Input::File(path));
             }
             _ => {}
@@ -154,6 +154,7 @@ struct Job<'a> {
     lang: Lang,
     stdin_format: Option<Format>,
     color: bool,
+    max_bytes: u64,
 }
 
 impl Job<'_> {
@@ -174,14 +175,20 @@ impl Job<'_> {
                         "{name}: unknown dossier format (expected a .toml, .json, .yaml or .yml file)"
                     ));
                 };
-                match std::fs::read(path) {
+                match nuage_limits::read_regular_file(path, self.max_bytes) {
                     Ok(bytes) => match String::from_utf8(bytes) {
                         Ok(text) => (text, format),
                         Err(_) => {
                             return Outcome::Invalid(format!("{name}: the file is not UTF-8 text"));
                         }
                     },
-                    Err(e) => return Outcome::Invalid(format!("{name}: cannot read: {e}")),
+                    Err(nuage_limits::FileError::TooLarge { limit }) => {
+                        return Outcome::Invalid(format!(
+                            "{name}: larger than the {} limit for a dossier (--max-file-size)",
+                            nuage_limits::file::size(limit)
+                        ));
+                    }
+                    Err(e) => return Outcome::Invalid(format!("{name}: {e}")),
                 }
             }
         };
@@ -265,12 +272,27 @@ pub(crate) fn run(args: &AssessArgs) -> ExitCode {
     if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
         return fail(common, "standard input (`-`) can be given only once");
     }
+    let max_bytes = args.max_file_size.saturating_mul(1024 * 1024);
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
-        let mut s = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            return fail(common, &format!("-: cannot read standard input: {e}"));
+        let mut bytes = Vec::new();
+        match nuage_limits::file::read_bounded(&mut std::io::stdin().lock(), &mut bytes, max_bytes)
+        {
+            Ok(()) => {}
+            Err(nuage_limits::FileError::TooLarge { limit }) => {
+                return fail(
+                    common,
+                    &format!(
+                        "-: standard input is larger than the {} limit for a dossier (--max-file-size)",
+                        nuage_limits::file::size(limit)
+                    ),
+                );
+            }
+            Err(e) => return fail(common, &format!("-: cannot read standard input: {e}")),
         }
-        Some(s)
+        match String::from_utf8(bytes) {
+            Ok(s) => Some(s),
+            Err(_) => return fail(common, "-: standard input is not UTF-8 text"),
+        }
     } else {
         None
     };
@@ -285,6 +307,7 @@ pub(crate) fn run(args: &AssessArgs) -> ExitCode {
             InputFormat::Yaml => Format::Yaml,
         }),
         color: common.color_stderr(),
+        max_bytes,
     };
     let jobs = args
         .jobs

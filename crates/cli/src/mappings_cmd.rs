@@ -126,9 +126,9 @@ pub(crate) fn run(args: &MappingsArgs) -> ExitCode {
     let mappings = match &args.mappings {
         Some(p) => {
             let name = p.display().to_string();
-            match std::fs::read_to_string(p) {
+            match nuage_limits::read_regular_text(p, crate::scan_cmd::MAX_MAPPINGS_BYTES) {
                 Ok(text) => Mappings::with_overrides(&catalog, Some((&name, &text))),
-                Err(e) => return fail(&args.common, &format!("{name}: cannot read: {e}")),
+                Err(e) => return fail(&args.common, &format!("{name}: {e}")),
             }
         }
         None => Mappings::embedded(&catalog),

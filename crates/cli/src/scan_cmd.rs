@@ -269,13 +269,17 @@ fn load_dossier(path: &Path, catalog: &Catalog, color: bool) -> Result<Dossier, 
             "{name}: unknown dossier format (expected .toml, .json, .yaml or .yml)"
         ));
     };
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let text = nuage_limits::read_regular_text(path, nuage_limits::MAX_DOSSIER_BYTES)
+        .map_err(|e| format!("{name}: {e}"))?;
     read_dossier(&text, format, catalog).map_err(|e| {
         render_read_error(color, &name, &text, &e)
             .trim_end()
             .to_owned()
     })
 }
+
+/// The largest mappings file read (the embedded tables are a few KiB).
+pub(crate) const MAX_MAPPINGS_BYTES: u64 = 4 * 1024 * 1024;
 
 fn load_mappings(args: &ScanArgs, catalog: &Catalog) -> Result<Mappings, String> {
     let user = match &args.mappings {
@@ -285,8 +289,8 @@ fn load_mappings(args: &ScanArgs, catalog: &Catalog) -> Result<Mappings, String>
     match user {
         Some(p) => {
             let name = p.display().to_string();
-            let text =
-                std::fs::read_to_string(&p).map_err(|e| format!("{name}: cannot read: {e}"))?;
+            let text = nuage_limits::read_regular_text(&p, MAX_MAPPINGS_BYTES)
+                .map_err(|e| format!("{name}: {e}"))?;
             Mappings::with_overrides(catalog, Some((&name, &text))).map_err(|e| e.to_string())
         }
         None => Mappings::embedded(catalog).map_err(|e| e.to_string()),
