@@ -3,6 +3,7 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
+mod blocking;
 mod cache;
 mod dashboard;
 mod derogations;
@@ -31,11 +32,9 @@ pub use derogations::refresh_deadlines;
 pub use metrics::Metrics;
 pub use problem::Problem;
 
-/// The largest dossier accepted, in bytes. The largest real dossiers are a few kilobytes.
-pub const MAX_DOSSIER_BYTES: usize = 1024 * 1024;
-
-/// Dossiers up to this size are assessed on the I/O thread (see `assess_stateless`).
-const INLINE_DOSSIER_BYTES: usize = 32 * 1024;
+/// The largest dossier accepted, in bytes (the CLI's default too). The largest real dossiers are
+/// a few kilobytes.
+pub const MAX_DOSSIER_BYTES: usize = nuage_limits::MAX_DOSSIER_BYTES as usize;
 
 /// Gives today's date (in Paris) to the engine; injected so tests can fix the date.
 pub type Clock = Arc<dyn Fn() -> Date + Send + Sync>;
@@ -311,18 +310,11 @@ async fn assess_stateless(
             .map_err(|e| Problem::internal(e.to_string()))?;
         Ok(out)
     };
-    // A usual dossier (a few KiB) is assessed in tens of microseconds: inline, that is cheaper
-    // than two thread hand-offs. A large one goes to the blocking pool so that it does not
-    // hold an I/O thread.
-    let json = if text.len() <= INLINE_DOSSIER_BYTES {
-        run(text, &state.catalog)?
-    } else {
-        let catalog = Arc::clone(&state.catalog);
-        let text = text.to_owned();
-        tokio::task::spawn_blocking(move || run(&text, &catalog))
-            .await
-            .map_err(|e| Problem::internal(e.to_string()))??
-    };
+    // Parsing and assessing run on the blocking pool, whatever the size: an I/O thread only
+    // moves bytes (the readers' limits bound the work; this keeps it off the workers).
+    let catalog = Arc::clone(&state.catalog);
+    let text = text.to_owned();
+    let json = blocking::run(move || run(&text, &catalog)).await??;
     let json: Arc<[u8]> = Arc::from(json);
     state
         .assess_cache

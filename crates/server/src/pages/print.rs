@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use nuage_catalog::{Catalog, Date, Offer, QualificationStatus, ServiceModel};
 use nuage_doctrine::dossier::{Approach, EnvironmentKind};
-use nuage_doctrine::{Dossier, Format, Lang, read_dossier};
+use nuage_doctrine::{Dossier, Format, Lang};
 use nuage_registry::ProjectId;
 use nuage_web::pdf::Block;
 
@@ -278,7 +278,8 @@ async fn current_dossier(
         .map_err(registry_problem)?;
     let format = Format::from_extension(&version.format)
         .ok_or_else(|| Problem::internal(format!("stored format `{}`", version.format)))?;
-    read_dossier(&version.source, format, &state.catalog)
+    crate::blocking::read(&state.catalog, version.source, format)
+        .await?
         .map_err(|e| Problem::internal(e.to_string()))
 }
 

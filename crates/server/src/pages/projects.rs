@@ -155,12 +155,20 @@ pub(super) async fn in_language(
     else {
         return stored.clone();
     };
-    Format::from_extension(&version.format)
-        .and_then(|format| read_dossier(&version.source, format, &state.catalog).ok())
-        .and_then(|dossier| {
-            nuage_doctrine::assess(&dossier, &state.catalog, stored.assessed_on, lang).ok()
-        })
-        .unwrap_or_else(|| stored.clone())
+    let Some(format) = Format::from_extension(&version.format) else {
+        return stored.clone();
+    };
+    let catalog = std::sync::Arc::clone(&state.catalog);
+    let on = stored.assessed_on;
+    crate::blocking::run(move || {
+        read_dossier(&version.source, format, &catalog)
+            .ok()
+            .and_then(|dossier| nuage_doctrine::assess(&dossier, &catalog, on, lang).ok())
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| stored.clone())
 }
 
 #[derive(Template)]

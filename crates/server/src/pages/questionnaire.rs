@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nuage_doctrine::{Format, read_dossier};
+use nuage_doctrine::Format;
 use nuage_registry::{DraftId, OrganisationId, Role};
 use nuage_web::{Answers, Kind};
 use serde::Deserialize;
@@ -114,7 +114,11 @@ pub(super) async fn import(
         .rsplit_once('.')
         .and_then(|(_, ext)| Format::from_extension(ext))
         .unwrap_or(Format::Toml);
-    let dossier = match read_dossier(&text, format, &state.catalog) {
+    let read = match crate::blocking::read(&state.catalog, text, format).await {
+        Ok(read) => read,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    let dossier = match read {
         Ok(d) => d,
         Err(e) => {
             let detail = format!("{filename}: {e}");
@@ -155,6 +159,7 @@ pub(super) async fn import(
         Vec::new(),
         notices,
     )
+    .await
 }
 
 #[derive(Debug)]
@@ -207,7 +212,7 @@ pub(super) fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-pub(super) fn render_step(
+pub(super) async fn render_step(
     state: &AppState,
     viewer: &Viewer,
     draft: &DraftId,
@@ -226,7 +231,11 @@ pub(super) fn render_step(
         );
     };
     let lang = viewer.lang;
-    let evaluation = q.evaluate(answers, &state.catalog, (state.today)(), lang);
+    let evaluation =
+        match crate::blocking::evaluate(q, &state.catalog, answers, (state.today)(), lang).await {
+            Ok(e) => e,
+            Err(p) => return viewer.problem(state, p),
+        };
     let field_errors: BTreeMap<&str, &str> = evaluation
         .errors
         .iter()
@@ -390,6 +399,7 @@ pub(super) async fn step_page(
         Vec::new(),
         Vec::new(),
     )
+    .await
 }
 
 pub(super) async fn step_post(
@@ -420,7 +430,11 @@ pub(super) async fn step_post(
         );
     }
     let today = (state.today)();
-    let before = q.evaluate(&answers, &state.catalog, today, viewer.lang);
+    let before =
+        match crate::blocking::evaluate(q, &state.catalog, &answers, today, viewer.lang).await {
+            Ok(e) => e,
+            Err(p) => return viewer.problem(&state, p),
+        };
     q.apply_form(&mut answers, &step, &before.asked, &form);
     let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
     if let Err(e) = state
@@ -443,9 +457,14 @@ pub(super) async fn step_post(
             &answers,
             Vec::new(),
             Vec::new(),
-        );
+        )
+        .await;
     }
-    let after = q.evaluate(&answers, &state.catalog, today, viewer.lang);
+    let after =
+        match crate::blocking::evaluate(q, &state.catalog, &answers, today, viewer.lang).await {
+            Ok(e) => e,
+            Err(p) => return viewer.problem(&state, p),
+        };
     let in_step = |e: &nuage_web::Evaluation| -> Vec<String> {
         e.asked
             .iter()
@@ -482,7 +501,8 @@ pub(super) async fn step_post(
             &answers,
             Vec::new(),
             notices,
-        );
+        )
+        .await;
     }
     let target = match q.next_step(&step) {
         Some(next) => format!("/questionnaire/{draft}/{}", next.id),
@@ -512,10 +532,18 @@ pub(super) async fn draft_verdict(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let evaluation =
-        state
-            .questionnaire
-            .evaluate(&answers, &state.catalog, (state.today)(), viewer.lang);
+    let evaluation = match crate::blocking::evaluate(
+        &state.questionnaire,
+        &state.catalog,
+        &answers,
+        (state.today)(),
+        viewer.lang,
+    )
+    .await
+    {
+        Ok(e) => e,
+        Err(p) => return viewer.problem(&state, p),
+    };
     let organisations = match viewer.user() {
         Some(user) if matches!(user.role, Role::ProjectMember | Role::MinistryController) => {
             match state.registry.organisations().await {
