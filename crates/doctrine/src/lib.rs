@@ -5,30 +5,38 @@
 //! file, the environment or the clock: callers do, then call in.
 //!
 //! The editions of the doctrine (2021 and 2023) are data (`editions/*.toml`): thresholds,
-//! dates, approvers, the reach of the sensitivity test. The rules' logic is in `engine`.
+//! dates, approvers, the reach of the sensitivity test. The rules' logic is in `rules`, one file
+//! per rule.
 
 mod acceptable;
+mod assess;
 pub mod assessment;
+mod context;
+mod derogation;
 pub mod dossier;
 pub mod edition;
-mod engine;
 pub mod explain;
+mod finding;
 pub mod inventory;
 mod read;
+mod rules;
+mod scan;
 mod schema;
+mod trust;
+mod words;
 
 pub use acceptable::{AcceptableOffer, acceptable_offer, deadline_after};
+pub use assess::{AssessError, assess};
 pub use assessment::{
     Approver, Assessment, Assumption, Citation, CitedDocument, ControlProcedure, Counterfactual,
     DataSensitivity, Derogation, DerogationKind, Finding, Lang, Rule, Status, Verdict,
 };
 pub use dossier::Dossier;
 pub use edition::{Edition, Editions};
-pub use engine::scan::{
-    ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
-};
-pub use engine::{AssessError, assess};
 pub use explain::{Explanation, explain};
 pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
 pub use read::{Format, ReadError, read_dossier};
+pub use scan::{
+    ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
+};
 pub use schema::dossier_schema;

@@ -1,4 +1,6 @@
-//! Runs `scenarios.toml`: the doctrine's table of cases.
+//! Runs the doctrine's tables of cases: one per rule beside its room (`src/rules/r09.toml`
+//! beside `src/rules/r09.rs`), and `tests/scenarios/general.toml` for what every assessment says.
+//! The dossiers they start from are in `tests/scenarios/bases.toml`.
 
 #![allow(
     clippy::unwrap_used,
@@ -154,70 +156,113 @@ fn check(a: &serde_json::Value, key: &str, want: &Value) -> Vec<String> {
     errors
 }
 
+fn tables() -> Vec<(String, Table)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("src/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths.push(root.join("tests/scenarios/general.toml"));
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let table: Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, table)
+        })
+        .collect()
+}
+
+#[test]
+fn every_room_has_its_table() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let tables = tables();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_some_and(|e| e == "rs") && stem != "mod" {
+            let table = tables
+                .iter()
+                .find(|(name, _)| *name == format!("{stem}.toml"))
+                .unwrap_or_else(|| panic!("rules/{stem}.rs has no rules/{stem}.toml beside it"));
+            let n = table.1.get("scenario").and_then(Value::as_array).map_or(0, Vec::len);
+            assert!(n >= 1, "rules/{stem}.toml has no scenario");
+        }
+    }
+}
+
 #[test]
 fn scenarios() {
     let catalog = Catalog::embedded().unwrap();
-    let file: Table = toml::from_str(include_str!("scenarios.toml")).unwrap();
-    let bases = file["base"].as_table().unwrap();
-    let scenarios = file["scenario"].as_array().unwrap();
-    assert!(
-        scenarios.len() >= 40,
-        "the table needs at least 40 scenarios"
-    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bases: Table =
+        toml::from_str(&std::fs::read_to_string(root.join("tests/scenarios/bases.toml")).unwrap())
+            .unwrap();
+    let bases = bases["base"].as_table().unwrap();
     let mut failures = Vec::new();
-    for s in scenarios {
-        let s = s.as_table().unwrap();
-        let name = s["name"].as_str().unwrap();
-        let mut dossier = bases[s["base"].as_str().unwrap()]
-            .as_table()
-            .unwrap()
-            .clone();
-        if let Some(set) = s.get("set").and_then(Value::as_table) {
-            for (path, value) in set {
-                set_path(&mut dossier, path, value.clone());
-            }
-        }
-        for path in s
-            .get("unset")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            unset_path(&mut dossier, path.as_str().unwrap());
-        }
-        let text = toml::to_string(&dossier).unwrap();
-        let result = read_dossier(&text, Format::Toml, &catalog)
-            .map_err(|e| e.to_string())
-            .and_then(|d| {
-                let on = d.assessed_on.unwrap();
-                assess(&d, &catalog, on, Lang::Fr).map_err(|e| e.to_string())
-            });
-        match (result, s.get("error").and_then(Value::as_str)) {
-            (Err(e), Some(want)) if e.contains(want) => {}
-            (Err(e), Some(want)) => {
-                failures.push(format!("{name}: error should mention {want:?}: {e}"))
-            }
-            (Ok(_), Some(want)) => failures.push(format!("{name}: should be refused ({want:?})")),
-            (Err(e), None) => failures.push(format!("{name}: refused: {e}")),
-            (Ok(a), None) => {
-                let json = json_of(&a);
-                assert_eq!(
-                    a.verdict,
-                    Assessment::verdict_of(a.in_scope, &a.findings),
-                    "{name}"
-                );
-                for (key, want) in s["expect"].as_table().unwrap() {
-                    for e in check(&json, key, want) {
-                        failures.push(format!("{name}: {e}"));
-                    }
-                }
-            }
+    let mut count = 0;
+    for (file, table) in tables() {
+        for s in table["scenario"].as_array().unwrap() {
+            count += 1;
+            let s = s.as_table().unwrap();
+            let name = format!("{file}: {}", s["name"].as_str().unwrap());
+            run(&catalog, bases, s, &name, &mut failures);
         }
     }
+    assert!(count >= 90, "the tables hold {count} scenarios");
     assert!(
         failures.is_empty(),
         "{} failing scenario check(s):\n  {}",
         failures.len(),
         failures.join("\n  ")
     );
+}
+
+fn run(catalog: &Catalog, bases: &Table, s: &Table, name: &str, failures: &mut Vec<String>) {
+    let mut dossier = bases[s["base"].as_str().unwrap()]
+        .as_table()
+        .unwrap()
+        .clone();
+    if let Some(set) = s.get("set").and_then(Value::as_table) {
+        for (path, value) in set {
+            set_path(&mut dossier, path, value.clone());
+        }
+    }
+    for path in s
+        .get("unset")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        unset_path(&mut dossier, path.as_str().unwrap());
+    }
+    let text = toml::to_string(&dossier).unwrap();
+    let result = read_dossier(&text, Format::Toml, catalog)
+        .map_err(|e| e.to_string())
+        .and_then(|d| {
+            let on = d.assessed_on.unwrap();
+            assess(&d, catalog, on, Lang::Fr).map_err(|e| e.to_string())
+        });
+    match (result, s.get("error").and_then(Value::as_str)) {
+        (Err(e), Some(want)) if e.contains(want) => {}
+        (Err(e), Some(want)) => failures.push(format!("{name}: error should mention {want:?}: {e}")),
+        (Ok(_), Some(want)) => failures.push(format!("{name}: should be refused ({want:?})")),
+        (Err(e), None) => failures.push(format!("{name}: refused: {e}")),
+        (Ok(a), None) => {
+            let json = json_of(&a);
+            assert_eq!(
+                a.verdict,
+                Assessment::verdict_of(a.in_scope, &a.findings),
+                "{name}"
+            );
+            for (key, want) in s["expect"].as_table().unwrap() {
+                for e in check(&json, key, want) {
+                    failures.push(format!("{name}: {e}"));
+                }
+            }
+        }
+    }
 }

@@ -1,25 +1,16 @@
-//! What the doctrine asks of an offer, and which offers of the catalog would do.
+//! The one test of a trusted offer, and which offers of the catalog would do.
+//!
+//! R9's « cloud commercial de confiance »: a commercial offer SecNumCloud-qualified on the day,
+//! in the region used when one is given, and immune from extra-EU law. Every other part of Nuage
+//! (derogation deadlines, the catalog command, the printed comparative study) asks this module.
 
 use nuage_catalog::{
     DataProtection, Offer, OfferKind, QualificationStatus, ServiceModel, UserService,
 };
 
-use super::Ctx;
-use super::text::{self, text};
-use crate::assessment::Lang;
-
-/// Services the DINUM note on office suites covers (« solutions collaboratives, bureautiques
-/// et de messagerie proposées aux agents publics »).
-pub(crate) const OFFICE_NOTE_SERVICES: [UserService; 8] = [
-    UserService::Email,
-    UserService::PersonalDrive,
-    UserService::DocumentCollaboration,
-    UserService::InstantMessaging,
-    UserService::AudioConference,
-    UserService::VideoConference,
-    UserService::Webinar,
-    UserService::OfficeSuite,
-];
+use crate::assessment::{Counterfactual, Lang};
+use crate::context::{Ctx, Env, env_label};
+use crate::words::{self, text};
 
 /// Why an offer falls short of R9 for particularly sensitive data.
 #[derive(Debug, Clone, Copy)]
@@ -51,22 +42,22 @@ pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'_>, offer: &'a Offer, region: Option<&str>)
 /// One gap in words.
 pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap<'_>) -> String {
     let name = &offer.name;
-    let on = text::date(lang, ctx.on);
+    let on = words::date(lang, ctx.on);
     match gap {
         R9Gap::NotQualified(QualificationStatus::NotYet(q)) => {
-            let from = text::date(lang, q.from);
+            let from = words::date(lang, q.from);
             text!(lang,
                 fr: "{name} n'est qualifiée SecNumCloud qu'à partir du {from}, pas le {on}",
                 en: "{name} is SecNumCloud-qualified only from {from}, not on {on}")
         }
         R9Gap::NotQualified(QualificationStatus::Lapsed(q)) => {
-            let until = q.until.map(|u| text::date(lang, u)).unwrap_or_default();
+            let until = q.until.map(|u| words::date(lang, u)).unwrap_or_default();
             text!(lang,
                 fr: "la qualification SecNumCloud de {name} a pris fin le {until}",
                 en: "the SecNumCloud qualification of {name} ended on {until}")
         }
         R9Gap::NotQualified(QualificationStatus::RegionOutOfScope(q)) => {
-            let scope = text::ids(lang, q.regions.as_deref().unwrap_or_default());
+            let scope = words::ids(lang, q.regions.as_deref().unwrap_or_default());
             text!(lang,
                 fr: "la région choisie sort du périmètre qualifié SecNumCloud de {name} ({scope})",
                 en: "the chosen region is outside the SecNumCloud-qualified perimeter of {name} ({scope})")
@@ -74,7 +65,7 @@ pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap
         R9Gap::NotQualified(_) => match &offer.secnumcloud_evaluation {
             Some(ev) => {
                 let milestone = &ev.milestone;
-                let since = text::date(lang, ev.date);
+                let since = words::date(lang, ev.date);
                 text!(lang,
                     fr: "{name} n'est pas qualifiée SecNumCloud le {on} (évaluation en cours, jalon {milestone} le {since})",
                     en: "{name} is not SecNumCloud-qualified on {on} (evaluation under way, milestone {milestone} on {since})")
@@ -178,4 +169,72 @@ pub(crate) fn alternatives(ctx: &Ctx<'_>, needs: &Needs) -> Vec<String> {
         .collect();
     found.sort_by_key(|o| (o.kind == OfferKind::Commercial, o.id.as_str()));
     found.into_iter().map(|o| o.id.clone()).collect()
+}
+
+/// Checks R9's test on the offers of `envs`; returns (status, failures in words, failing offers).
+pub(crate) fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a Offer>) {
+    // (labels of the environments, reasons) per distinct shortfall, in the order met.
+    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
+    let mut failing = Vec::new();
+    for e in envs {
+        let Some(offer) = e.offer else { continue };
+        let gaps = r9_gaps(ctx, offer, e.env.region.as_deref());
+        if gaps.is_empty() {
+            continue;
+        }
+        let why: Vec<String> = gaps
+            .iter()
+            .map(|g| describe_gap(ctx.lang, ctx, offer, g))
+            .collect();
+        let why = why.join(" ; ");
+        let label = env_label(ctx.lang, e);
+        match groups.iter_mut().find(|(_, w)| *w == why) {
+            Some((labels, _)) => {
+                if !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            None => groups.push((vec![label], why)),
+        }
+        if !failing.iter().any(|o: &&Offer| o.id == offer.id) {
+            failing.push(offer);
+        }
+    }
+    let failures = groups
+        .into_iter()
+        .map(|(labels, why)| format!("{} : {why}", words::list(ctx.lang, &labels)))
+        .collect();
+    (failures, failing)
+}
+
+/// Per requested service, the products that provide it and meet the project's needs.
+pub(crate) fn saas_alternatives(ctx: &Ctx<'_>) -> Vec<Counterfactual> {
+    let lang = ctx.lang;
+    let services: Vec<UserService> = if ctx.d.hosting.services.is_empty() {
+        Vec::new()
+    } else {
+        ctx.d.hosting.services.clone()
+    };
+    let mut out = Vec::new();
+    for s in services {
+        let needs = Needs {
+            secnumcloud: true,
+            services: vec![s],
+            model: Some(nuage_catalog::ServiceModel::Saas),
+            ..Needs::of_project(ctx)
+        };
+        let offers = alternatives(ctx, &needs);
+        let name = words::service(lang, s);
+        let change = if offers.is_empty() {
+            text!(lang,
+                fr: "Aucune offre du catalogue ne fournit « {name} » en respectant R9 à cette date",
+                en: "No catalog offer provides « {name} » while meeting R9 on that date")
+        } else {
+            text!(lang,
+                fr: "Pour « {name} », utiliser un produit conforme",
+                en: "For « {name} », use a compliant product")
+        };
+        out.push(Counterfactual { change, offers });
+    }
+    out
 }

@@ -1,0 +1,57 @@
+//! What the derogations of every kind share: their deadline under the edition in force and the
+//! words that say it, and who is responsible.
+
+use crate::assessment::Approver;
+use crate::context::Ctx;
+use crate::words::{self, text};
+use nuage_catalog::Date;
+
+/// « 12 mois après la date à laquelle une offre de cloud acceptable sera disponible en France ».
+pub(crate) fn deadline(ctx: &Ctx<'_>) -> Option<Date> {
+    ctx.d
+        .project
+        .acceptable_offer_available_on
+        .and_then(|d| d.add_months(ctx.ed.thresholds.derogation_months_after_acceptable_offer))
+}
+
+pub(crate) fn deadline_conditions(
+    ctx: &Ctx<'_>,
+    deadline: Option<Date>,
+    conditions: &mut Vec<String>,
+) -> bool {
+    let lang = ctx.lang;
+    let months = ctx.ed.thresholds.derogation_months_after_acceptable_offer;
+    match deadline {
+        Some(d) => {
+            let when = words::date(lang, d);
+            conditions.push(text!(lang,
+                fr: "Échéance : {when}, soit {months} mois après la date à laquelle une offre de cloud acceptable est disponible en France (jugement déclaré par le projet).",
+                en: "Deadline: {when}, {months} months after the day an acceptable cloud offer is available in France (a judgement the project declares)."));
+            if d < ctx.on {
+                conditions.push(text!(lang,
+                    fr: "Cette échéance est dépassée à la date d'évaluation : la dérogation ne peut plus couvrir le projet.",
+                    en: "This deadline has passed on the assessment date: the derogation can no longer cover the project."));
+                return false;
+            }
+            true
+        }
+        None => {
+            conditions.push(text!(lang,
+                fr: "Échéance inconnue : elle tombera {months} mois après la date à laquelle une offre de cloud acceptable sera disponible en France ; renseigner `acceptable_offer_available_on` quand elle est connue.",
+                en: "Deadline unknown: it falls {months} months after the day an acceptable cloud offer is available in France; fill in `acceptable_offer_available_on` once known."));
+            true
+        }
+    }
+}
+
+pub(crate) fn approvers_sentence(ctx: &Ctx<'_>, approvers: &[Approver]) -> String {
+    let lang = ctx.lang;
+    let names: Vec<&str> = approvers
+        .iter()
+        .map(|a| words::approver(lang, *a))
+        .collect();
+    let names = words::list(lang, &names);
+    text!(lang,
+        fr: "Accordée sous la responsabilité de : {names}.",
+        en: "Granted under the responsibility of: {names}.")
+}

@@ -1,0 +1,133 @@
+//! HDS — health data are hosted by a certified host (public health code, art. L.1111-8).
+
+use super::prelude::*;
+
+pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
+    let lang = ctx.lang;
+    let mut citations = vec![ctx.cite(Rule::R9), ctx.cite_doc("csp-l1111-8", None)];
+    if !ctx.in_scope {
+        citations.remove(0);
+    }
+    if !ctx.health {
+        return finding(
+            Rule::Hds,
+            Status::NotApplicable,
+            text!(lang,
+                fr: "Aucune donnée de santé n'est déclarée.",
+                en: "No health data are declared."),
+            citations,
+            None,
+        );
+    }
+    let envs: Vec<&Env<'_>> = r9_envs(ctx).collect();
+    if envs.is_empty() {
+        let status = if ctx.d.hosting.approach == Approach::OnPremise {
+            Status::Compliant
+        } else {
+            Status::ToVerify
+        };
+        let message = match status {
+            Status::Compliant => text!(lang,
+                fr: "Les données de santé restent sur les serveurs de l'entité, qui ne les confie pas à un hébergeur tiers.",
+                en: "Health data stay on the entity's own servers; no third-party host holds them."),
+            _ => text!(lang,
+                fr: "Des données de santé sont traitées et l'hébergement de la production, de la recette et du secours n'est pas décrit : l'hébergeur devra être certifié HDS.",
+                en: "Health data are processed and hosting of production, staging and disaster recovery is not described: the host must be HDS-certified."),
+        };
+        return finding(Rule::Hds, status, message, citations, None);
+    }
+    let mut status = Status::Compliant;
+    let mut missing = Vec::new();
+    let mut unknown_internal = Vec::new();
+    for e in &envs {
+        let Some(offer) = e.offer else { continue };
+        match (offer.hds.known(), offer.kind) {
+            (Some(true), _) => {}
+            (_, OfferKind::Internal | OfferKind::Interministerial) => {
+                status = status.worst(Status::ToVerify);
+                unknown_internal.push(env_label(lang, e));
+            }
+            _ => {
+                status = Status::NonCompliant;
+                missing.push(env_label(lang, e));
+            }
+        }
+    }
+    let mut message = match status {
+        Status::Compliant => text!(lang,
+            fr: "Les données de santé de production, de recette et de secours sont confiées à des hébergeurs certifiés HDS ou restent sur les serveurs de l'entité.",
+            en: "Production, staging and disaster recovery health data are entrusted to HDS-certified hosts or stay on the entity's own servers."),
+        _ => String::new(),
+    };
+    if !missing.is_empty() {
+        let list = words::list(lang, &missing);
+        message = text!(lang,
+            fr: "Aucune certification HDS n'est enregistrée dans le catalogue pour l'hébergeur de : {list}. Un hébergeur de données de santé doit être certifié (CSP, art. L.1111-8) ; si l'offre l'est, mettre le catalogue à jour avec sa source.",
+            en: "No HDS certification is recorded in the catalog for the host of: {list}. A health data host must be certified (public health code, art. L.1111-8); if the offer is, update the catalog with its source.");
+    }
+    if !unknown_internal.is_empty() {
+        let list = words::list(lang, &unknown_internal);
+        if !message.is_empty() {
+            message.push(' ');
+        }
+        message.push_str(&text!(lang,
+            fr: "La certification HDS de l'offre de l'État utilisée pour {list} n'est pas documentée : la vérifier auprès de l'opérateur, la loi visant tout hébergement pour le compte d'un tiers.",
+            en: "The HDS certification of the State offer used for {list} is not documented: check it with the operator, as the law covers any hosting on behalf of another entity."));
+    }
+    let remedy = (status != Status::Compliant).then(|| {
+        text!(lang,
+        fr: "Retenir un hébergeur certifié HDS pour la production, la recette et le secours.",
+        en: "Choose an HDS-certified host for production, staging and disaster recovery.")
+    });
+    let f = finding(Rule::Hds, status, message, citations, remedy);
+    if f.status != Status::NonCompliant {
+        return f;
+    }
+    let offers = alternatives(
+        ctx,
+        &Needs {
+            hds: true,
+            ..Needs::of_project(ctx)
+        },
+    );
+    f.suggesting(text!(lang,
+                fr: "Confier les données de santé à une offre certifiée HDS qui remplit aussi les autres besoins du projet",
+                en: "Entrust the health data to an HDS-certified offer that also meets the project's other needs"), offers)
+}
+
+pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
+    let (inv, ctx) = (s.inventory, s.ctx);
+    if !ctx.health {
+        return;
+    }
+    let lang = ctx.lang;
+    for r in inv.resources.iter().filter(|r| holds_data(r)) {
+        let Some(offer) = offer_of(ctx.catalog, r) else {
+            continue;
+        };
+        if offer.hds.known() == Some(true) {
+            continue;
+        }
+        let address = &r.address;
+        let name = &offer.name;
+        let status = if matches!(
+            offer.kind,
+            OfferKind::Internal | OfferKind::Interministerial
+        ) {
+            Status::ToVerify
+        } else {
+            Status::NonCompliant
+        };
+        out.push(finding(
+                Rule::Hds,
+                status,
+                text!(lang,
+                    fr: "`{address}` est sur {name}, dont aucune certification HDS n'est enregistrée, alors que le dossier déclare des données de santé.",
+                    en: "`{address}` runs on {name}, with no HDS certification recorded, while the dossier declares health data."),
+                vec![ctx.cite_doc("csp-l1111-8", None)],
+                Some(text!(lang,
+                    fr: "Héberger les données de santé chez un hébergeur certifié HDS.",
+                    en: "Host health data with an HDS-certified host.")),
+            ).at(r));
+    }
+}

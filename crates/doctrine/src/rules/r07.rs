@@ -1,0 +1,125 @@
+//! R7 — derogating from R6: from 1 M€ of full cost, the derogation is documented to DINUM with a
+//! comparative study (economic, legal, business, security). Opens the `r7_no_cloud` derogation.
+
+use super::prelude::*;
+use super::r06::departs_from_r6;
+
+pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
+    let lang = ctx.lang;
+    if !ctx.in_scope {
+        return out_of_scope(ctx, Rule::R7);
+    }
+    let mut citations = vec![ctx.cite(Rule::R7)];
+    if ctx.faq_applies() {
+        citations.push(ctx.cite_doc("faq-dinum", Some("Contrôle")));
+    }
+    if !departs_from_r6(ctx) {
+        return finding(
+            Rule::R7,
+            Status::NotApplicable,
+            text!(lang,
+                fr: "Le projet ne déroge pas à R6 : aucune étude comparative n'est à transmettre à la DINUM.",
+                en: "The project does not derogate from R6: no comparative study has to be sent to DINUM."),
+            citations,
+            None,
+        );
+    }
+    let threshold = words::euros(lang, ctx.ed.thresholds.dinum_documentation_from_eur);
+    let cost = words::euros(lang, ctx.d.project.full_cost_eur);
+    if ctx.d.project.full_cost_eur < ctx.ed.thresholds.dinum_documentation_from_eur {
+        return finding(
+            Rule::R7,
+            Status::NotApplicable,
+            text!(lang,
+                fr: "Le projet déroge à R6 mais son coût complet ({cost}) est inférieur à {threshold} : la dérogation n'a pas à être documentée auprès de la DINUM ; l'autorité en charge du projet en assure le contrôle.",
+                en: "The project derogates from R6 but its full cost ({cost}) is below {threshold}: the derogation need not be documented to DINUM; the project's authority controls it."),
+            citations,
+            None,
+        );
+    }
+    match ctx.d.safeguards.comparative_study {
+        Some(true) => finding(
+            Rule::R7,
+            Status::Compliant,
+            text!(lang,
+                fr: "Le projet déroge à R6 pour un coût complet de {cost} (au moins {threshold}) et déclare avoir documenté la dérogation auprès de la DINUM par une étude comparative (aspects économiques, juridiques, métiers et de sécurité).",
+                en: "The project derogates from R6 at a full cost of {cost} (at least {threshold}) and declares it documented the derogation to DINUM with a comparative study (economic, legal, business and security aspects)."),
+            citations,
+            None,
+        ),
+        other => {
+            let (status, state) = match other {
+                Some(false) => (
+                    Status::NonCompliant,
+                    text!(lang, fr: "n'a pas été produite", en: "was not produced"),
+                ),
+                _ => (
+                    Status::ToVerify,
+                    text!(lang, fr: "n'est pas documentée dans le dossier", en: "is not documented in the dossier"),
+                ),
+            };
+            finding(
+                Rule::R7,
+                status,
+                text!(lang,
+                    fr: "Le projet déroge à R6 pour un coût complet de {cost}, au moins {threshold} : la dérogation doit être documentée auprès de la DINUM par une étude comparative des scénarios (aspects économiques, juridiques, métiers et de sécurité), qui {state}.",
+                    en: "The project derogates from R6 at a full cost of {cost}, at least {threshold}: the derogation must be documented to DINUM with a comparative study of the scenarios (economic, legal, business and security aspects), which {state}."),
+                citations,
+                Some(text!(lang,
+                    fr: "Produire l'étude comparative et la transmettre à la DINUM (`comparative_study = true` une fois fait).",
+                    en: "Produce the comparative study and send it to DINUM (`comparative_study = true` once done).")),
+            )
+            .suggesting_if_non_compliant(|| text!(lang,
+                        fr: "Transmettre à la DINUM l'étude comparative des scénarios",
+                        en: "Send DINUM the comparative study of the scenarios"))
+        }
+    }
+}
+
+/// Listed when the project departs from R6, or has not chosen its hosting yet.
+pub(crate) fn derogation(ctx: &Ctx<'_>) -> Option<Derogation> {
+    (ctx.in_scope
+        && ctx.concerned
+        && (departs_from_r6(ctx) || ctx.d.hosting.approach == Approach::Undecided))
+        .then(|| no_cloud(ctx))
+}
+
+fn no_cloud(ctx: &Ctx<'_>) -> Derogation {
+    let lang = ctx.lang;
+    let t = &ctx.ed.thresholds;
+    let cost = ctx.d.project.full_cost_eur;
+    let low = words::euros(lang, t.dinum_documentation_from_eur);
+    let high = words::euros(lang, t.major_project_review_above_eur);
+    let mut conditions = Vec::new();
+    let approvers = if cost < t.dinum_documentation_from_eur {
+        conditions.push(text!(lang,
+            fr: "Coût complet inférieur à {low} : l'autorité en charge du projet décide et contrôle ; pas d'étude à transmettre à la DINUM.",
+            en: "Full cost below {low}: the project's authority decides and controls; no study to send to DINUM."));
+        vec![Approver::ProjectAuthority]
+    } else {
+        conditions.push(text!(lang,
+            fr: "Coût complet d'au moins {low} : documenter la dérogation auprès de la DINUM par une étude comparative des scénarios (aspects économiques, juridiques, métiers et de sécurité).",
+            en: "Full cost of at least {low}: document the derogation to DINUM with a comparative study of the scenarios (economic, legal, business and security aspects)."));
+        if cost <= t.major_project_review_above_eur {
+            vec![Approver::Ministry]
+        } else {
+            conditions.push(text!(lang,
+                fr: "Au-delà de {high}, la procédure de contrôle de conception des grands projets (décret n° 2019-1088, art. 3) examine ce choix.",
+                en: "Above {high}, the design review of major projects (decree n° 2019-1088, art. 3) examines this choice."));
+            vec![Approver::Ministry, Approver::Dinum]
+        }
+    };
+    let mut citations = vec![ctx.cite(Rule::R7), ctx.cite(Rule::R6)];
+    if ctx.faq_applies() {
+        citations.push(ctx.cite_doc("faq-dinum", Some("Contrôle")));
+    }
+    Derogation {
+        kind: DerogationKind::R7NoCloud,
+        available: true,
+        deadline: None,
+        approvers,
+        covers: Vec::new(),
+        conditions,
+        citations,
+    }
+}

@@ -1,0 +1,359 @@
+//! R9 — data « d'une sensibilité particulière » on a commercial cloud: production, staging and
+//! what their resilience needs must run on an offer SecNumCloud-qualified on the day (in the
+//! region used) and immune from extra-EU law. Opens the transitional derogation for projects
+//! already engaged. The scan's per-resource check applies the same test to each resource.
+
+use super::prelude::*;
+
+fn r9_citations(ctx: &Ctx<'_>) -> Vec<crate::assessment::Citation> {
+    let mut c = vec![ctx.cite(Rule::R9)];
+    if ctx.faq_applies() {
+        c.push(ctx.cite_doc("faq-dinum", Some("Données particulièrement sensibles")));
+    } else {
+        c.push(ctx.cite_doc("communique-dinum-2021-10-06", None));
+    }
+    for basis in ctx
+        .ed
+        .legal_basis
+        .iter()
+        .filter(|b| b.rule == Rule::R9 && b.from <= ctx.on)
+    {
+        c.push(crate::assessment::Citation {
+            document: std::borrow::Cow::Borrowed(basis.document.as_str()),
+            rule: None,
+            section: Some(std::borrow::Cow::Borrowed(basis.section.as_str())),
+        });
+    }
+    c
+}
+
+/// One sentence on the sensitivity conclusion.
+fn sensitivity_sentence(ctx: &Ctx<'_>) -> String {
+    let lang = ctx.lang;
+    let names: Vec<&str> = ctx
+        .sensitivity
+        .iter()
+        .filter(|s| s.particularly_sensitive)
+        .map(|s| s.name.as_str())
+        .collect();
+    if ctx.particularly_sensitive && names.is_empty() {
+        return text!(lang,
+            fr: "Sous l'édition 2021, les outils collaboratifs, bureautiques et de messagerie des agents manipulent des données sensibles (note DINUM).",
+            en: "Under the 2021 edition, the agents' collaborative, office and messaging tools handle sensitive data (DINUM note).");
+    }
+    if ctx.particularly_sensitive {
+        let names = words::list(lang, &names);
+        if ctx.ed.sensitivity.also_sensitive.is_empty() {
+            text!(lang,
+                fr: "Les données « {names} » sont d'une sensibilité particulière : elles relèvent d'un secret protégé par la loi ou d'une mission essentielle de l'État, et leur violation porterait atteinte à l'un des intérêts que R9 énumère.",
+                en: "The data « {names} » are particularly sensitive: they fall under a secret protected by law or an essential mission of the State, and a breach would harm one of the interests R9 lists.")
+        } else {
+            text!(lang,
+                fr: "Les données « {names} » sont sensibles au sens de l'édition 2021 de la doctrine.",
+                en: "The data « {names} » are sensitive under the 2021 edition of the doctrine.")
+        }
+    } else if ctx.ed.sensitivity.also_sensitive.is_empty() {
+        text!(lang,
+            fr: "Aucune donnée déclarée ne réunit les deux critères cumulatifs de R9 (secret protégé par la loi ou mission essentielle de l'État, et violation portant atteinte à l'ordre public, à la sécurité publique, à la santé et à la vie des personnes ou à la propriété intellectuelle).",
+            en: "No declared data meet both of R9's cumulative criteria (a secret protected by law or an essential mission of the State, and a breach harming public order, public security, people's health and lives or intellectual property).")
+    } else {
+        text!(lang,
+            fr: "Aucune donnée déclarée n'est sensible au sens de l'édition 2021.",
+            en: "No declared data are sensitive under the 2021 edition.")
+    }
+}
+
+/// Diffusion Restreinte: only an offer positioned for it (today PI) or the entity's own
+/// approved servers will do.
+fn dr_failures(ctx: &Ctx<'_>) -> Vec<String> {
+    if !ctx.diffusion_restreinte {
+        return Vec::new();
+    }
+    r9_envs(ctx)
+        .filter(|e| {
+            e.offer
+                .is_some_and(|o| o.diffusion_restreinte.known() != Some(true))
+        })
+        .map(|e| env_label(ctx.lang, e))
+        .collect()
+}
+
+fn qualified_alternatives(ctx: &Ctx<'_>, failing: &[&Offer]) -> Vec<Counterfactual> {
+    let lang = ctx.lang;
+    let on = words::date(lang, ctx.on);
+    let mut out = Vec::new();
+    let mut services_done = false;
+    for offer in failing {
+        // A SaaS providing several services to agents is replaced service by service.
+        if offer.offers_model(nuage_catalog::ServiceModel::Saas)
+            && !ctx.d.hosting.services.is_empty()
+        {
+            if !services_done {
+                out.extend(saas_alternatives(ctx));
+                services_done = true;
+            }
+            continue;
+        }
+        let needs = Needs {
+            secnumcloud: true,
+            ..Needs::of_project(ctx)
+        }
+        .like(offer);
+        let offers = alternatives(ctx, &needs);
+        let name = &offer.name;
+        let change = if offers.is_empty() {
+            text!(lang,
+                fr: "Aucune offre du catalogue ne remplit au {on} tous les besoins que couvre {name} : envisager le cloud interne de l'État ou une offre qualifiée d'un autre modèle de service",
+                en: "No catalog offer meets on {on} every need {name} covers: consider the State's internal cloud or a qualified offer of another service model")
+        } else {
+            text!(lang,
+                fr: "Remplacer {name} par une offre du cloud interne de l'État ou une offre qualifiée SecNumCloud et immunisée au {on}",
+                en: "Replace {name} with the State's internal cloud or an offer SecNumCloud-qualified and immune on {on}")
+        };
+        out.push(Counterfactual { change, offers });
+    }
+    out
+}
+
+pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
+    let lang = ctx.lang;
+    if !ctx.in_scope {
+        return out_of_scope(ctx, Rule::R9);
+    }
+    let citations = r9_citations(ctx);
+    if ctx.d.data.is_empty() {
+        return finding(
+            Rule::R9,
+            Status::ToVerify,
+            text!(lang,
+                fr: "Le dossier ne décrit aucune donnée : la sensibilité particulière ne peut pas être appréciée. L'entité porteuse du projet mène cette analyse (FAQ).",
+                en: "The dossier describes no data: particular sensitivity cannot be judged. The entity carrying the project performs that analysis (FAQ)."),
+            citations,
+            Some(text!(lang,
+                fr: "Décrire chaque famille de données (`[[data]]`) : secrets protégés par la loi, missions essentielles, atteintes qu'une violation causerait.",
+                en: "Describe each family of data (`[[data]]`): secrets protected by law, essential missions, harms a breach would cause.")),
+        );
+    }
+    let sentence = sensitivity_sentence(ctx);
+    let dr = dr_failures(ctx);
+    let envs: Vec<&Env<'_>> = r9_envs(ctx).collect();
+    let commercial: Vec<&Env<'_>> = envs
+        .iter()
+        .copied()
+        .filter(|e| e.offer.is_some_and(Offer::is_commercial))
+        .collect();
+    let dev_note = dev_note(ctx);
+
+    let mut status;
+    let mut message;
+    let mut remedy = None;
+    let mut counterfactuals = Vec::new();
+
+    if !ctx.secnumcloud_required() {
+        if commercial.is_empty() {
+            status = Status::NotApplicable;
+            message = text!(lang,
+                fr: "{sentence} Aucune offre commerciale n'héberge la production, la recette ou le secours : R9 ne s'applique qu'au recours à une offre de cloud commerciale.",
+                en: "{sentence} No commercial offer hosts production, staging or disaster recovery: R9 only applies when a commercial cloud offer is used.");
+        } else {
+            status = Status::Compliant;
+            message = text!(lang,
+                fr: "{sentence} La qualification SecNumCloud et l'immunité ne sont donc pas exigées pour les offres commerciales retenues.",
+                en: "{sentence} SecNumCloud qualification and immunity are therefore not required of the commercial offers chosen.");
+            if ctx.ed.sensitivity.prefer_trusted_cloud_otherwise {
+                push_text!(message, lang,
+                    fr: "L'édition 2021 invite néanmoins à privilégier, chaque fois que possible, une offre qualifiée et immunisée.",
+                    en: "The 2021 edition still asks to prefer, wherever possible, a qualified and immune offer.");
+            }
+        }
+    } else if commercial.is_empty() {
+        let undecided = ctx.d.hosting.approach == Approach::Undecided || envs.is_empty();
+        if undecided {
+            status = Status::ToVerify;
+            message = text!(lang,
+                fr: "{sentence} L'hébergement de la production, de la recette et du secours n'est pas encore décrit : s'il repose sur une offre commerciale, elle devra être qualifiée SecNumCloud et immunisée contre les lois extracommunautaires.",
+                en: "{sentence} Hosting of production, staging and disaster recovery is not described yet: if it relies on a commercial offer, that offer must be SecNumCloud-qualified and immune from extra-EU law.");
+            remedy = Some(text!(lang,
+                fr: "Décrire les environnements de production, de recette et de secours et leur offre (`[[hosting.environments]]`).",
+                en: "Describe the production, staging and disaster recovery environments and their offer (`[[hosting.environments]]`)."));
+        } else {
+            status = Status::Compliant;
+            message = text!(lang,
+                fr: "{sentence} La production, la recette et le secours sont hébergés hors offre commerciale (cloud interne de l'État, produits interministériels ou serveurs de l'entité) : l'exigence de qualification de R9 ne vise que les offres commerciales.",
+                en: "{sentence} Production, staging and disaster recovery are hosted outside commercial offers (the State's internal cloud, interministerial products or the entity's own servers): R9's qualification demand only targets commercial offers.");
+        }
+    } else {
+        let (failures, failing) = check_offers(ctx, &commercial);
+        if failures.is_empty() {
+            status = Status::Compliant;
+            let on = words::date(lang, ctx.on);
+            message = text!(lang,
+                fr: "{sentence} Les offres commerciales de production, de recette et de secours sont qualifiées SecNumCloud au {on} et immunisées contre les lois extracommunautaires.",
+                en: "{sentence} The commercial offers used for production, staging and disaster recovery are SecNumCloud-qualified on {on} and immune from extra-EU law.");
+        } else {
+            status = Status::NonCompliant;
+            let list = failures.join(" ; ");
+            message = text!(lang,
+                fr: "{sentence} Une offre commerciale retenue doit alors être qualifiée SecNumCloud et immunisée contre les lois extracommunautaires, ce qui n'est pas le cas : {list}.",
+                en: "{sentence} A commercial offer chosen must then be SecNumCloud-qualified and immune from extra-EU law, which is not the case: {list}.");
+            remedy = Some(text!(lang,
+                fr: "Héberger la production, la recette et le secours sur le cloud interne de l'État ou sur une offre commerciale qualifiée SecNumCloud et immunisée ; à défaut, seule la dérogation transitoire de R9 est ouverte, aux projets déjà engagés.",
+                en: "Host production, staging and disaster recovery on the State's internal cloud or on a SecNumCloud-qualified, immune commercial offer; otherwise only R9's transitional derogation is open, to projects already engaged."));
+            counterfactuals = qualified_alternatives(ctx, &failing);
+            if ctx.ed.sensitivity.also_sensitive.is_empty() {
+                counterfactuals.push(Counterfactual {
+                    change: text!(lang,
+                        fr: "Ou, seulement si une analyse de risque documentée (disponibilité, intégrité, confidentialité, traçabilité) conclut qu'aucune violation ne porterait atteinte aux intérêts énumérés par R9, déclarer `breach_impacts = []` : la qualification ne serait plus requise",
+                        en: "Or, only if a documented risk analysis (availability, integrity, confidentiality, traceability) concludes that no breach would harm the interests R9 lists, declare `breach_impacts = []`: qualification would no longer be required"),
+                    offers: Vec::new(),
+                });
+            }
+        }
+    }
+    if !dr.is_empty() {
+        status = Status::NonCompliant;
+        let list = words::list(lang, &dr);
+        push_text!(message, lang,
+            fr: "Des informations « Diffusion Restreinte » sont hébergées sur des offres qui n'y sont pas habilitées ({list}) : seul le cloud interne PI du ministère de l'Intérieur est positionné pour elles (doctrine, § 2.1).",
+            en: "« Diffusion Restreinte » information is hosted on offers not cleared for it ({list}): only the Ministry of the Interior's internal cloud PI is positioned for it (doctrine, § 2.1).");
+        remedy.get_or_insert_with(|| text!(lang,
+            fr: "Héberger les informations « Diffusion Restreinte » sur le cloud PI ou sur un système homologué à ce niveau.",
+            en: "Host « Diffusion Restreinte » information on the PI cloud or on a system accredited at that level."));
+        let offers = alternatives(
+            ctx,
+            &Needs {
+                diffusion_restreinte: true,
+                ..Needs::default()
+            },
+        );
+        counterfactuals.push(Counterfactual {
+            change: text!(lang,
+                fr: "Héberger la production, la recette et le secours sur une offre habilitée « Diffusion Restreinte »",
+                en: "Host production, staging and disaster recovery on an offer cleared for « Diffusion Restreinte »"),
+            offers,
+        });
+    }
+    if let Some(note) = dev_note {
+        message.push(' ');
+        message.push_str(&note);
+    }
+    finding(Rule::R9, status, message, citations, remedy).with_counterfactuals(counterfactuals)
+}
+
+/// Development, training and sandbox on a non-qualified commercial offer: outside R9's
+/// reach, worth one sentence when the data are particularly sensitive.
+fn dev_note(ctx: &Ctx<'_>) -> Option<String> {
+    if !ctx.secnumcloud_required() {
+        return None;
+    }
+    let lang = ctx.lang;
+    let outside: Vec<String> = ctx
+        .envs
+        .iter()
+        .filter(|e| !e.env.kind.under_r9())
+        .filter(|e| {
+            e.offer
+                .is_some_and(|o| !r9_gaps(ctx, o, e.env.region.as_deref()).is_empty())
+        })
+        .map(|e| env_label(lang, e))
+        .collect();
+    if outside.is_empty() {
+        return None;
+    }
+    let list = words::list(lang, &outside);
+    Some(text!(lang,
+        fr: "Les environnements {list} reposent sur une offre non qualifiée : R9 ne vise que la production, la recette et le secours, à condition qu'aucune donnée réelle d'une sensibilité particulière n'y soit copiée.",
+        en: "The {list} environments rely on a non-qualified offer: R9 only reaches production, staging and disaster recovery, provided no real particularly sensitive data are copied there."))
+}
+
+/// The transitional derogation, listed whenever the data call for a trusted offer.
+pub(crate) fn derogation(ctx: &Ctx<'_>) -> Option<Derogation> {
+    (ctx.in_scope && ctx.secnumcloud_required()).then(|| transitional(ctx))
+}
+
+fn transitional(ctx: &Ctx<'_>) -> Derogation {
+    let lang = ctx.lang;
+    let edition_day = ctx.ed.in_force_from;
+    let day = words::date(lang, edition_day);
+    let mut conditions = Vec::new();
+    let engaged = match ctx.d.project.engaged_on {
+        Some(e) if e < edition_day => {
+            let when = words::date(lang, e);
+            conditions.push(text!(lang,
+                fr: "Projet déjà engagé : engagé le {when}, avant l'entrée en vigueur de la circulaire le {day}.",
+                en: "Project already engaged: engaged on {when}, before the circular came into force on {day}."));
+            true
+        }
+        Some(e) => {
+            let when = words::date(lang, e);
+            conditions.push(text!(lang,
+                fr: "Réservée aux projets déjà engagés : celui-ci l'a été le {when}, pas avant le {day}.",
+                en: "Reserved to projects already engaged: this one was engaged on {when}, not before {day}."));
+            false
+        }
+        None => {
+            conditions.push(text!(lang,
+                fr: "Réservée aux projets déjà engagés avant le {day} : la date d'engagement (`engaged_on`) n'est pas renseignée.",
+                en: "Reserved to projects already engaged before {day}: the engagement date (`engaged_on`) is not given."));
+            false
+        }
+    };
+    let approvers = ctx.ed.r9_transitional.approvers.clone();
+    conditions.push(approvers_sentence(ctx, &approvers));
+    let deadline = deadline(ctx);
+    let open = deadline_conditions(ctx, deadline, &mut conditions);
+    if ctx.ed.r9_transitional.faq_proof_of_guarantees {
+        conditions.push(text!(lang,
+            fr: "La DINUM juge une telle dérogation inappropriée ; l'entité doit apporter la preuve que les garanties de SecNumCloud sont réunies, notamment en cybersécurité et en isolation juridique (FAQ, « Dérogations »).",
+            en: "DINUM deems such a derogation inappropriate; the entity must prove that SecNumCloud's guarantees are met, notably on cybersecurity and legal isolation (FAQ, « Dérogations »)."));
+    }
+    let mut citations = vec![ctx.cite(Rule::R9)];
+    if ctx.faq_applies() {
+        citations.push(ctx.cite_doc("faq-dinum", Some("Dérogations")));
+    } else {
+        citations.push(ctx.cite_doc("communique-dinum-2021-10-06", None));
+    }
+    Derogation {
+        kind: DerogationKind::R9Transitional,
+        available: engaged && open,
+        deadline,
+        approvers,
+        covers: Vec::new(),
+        conditions,
+        citations,
+    }
+}
+
+pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
+    let (inv, ctx) = (s.inventory, s.ctx);
+    if !ctx.secnumcloud_required() {
+        return;
+    }
+    let lang = ctx.lang;
+    for r in inv.resources.iter().filter(|r| holds_data(r)) {
+        let Some(offer) = offer_of(ctx.catalog, r) else {
+            continue;
+        };
+        let gaps = r9_gaps(ctx, offer, r.region.as_deref());
+        if gaps.is_empty() {
+            continue;
+        }
+        let why: Vec<String> = gaps
+            .iter()
+            .map(|g| describe_gap(lang, ctx, offer, g))
+            .collect();
+        let why = why.join(" ; ");
+        let address = &r.address;
+        out.push(finding(
+                Rule::R9,
+                Status::NonCompliant,
+                text!(lang,
+                    fr: "`{address}` héberge des données d'une sensibilité particulière sur une offre commerciale qui ne remplit pas R9 : {why}.",
+                    en: "`{address}` hosts particularly sensitive data on a commercial offer that does not meet R9: {why}."),
+                vec![ctx.cite(Rule::R9)],
+                Some(text!(lang,
+                    fr: "Déplacer cette ressource sur le cloud interne de l'État ou sur une offre qualifiée SecNumCloud et immunisée.",
+                    en: "Move this resource to the State's internal cloud or to a SecNumCloud-qualified, immune offer.")),
+            ).at(r));
+    }
+}
