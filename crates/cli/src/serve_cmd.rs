@@ -174,11 +174,15 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             registry.backend().as_str(),
             catalog.version(),
         );
-        // A new binary may carry a catalog that now records an acceptable offer.
+        // A new binary may carry a catalog that now records an acceptable offer: a suggestion
+        // for the people who decide, never a deadline by itself.
         match nuage_server::refresh_deadlines(&registry, &catalog).await {
             Ok(0) => {}
-            Ok(n) => eprintln!("{n} dérogation(s) : échéance fixée d'après le catalogue {}", catalog.version()),
-            Err(e) => eprintln!("échéances des dérogations non mises à jour : {}", e.detail),
+            Ok(n) => eprintln!(
+                "{n} dérogation(s) : échéance suggérée d'après le catalogue {}, à confirmer",
+                catalog.version()
+            ),
+            Err(e) => eprintln!("échéances suggérées des dérogations non mises à jour : {}", e.detail),
         }
         if args.dev {
             match nuage_server::dev::bootstrap(&registry).await {

@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 //! The web pages in a real browser: `tests/browser/run.mjs` drives Debian's Chromium through
 //! playwright-core against a `nuage serve --dev` started here (questionnaire to verdict, a

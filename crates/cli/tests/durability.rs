@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 //! Nothing acknowledged is lost: a burst of writes against a real `nuage serve`, a SIGKILL
 //! in the middle, a restart, and every write that got its 201 must be there — on SQLite and

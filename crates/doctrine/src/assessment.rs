@@ -113,6 +113,17 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::NonCompliant,
+        Status::ToVerify,
+        Status::Compliant,
+        Status::NotApplicable,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::NonCompliant => "non_compliant",
@@ -149,6 +160,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::NotApplicable,
+        Verdict::NonCompliant,
+        Verdict::ToVerify,
+        Verdict::Compliant,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::NotApplicable => "not_applicable",
@@ -172,6 +194,16 @@ pub enum ControlProcedure {
 }
 
 impl ControlProcedure {
+    pub const ALL: [ControlProcedure; 3] = [
+        ControlProcedure::ProjectAuthority,
+        ControlProcedure::Ministry,
+        ControlProcedure::MajorProjectReview,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ControlProcedure::ProjectAuthority => "project_authority",
@@ -182,7 +214,19 @@ impl ControlProcedure {
 }
 
 /// Who grants or validates a derogation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Approver {
     ProjectAuthority,
@@ -193,6 +237,18 @@ pub enum Approver {
 }
 
 impl Approver {
+    pub const ALL: [Approver; 5] = [
+        Approver::ProjectAuthority,
+        Approver::Ministry,
+        Approver::Minister,
+        Approver::PrimeMinister,
+        Approver::Dinum,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Approver::ProjectAuthority => "project_authority",
@@ -205,7 +261,7 @@ impl Approver {
 }
 
 /// The derogations the texts provide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DerogationKind {
     /// R9's transitional derogation for projects already engaged.
@@ -217,6 +273,16 @@ pub enum DerogationKind {
 }
 
 impl DerogationKind {
+    pub const ALL: [DerogationKind; 3] = [
+        DerogationKind::R9Transitional,
+        DerogationKind::R7NoCloud,
+        DerogationKind::OfficeSuite,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DerogationKind::R9Transitional => "r9_transitional",

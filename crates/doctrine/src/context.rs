@@ -9,6 +9,7 @@ use crate::assess::AssessError;
 use crate::assessment::{Citation, ControlProcedure, DataSensitivity, Lang, Rule};
 use crate::dossier::{Approach, Dossier, Environment, Nature};
 use crate::edition::Edition;
+use crate::vocabulary::Label;
 use crate::words::{self, push_text, text};
 
 /// One environment of the dossier with its catalog offer resolved.
@@ -166,7 +167,7 @@ pub(crate) fn context<'a>(
 }
 
 pub(crate) fn env_label(lang: Lang, e: &Env<'_>) -> String {
-    let kind = words::environment(lang, e.env.kind);
+    let kind = e.env.kind.label(lang);
     match e.offer {
         Some(o) => format!("{kind} ({})", o.id),
         None => kind.to_owned(),

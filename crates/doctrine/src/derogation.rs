@@ -46,12 +46,27 @@ pub(crate) fn deadline_conditions(
 
 pub(crate) fn approvers_sentence(ctx: &Ctx<'_>, approvers: &[Approver]) -> String {
     let lang = ctx.lang;
-    let names: Vec<&str> = approvers
-        .iter()
-        .map(|a| words::approver(lang, *a))
-        .collect();
+    let names: Vec<&str> = approvers.iter().map(|a| a.in_sentence(lang)).collect();
     let names = words::list(lang, &names);
     text!(lang,
         fr: "Accordée sous la responsabilité de : {names}.",
         en: "Granted under the responsibility of: {names}.")
+}
+
+/// How the deadline of a derogation of `kind` is set under the edition `edition` (its id), in
+/// words, while it is not known: « N mois après … ». `None` for a derogation without deadline.
+pub fn deadline_rule(
+    lang: crate::assessment::Lang,
+    edition: &str,
+    kind: crate::assessment::DerogationKind,
+) -> Option<String> {
+    if kind == crate::assessment::DerogationKind::R7NoCloud {
+        return None;
+    }
+    let editions = crate::edition::Editions::embedded().ok()?;
+    let ed = editions.all().iter().find(|e| e.id == edition)?;
+    let months = ed.thresholds.derogation_months_after_acceptable_offer;
+    Some(text!(lang,
+        fr: "à fixer : {months} mois après la date à laquelle une offre de cloud acceptable est disponible en France",
+        en: "to be set: {months} months after the day an acceptable cloud offer is available in France"))
 }

@@ -323,7 +323,10 @@ impl Serialize for Euros {
             serializer.serialize_u64(self.whole_euros())
         } else {
             // Amounts with cents are rare; a float keeps the dossier's own notation.
-            #[allow(clippy::cast_precision_loss)]
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "cents below 1e17: exact enough for an amount the dossier wrote with cents"
+            )]
             serializer.serialize_f64(self.cents as f64 / 100.0)
         }
     }
@@ -356,7 +359,11 @@ impl<'de> Deserialize<'de> for Euros {
                 if cents > 1e17 {
                     return Err(E::custom("the amount is too large"));
                 }
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "checked above: 0 ≤ cents ≤ 1e17"
+                )]
                 Ok(Euros {
                     cents: cents as u64,
                 })
@@ -419,7 +426,7 @@ impl JsonSchema for Share {
 }
 
 /// Schema stand-in for [`Date`].
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only named in `#[schemars(with = …)]` attributes")]
 pub(crate) struct DateSchema;
 
 impl JsonSchema for DateSchema {
@@ -438,7 +445,7 @@ impl JsonSchema for DateSchema {
 
 /// Schema stand-in for an offer id; the schema printed by `nuage schema dossier` lists the
 /// catalog's ids (see [`crate::dossier_schema`]).
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only named in `#[schemars(with = …)]` attributes")]
 pub(crate) struct OfferIdSchema;
 
 impl JsonSchema for OfferIdSchema {

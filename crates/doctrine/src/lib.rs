@@ -12,7 +12,7 @@ mod acceptable;
 mod assess;
 pub mod assessment;
 mod context;
-mod derogation;
+pub mod derogation;
 pub mod dossier;
 pub mod edition;
 pub mod explain;
@@ -23,7 +23,9 @@ mod rules;
 mod scan;
 mod schema;
 mod trust;
+pub mod vocabulary;
 mod words;
+pub mod workflow;
 
 pub use acceptable::{AcceptableOffer, acceptable_offer, deadline_after};
 pub use assess::{AssessError, assess};
@@ -31,12 +33,16 @@ pub use assessment::{
     Approver, Assessment, Assumption, Citation, CitedDocument, ControlProcedure, Counterfactual,
     DataSensitivity, Derogation, DerogationKind, Finding, Lang, Rule, Status, Verdict,
 };
+pub use derogation::deadline_rule;
 pub use dossier::Dossier;
 pub use edition::{Edition, Editions};
 pub use explain::{Explanation, explain};
 pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
+pub use nuage_catalog::Date;
 pub use read::{Format, ReadError, read_dossier};
 pub use scan::{
     ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
 };
 pub use schema::dossier_schema;
+pub use vocabulary::Label;
+pub use workflow::{Actor, DerogationState, Step, Transition, Workflow, WorkflowError};

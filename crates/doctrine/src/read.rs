@@ -248,7 +248,10 @@ fn strip_json_position(message: &str) -> String {
 
 /// yaml_serde places errors raised by a field's own check at the start of the enclosing
 /// mapping; the field's key is usually a few lines below: point at it when it is there.
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    reason = "a line and a column, each optional: naming the pair would not make it clearer"
+)]
 fn refine_yaml(
     text: &str,
     line: Option<usize>,

@@ -10,6 +10,7 @@ use nuage_catalog::{
 
 use crate::assessment::{Counterfactual, Lang};
 use crate::context::{Ctx, Env, env_label};
+use crate::vocabulary::Label;
 use crate::words::{self, text};
 
 /// Why an offer falls short of R9 for particularly sensitive data.
@@ -224,7 +225,7 @@ pub(crate) fn saas_alternatives(ctx: &Ctx<'_>) -> Vec<Counterfactual> {
             ..Needs::of_project(ctx)
         };
         let offers = alternatives(ctx, &needs);
-        let name = words::service(lang, s);
+        let name = s.label(lang);
         let change = if offers.is_empty() {
             text!(lang,
                 fr: "Aucune offre du catalogue ne fournit « {name} » en respectant R9 à cette date",

@@ -1,9 +1,9 @@
 //! Wording helpers: every message exists in French and English, side by side.
 
-use nuage_catalog::{Date, UserService};
+use nuage_catalog::Date;
 
-use crate::assessment::{Approver, Lang};
-use crate::dossier::{BreachImpact, EnvironmentKind, EssentialMission, Euros, LegalSecret};
+use crate::assessment::Lang;
+use crate::dossier::Euros;
 
 /// `text!(lang, fr: "…{x}…", en: "…{x}…")` formats the message of the requested language.
 macro_rules! text {
@@ -139,7 +139,11 @@ pub(crate) fn euros(lang: Lang, amount: Euros) -> String {
 
 /// « 50 % » / « 50% », to the tenth of a point.
 pub(crate) fn percent(lang: Lang, share: f64) -> String {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a share in 0..=1 times 100, rounded: always within u32"
+    )]
     let tenths = (share * 1000.0).round().max(0.0) as u64;
     let mut out = String::with_capacity(8);
     push_digits(&mut out, tenths / 10, None);
@@ -173,112 +177,6 @@ pub(crate) fn list<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
 pub(crate) fn ids<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
     list(lang, &quoted)
-}
-
-pub(crate) fn environment(lang: Lang, kind: EnvironmentKind) -> &'static str {
-    match (lang, kind) {
-        (Lang::Fr, EnvironmentKind::Production) => "production",
-        (Lang::Fr, EnvironmentKind::Staging) => "recette",
-        (Lang::Fr, EnvironmentKind::DisasterRecovery) => "secours",
-        (Lang::Fr, EnvironmentKind::Development) => "développement",
-        (Lang::Fr, EnvironmentKind::Training) => "formation",
-        (Lang::Fr, EnvironmentKind::Sandbox) => "bac à sable",
-        (Lang::En, EnvironmentKind::Production) => "production",
-        (Lang::En, EnvironmentKind::Staging) => "staging",
-        (Lang::En, EnvironmentKind::DisasterRecovery) => "disaster recovery",
-        (Lang::En, EnvironmentKind::Development) => "development",
-        (Lang::En, EnvironmentKind::Training) => "training",
-        (Lang::En, EnvironmentKind::Sandbox) => "sandbox",
-    }
-}
-
-pub(crate) fn service(lang: Lang, s: UserService) -> &'static str {
-    match (lang, s) {
-        (Lang::Fr, UserService::Email) => "messagerie",
-        (Lang::Fr, UserService::PersonalDrive) => "drive personnel",
-        (Lang::Fr, UserService::DocumentCollaboration) => "services documentaires et collaboratifs",
-        (Lang::Fr, UserService::InstantMessaging) => "messagerie instantanée",
-        (Lang::Fr, UserService::AudioConference) => "audioconférence",
-        (Lang::Fr, UserService::VideoConference) => "visioconférence",
-        (Lang::Fr, UserService::Webinar) => "webinaire",
-        (Lang::Fr, UserService::OfficeSuite) => "bureautique",
-        (Lang::Fr, UserService::BusinessApplication) => "application métier",
-        (Lang::En, UserService::Email) => "email",
-        (Lang::En, UserService::PersonalDrive) => "personal drive",
-        (Lang::En, UserService::DocumentCollaboration) => "documentary and collaborative services",
-        (Lang::En, UserService::InstantMessaging) => "instant messaging",
-        (Lang::En, UserService::AudioConference) => "audio conference",
-        (Lang::En, UserService::VideoConference) => "video conference",
-        (Lang::En, UserService::Webinar) => "webinar",
-        (Lang::En, UserService::OfficeSuite) => "office suite",
-        (Lang::En, UserService::BusinessApplication) => "business application",
-    }
-}
-
-pub(crate) fn secret(lang: Lang, s: LegalSecret) -> &'static str {
-    match (lang, s) {
-        (Lang::Fr, LegalSecret::GovernmentDeliberations) => {
-            "secret des délibérations du Gouvernement"
-        }
-        (Lang::Fr, LegalSecret::NationalDefence) => "secret de la défense nationale",
-        (Lang::Fr, LegalSecret::ForeignPolicy) => "conduite de la politique extérieure",
-        (Lang::Fr, LegalSecret::StateSecurity) => "sûreté de l'État",
-        (Lang::Fr, LegalSecret::JudicialProceedings) => {
-            "procédures engagées devant les juridictions"
-        }
-        (Lang::Fr, LegalSecret::PrivateLife) => "secret de la vie privée",
-        (Lang::Fr, LegalSecret::Medical) => "secret médical",
-        (Lang::Fr, LegalSecret::Business) => "secret des affaires",
-        (Lang::En, LegalSecret::GovernmentDeliberations) => "secrecy of government deliberations",
-        (Lang::En, LegalSecret::NationalDefence) => "national defence secrecy",
-        (Lang::En, LegalSecret::ForeignPolicy) => "conduct of foreign policy",
-        (Lang::En, LegalSecret::StateSecurity) => "State security",
-        (Lang::En, LegalSecret::JudicialProceedings) => "court proceedings",
-        (Lang::En, LegalSecret::PrivateLife) => "privacy",
-        (Lang::En, LegalSecret::Medical) => "medical secrecy",
-        (Lang::En, LegalSecret::Business) => "business secrecy",
-    }
-}
-
-pub(crate) fn mission(lang: Lang, m: EssentialMission) -> &'static str {
-    match (lang, m) {
-        (Lang::Fr, EssentialMission::NationalSecurity) => "sauvegarde de la sécurité nationale",
-        (Lang::Fr, EssentialMission::PublicOrder) => "maintien de l'ordre public",
-        (Lang::Fr, EssentialMission::HealthAndLife) => {
-            "protection de la santé et de la vie des personnes"
-        }
-        (Lang::En, EssentialMission::NationalSecurity) => "national security",
-        (Lang::En, EssentialMission::PublicOrder) => "maintaining public order",
-        (Lang::En, EssentialMission::HealthAndLife) => "protecting people's health and lives",
-    }
-}
-
-pub(crate) fn impact(lang: Lang, i: BreachImpact) -> &'static str {
-    match (lang, i) {
-        (Lang::Fr, BreachImpact::PublicOrder) => "l'ordre public",
-        (Lang::Fr, BreachImpact::PublicSecurity) => "la sécurité publique",
-        (Lang::Fr, BreachImpact::HealthAndLife) => "la santé et la vie des personnes",
-        (Lang::Fr, BreachImpact::IntellectualProperty) => "la propriété intellectuelle",
-        (Lang::En, BreachImpact::PublicOrder) => "public order",
-        (Lang::En, BreachImpact::PublicSecurity) => "public security",
-        (Lang::En, BreachImpact::HealthAndLife) => "people's health and lives",
-        (Lang::En, BreachImpact::IntellectualProperty) => "intellectual property",
-    }
-}
-
-pub(crate) fn approver(lang: Lang, a: Approver) -> &'static str {
-    match (lang, a) {
-        (Lang::Fr, Approver::ProjectAuthority) => "l'autorité en charge du projet",
-        (Lang::Fr, Approver::Ministry) => "le ministère",
-        (Lang::Fr, Approver::Minister) => "le ministre dont relève le projet",
-        (Lang::Fr, Approver::PrimeMinister) => "le Premier ministre",
-        (Lang::Fr, Approver::Dinum) => "la DINUM",
-        (Lang::En, Approver::ProjectAuthority) => "the project's authority",
-        (Lang::En, Approver::Ministry) => "the ministry",
-        (Lang::En, Approver::Minister) => "the minister in charge of the project",
-        (Lang::En, Approver::PrimeMinister) => "the Prime Minister",
-        (Lang::En, Approver::Dinum) => "DINUM",
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 
 use nuage_catalog::Catalog;
@@ -188,7 +189,11 @@ fn every_room_has_its_table() {
                 .iter()
                 .find(|(name, _)| *name == format!("{stem}.toml"))
                 .unwrap_or_else(|| panic!("rules/{stem}.rs has no rules/{stem}.toml beside it"));
-            let n = table.1.get("scenario").and_then(Value::as_array).map_or(0, Vec::len);
+            let n = table
+                .1
+                .get("scenario")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             assert!(n >= 1, "rules/{stem}.toml has no scenario");
         }
     }
@@ -248,7 +253,9 @@ fn run(catalog: &Catalog, bases: &Table, s: &Table, name: &str, failures: &mut V
         });
     match (result, s.get("error").and_then(Value::as_str)) {
         (Err(e), Some(want)) if e.contains(want) => {}
-        (Err(e), Some(want)) => failures.push(format!("{name}: error should mention {want:?}: {e}")),
+        (Err(e), Some(want)) => {
+            failures.push(format!("{name}: error should mention {want:?}: {e}"))
+        }
         (Ok(_), Some(want)) => failures.push(format!("{name}: should be refused ({want:?})")),
         (Err(e), None) => failures.push(format!("{name}: refused: {e}")),
         (Ok(a), None) => {

@@ -1,6 +1,11 @@
 //! Dashboard queries over 100 000 generated projects: `cargo run --release -p nuage-registry
 //! --example dashboard_bench -- URL [PROJECTS]`. Prints the median of 15 runs per query.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
+)]
 
 use std::time::{Duration, Instant};
 

@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_scans.sql"),
         postgres: include_str!("../migrations/postgres/0006_scans.sql"),
     },
+    Migration {
+        version: 7,
+        name: "derogation_workflow",
+        sqlite: include_str!("../migrations/sqlite/0007_derogation_workflow.sql"),
+        postgres: include_str!("../migrations/postgres/0007_derogation_workflow.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

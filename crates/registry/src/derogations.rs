@@ -1,16 +1,15 @@
 //! Derogations (« dérogations ») and their workflow, each step recorded with who, when, why
 //! and which documents.
 //!
-//! ```text
-//! draft → submitted → approved_by_minister → validated_by_prime_minister → active → expired
-//!             ↘ refused        ↘ refused
-//! ```
-//!
-//! The chain follows the circular: a derogation is approved by the minister concerned, then
-//! validated by the Prime Minister (whose validation DINUM records). Whether a step is
-//! allowed depends only on the current state, the caller's role and their access to the
-//! project: [`Transition::next`] is that table.
+//! The steps are the doctrine's ([`nuage_doctrine::Workflow`]): who decides a derogation, in
+//! which order, depends on its kind and on the edition in force when the assessment opened it
+//! (the minister alone in 2021; the minister then the Prime Minister's validation in 2023; the
+//! project's authority, the ministry or the design review of major projects for R7). The
+//! registry stores the kind, the state and the approvers, and checks here only that the caller
+//! is the one the step is for: [`may_act`] maps the registry's roles onto the doctrine's actors.
 
+use nuage_doctrine::{Actor as WorkflowActor, Approver, DerogationKind, Label, Workflow};
+pub use nuage_doctrine::{DerogationState, Transition};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -22,163 +21,61 @@ use crate::store::{Registry, audit, now, project_in};
 
 id_type!(DerogationId);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DerogationState {
-    Draft,
-    Submitted,
-    ApprovedByMinister,
-    ValidatedByPrimeMinister,
-    Active,
-    Expired,
-    Refused,
-}
-
-impl DerogationState {
-    pub const ALL: [DerogationState; 7] = [
-        DerogationState::Draft,
-        DerogationState::Submitted,
-        DerogationState::ApprovedByMinister,
-        DerogationState::ValidatedByPrimeMinister,
-        DerogationState::Active,
-        DerogationState::Expired,
-        DerogationState::Refused,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DerogationState::Draft => "draft",
-            DerogationState::Submitted => "submitted",
-            DerogationState::ApprovedByMinister => "approved_by_minister",
-            DerogationState::ValidatedByPrimeMinister => "validated_by_prime_minister",
-            DerogationState::Active => "active",
-            DerogationState::Expired => "expired",
-            DerogationState::Refused => "refused",
+/// Whether someone with `role` and `access` to the project records steps for `actor`.
+pub fn may_act(role: Role, access: Access, actor: WorkflowActor) -> bool {
+    match actor {
+        // The team, or its ministry's controller on its behalf.
+        WorkflowActor::ProjectTeam => access == Access::Write,
+        WorkflowActor::MinistryController => {
+            role == Role::MinistryController && access == Access::Write
         }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
+        WorkflowActor::Dinum => role == Role::Dinum,
     }
 }
 
-/// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Transition {
-    /// The team sends its request.
-    Submit,
-    /// The ministry's controller records the minister's approval.
-    ApproveForMinister,
-    /// The ministry (at `submitted`) or DINUM (at `approved_by_minister`) refuses.
-    Refuse,
-    /// DINUM records the Prime Minister's validation.
-    ValidateForPrimeMinister,
-    /// The derogation takes effect.
-    Activate,
-    /// The deadline has passed.
-    Expire,
+/// The state `step` leads `derogation` to, for a caller with `role` and `access` to its
+/// project: `Forbidden` for the wrong person, `Conflict` for the wrong state.
+pub fn next(
+    derogation: &StoredDerogation,
+    step: Transition,
+    role: Role,
+    access: Access,
+) -> Result<DerogationState, Error> {
+    let workflow = derogation.workflow();
+    let actors: Vec<WorkflowActor> = workflow
+        .steps()
+        .iter()
+        .filter(|s| s.transition == step)
+        .flat_map(|s| s.by.iter().copied())
+        .collect();
+    if !actors.is_empty() && !actors.iter().any(|a| may_act(role, access, *a)) {
+        let who: Vec<&str> = actors
+            .iter()
+            .map(|a| a.label(nuage_doctrine::Lang::En))
+            .collect();
+        return Err(Error::Forbidden(format!(
+            "`{}` is for {}, not for the role {}",
+            step.as_str(),
+            who.join(" or "),
+            role.as_str()
+        )));
+    }
+    let found = workflow
+        .step(derogation.state, step)
+        .map_err(|e| Error::Conflict(e.to_string()))?;
+    if !found.by.iter().any(|a| may_act(role, access, *a)) {
+        return Err(Error::Forbidden(format!(
+            "`{}` from {} is not for the role {}",
+            step.as_str(),
+            derogation.state.as_str(),
+            role.as_str()
+        )));
+    }
+    Ok(found.to)
 }
 
-impl Transition {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Transition::Submit => "submit",
-            Transition::ApproveForMinister => "approve_for_minister",
-            Transition::Refuse => "refuse",
-            Transition::ValidateForPrimeMinister => "validate_for_prime_minister",
-            Transition::Activate => "activate",
-            Transition::Expire => "expire",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [
-            Transition::Submit,
-            Transition::ApproveForMinister,
-            Transition::Refuse,
-            Transition::ValidateForPrimeMinister,
-            Transition::Activate,
-            Transition::Expire,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == text)
-    }
-
-    /// The state this step leads to from `from`, for a caller with `role` and `access` to
-    /// the project; `Forbidden` for the wrong person, `Conflict` for the wrong state.
-    pub fn next(
-        self,
-        from: DerogationState,
-        role: Role,
-        access: Access,
-    ) -> Result<DerogationState, Error> {
-        use DerogationState as S;
-        let controller = role == Role::MinistryController && access == Access::Write;
-        let dinum = role == Role::Dinum;
-        let (expected, allowed, to, who): (&[S], bool, S, &str) = match self {
-            Transition::Submit => (
-                &[S::Draft],
-                access == Access::Write,
-                S::Submitted,
-                "the project's team or its ministry's controller",
-            ),
-            Transition::ApproveForMinister => (
-                &[S::Submitted],
-                controller,
-                S::ApprovedByMinister,
-                "a controller of the project's ministry",
-            ),
-            Transition::Refuse => match from {
-                S::ApprovedByMinister => (&[S::ApprovedByMinister], dinum, S::Refused, "DINUM"),
-                _ => (
-                    &[S::Submitted],
-                    controller,
-                    S::Refused,
-                    "a controller of the project's ministry",
-                ),
-            },
-            Transition::ValidateForPrimeMinister => (
-                &[S::ApprovedByMinister],
-                dinum,
-                S::ValidatedByPrimeMinister,
-                "DINUM",
-            ),
-            Transition::Activate => (
-                &[S::ValidatedByPrimeMinister],
-                controller || dinum,
-                S::Active,
-                "a controller of the project's ministry or DINUM",
-            ),
-            Transition::Expire => (
-                &[S::Active],
-                controller || dinum,
-                S::Expired,
-                "a controller of the project's ministry or DINUM",
-            ),
-        };
-        if !allowed {
-            return Err(Error::Forbidden(format!(
-                "`{}` is for {who}, not for the role {}",
-                self.as_str(),
-                role.as_str()
-            )));
-        }
-        if !expected.contains(&from) {
-            return Err(Error::Conflict(format!(
-                "`{}` applies to a derogation in state {}, this one is {}",
-                self.as_str(),
-                expected
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                from.as_str()
-            )));
-        }
-        Ok(to)
-    }
-}
+/// Approvers of derogations recorded before the workflow came from the doctrine.
+const LEGACY_APPROVERS: [Approver; 2] = [Approver::Minister, Approver::PrimeMinister];
 
 /// One step as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -197,14 +94,19 @@ pub struct StoredDerogation {
     pub id: DerogationId,
     pub project_id: ProjectId,
     pub ministry_id: OrganisationId,
-    /// `r9_transitional`, `r7_no_cloud` or `office_suite`.
-    pub kind: String,
+    pub kind: DerogationKind,
     pub state: DerogationState,
+    /// Who decides, in order (from the assessment that opened the derogation).
+    pub approvers: Vec<Approver>,
     pub justification: String,
     /// ISO date, when known.
     pub deadline: Option<String>,
-    /// `dossier` (the date the project declared) or `catalog:OFFER@CATALOG_VERSION`.
+    /// `dossier` (the date the project declared) or `confirmed by NAME`.
     pub deadline_source: Option<String>,
+    /// A deadline the catalog suggests (its first fitting trusted offer), not yet confirmed.
+    pub suggested_deadline: Option<String>,
+    /// `catalog:OFFER@CATALOG_VERSION`.
+    pub suggested_deadline_source: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub events: Vec<DerogationEvent>,
@@ -213,15 +115,25 @@ pub struct StoredDerogation {
 /// A derogation request as the team drafts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDerogation {
-    pub kind: String,
+    pub kind: DerogationKind,
+    pub approvers: Vec<Approver>,
     pub justification: String,
     pub deadline: Option<String>,
     pub deadline_source: Option<String>,
+    pub suggested_deadline: Option<String>,
+    pub suggested_deadline_source: Option<String>,
     pub documents: Vec<String>,
 }
 
+impl StoredDerogation {
+    /// The steps this derogation goes through.
+    pub fn workflow(&self) -> Workflow {
+        Workflow::of(self.kind, &self.approvers)
+    }
+}
+
 const COLUMNS: &str = "id, project_id, ministry_id, kind, state, justification, deadline, \
-    deadline_source, created_at, updated_at";
+    deadline_source, created_at, updated_at, approvers, suggested_deadline, suggested_deadline_source";
 
 impl Registry {
     /// Drafts a derogation for a project the caller may change.
@@ -231,17 +143,14 @@ impl Registry {
         project: ProjectId,
         new: &NewDerogation,
     ) -> Result<StoredDerogation, Error> {
-        if !matches!(
-            new.kind.as_str(),
-            "r9_transitional" | "r7_no_cloud" | "office_suite"
-        ) {
+        if new.approvers.is_empty() {
             return Err(Error::Invalid {
-                field: "kind",
-                reason: format!(
-                    "`{}`: expected r9_transitional, r7_no_cloud or office_suite",
-                    new.kind
-                ),
+                field: "approvers",
+                reason: "a derogation is decided by someone".into(),
             });
+        }
+        if let Some(d) = &new.deadline {
+            crate::model::check_date("deadline", d)?;
         }
         if new.justification.trim().is_empty() {
             return Err(Error::Invalid {
@@ -254,15 +163,19 @@ impl Registry {
         let at = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO derogations (project_id, ministry_id, kind, state, justification, deadline, \
-             deadline_source, created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) RETURNING id",
+             deadline_source, created_at, updated_at, approvers, suggested_deadline, \
+             suggested_deadline_source) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
         )
         .bind(project.0)
         .bind(p.ministry_id.0)
-        .bind(&new.kind)
+        .bind(new.kind.as_str())
         .bind(&new.justification)
         .bind(new.deadline.as_deref())
         .bind(new.deadline_source.as_deref())
         .bind(&at)
+        .bind(serde_json::to_string(&new.approvers).map_err(|e| Error::Corrupt(e.to_string()))?)
+        .bind(new.suggested_deadline.as_deref())
+        .bind(new.suggested_deadline_source.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         record_event(
@@ -317,7 +230,10 @@ impl Registry {
 
     /// Moves a derogation one step, if the caller may and the state allows; `today` (ISO)
     /// guards `expire`, which only applies once the deadline has passed.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one audited write: each argument is a column of the row it records"
+    )]
     pub async fn transition_derogation(
         &self,
         user: &User,
@@ -330,7 +246,7 @@ impl Registry {
     ) -> Result<StoredDerogation, Error> {
         let mut tx = self.begin_write().await?;
         let before = derogation_in(&mut tx, id).await?;
-        let to = step.next(before.state, user.role, access)?;
+        let to = next(&before, step, user.role, access)?;
         if step == Transition::Refuse && reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(Error::Invalid {
                 field: "reason",
@@ -385,32 +301,40 @@ impl Registry {
         Ok(after)
     }
 
-    /// Sets the deadline of a derogation that has none (the catalog now records an
-    /// acceptable offer). Returns whether it changed anything.
-    pub async fn set_derogation_deadline(
+    /// Records the deadline the catalog suggests for a derogation that has none (its first
+    /// fitting trusted offer): a suggestion shown to the people who decide, never the
+    /// deadline itself. Returns whether it changed anything.
+    pub async fn suggest_derogation_deadline(
         &self,
         actor: &Actor,
         id: DerogationId,
         deadline: &str,
         source: &str,
     ) -> Result<bool, Error> {
+        crate::model::check_date("suggested_deadline", deadline)?;
         let mut tx = self.begin_write().await?;
         let before = derogation_in(&mut tx, id).await?;
-        if before.deadline.is_some() {
+        if before.deadline.is_some()
+            || (before.suggested_deadline.as_deref() == Some(deadline)
+                && before.suggested_deadline_source.as_deref() == Some(source))
+        {
             return Ok(false);
         }
-        sqlx::query("UPDATE derogations SET deadline = $1, deadline_source = $2, updated_at = $3 WHERE id = $4")
-            .bind(deadline)
-            .bind(source)
-            .bind(now())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE derogations SET suggested_deadline = $1, suggested_deadline_source = $2, \
+             updated_at = $3 WHERE id = $4",
+        )
+        .bind(deadline)
+        .bind(source)
+        .bind(now())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         let after = derogation_in(&mut tx, id).await?;
         audit(
             &mut tx,
             actor,
-            "derogation.deadline",
+            "derogation.suggest_deadline",
             "derogation",
             &id.to_string(),
             Some(before.ministry_id),
@@ -420,6 +344,58 @@ impl Registry {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Sets a derogation's deadline: a person who decides the derogation (the ministry's
+    /// controller or DINUM) confirms a date, the suggested one or another.
+    pub async fn confirm_derogation_deadline(
+        &self,
+        user: &User,
+        access: Access,
+        id: DerogationId,
+        deadline: &str,
+    ) -> Result<StoredDerogation, Error> {
+        crate::model::check_date("deadline", deadline)?;
+        if !(may_act(user.role, access, WorkflowActor::MinistryController)
+            || may_act(user.role, access, WorkflowActor::Dinum))
+        {
+            return Err(Error::Forbidden(format!(
+                "a deadline is confirmed by the ministry's controller or DINUM, not by the role {}",
+                user.role.as_str()
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let before = derogation_in(&mut tx, id).await?;
+        if before.state.is_closed() {
+            return Err(Error::Conflict(format!(
+                "derogation {id} is {}: its deadline no longer changes",
+                before.state.as_str()
+            )));
+        }
+        let source = format!("confirmed by {}", user.actor().0);
+        sqlx::query(
+            "UPDATE derogations SET deadline = $1, deadline_source = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(deadline)
+        .bind(&source)
+        .bind(now())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        let after = derogation_in(&mut tx, id).await?;
+        audit(
+            &mut tx,
+            &user.actor(),
+            "derogation.confirm_deadline",
+            "derogation",
+            &id.to_string(),
+            Some(before.ministry_id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// Derogations without a deadline, not refused nor expired (to refresh from the catalog).
@@ -433,7 +409,10 @@ impl Registry {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one audited write: each argument is a column of the row it records"
+)]
 async fn record_event(
     conn: &mut sqlx::AnyConnection,
     derogation: i64,
@@ -507,15 +486,28 @@ fn derogation_from(row: &AnyRow, events: &[AnyRow]) -> Result<StoredDerogation, 
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let current: String = row.try_get("state")?;
+    let kind: String = row.try_get("kind")?;
+    let approvers: Option<String> = row.try_get("approvers")?;
+    let approvers = match approvers {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| Error::Corrupt(format!("derogation approvers `{text}`: {e}")))?,
+        None => LEGACY_APPROVERS.to_vec(),
+    };
     Ok(StoredDerogation {
         id: DerogationId(row.try_get("id")?),
         project_id: ProjectId(row.try_get("project_id")?),
         ministry_id: OrganisationId(row.try_get("ministry_id")?),
-        kind: row.try_get("kind")?,
+        kind: DerogationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == kind)
+            .ok_or_else(|| Error::Corrupt(format!("derogation kind `{kind}`")))?,
         state: state(&current)?,
+        approvers,
         justification: row.try_get("justification")?,
         deadline: row.try_get("deadline")?,
         deadline_source: row.try_get("deadline_source")?,
+        suggested_deadline: row.try_get("suggested_deadline")?,
+        suggested_deadline_source: row.try_get("suggested_deadline_source")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         events,
@@ -528,113 +520,209 @@ mod tests {
     use DerogationState as S;
     use Transition as T;
 
-    #[test]
-    fn the_workflow_table() {
-        let member = (Role::ProjectMember, Access::Write);
-        let controller = (Role::MinistryController, Access::Write);
-        let other_controller = (Role::MinistryController, Access::None);
-        let dinum = (Role::Dinum, Access::Read);
-        let auditor = (Role::Auditor, Access::Read);
-        // (step, from, who, Ok(to) | Err("forbidden"/"conflict"))
-        type Row = (T, S, (Role, Access), Result<S, &'static str>);
-        let table: &[Row] = &[
-            (T::Submit, S::Draft, member, Ok(S::Submitted)),
-            (T::Submit, S::Draft, controller, Ok(S::Submitted)),
-            (T::Submit, S::Draft, dinum, Err("forbidden")),
-            (T::Submit, S::Submitted, member, Err("conflict")),
-            (
-                T::ApproveForMinister,
-                S::Submitted,
-                controller,
-                Ok(S::ApprovedByMinister),
-            ),
-            (
-                T::ApproveForMinister,
-                S::Submitted,
-                member,
-                Err("forbidden"),
-            ),
-            (
-                T::ApproveForMinister,
-                S::Submitted,
-                other_controller,
-                Err("forbidden"),
-            ),
-            (T::ApproveForMinister, S::Submitted, dinum, Err("forbidden")),
-            (T::ApproveForMinister, S::Draft, controller, Err("conflict")),
-            (T::Refuse, S::Submitted, controller, Ok(S::Refused)),
-            (T::Refuse, S::Submitted, dinum, Err("forbidden")),
-            (T::Refuse, S::ApprovedByMinister, dinum, Ok(S::Refused)),
-            (
-                T::Refuse,
-                S::ApprovedByMinister,
-                controller,
-                Err("forbidden"),
-            ),
-            (T::Refuse, S::Active, controller, Err("conflict")),
-            (
-                T::ValidateForPrimeMinister,
-                S::ApprovedByMinister,
-                dinum,
-                Ok(S::ValidatedByPrimeMinister),
-            ),
-            (
-                T::ValidateForPrimeMinister,
-                S::ApprovedByMinister,
-                controller,
-                Err("forbidden"),
-            ),
-            (
-                T::ValidateForPrimeMinister,
-                S::Submitted,
-                dinum,
-                Err("conflict"),
-            ),
-            (
-                T::Activate,
-                S::ValidatedByPrimeMinister,
-                controller,
-                Ok(S::Active),
-            ),
-            (
-                T::Activate,
-                S::ValidatedByPrimeMinister,
-                dinum,
-                Ok(S::Active),
-            ),
-            (T::Activate, S::ApprovedByMinister, dinum, Err("conflict")),
-            (
-                T::Activate,
-                S::ValidatedByPrimeMinister,
-                auditor,
-                Err("forbidden"),
-            ),
-            (T::Expire, S::Active, controller, Ok(S::Expired)),
-            (T::Expire, S::Refused, controller, Err("conflict")),
-            (T::Expire, S::Active, member, Err("forbidden")),
-        ];
+    fn derogation(kind: DerogationKind, approvers: &[Approver], state: S) -> StoredDerogation {
+        StoredDerogation {
+            id: DerogationId(1),
+            project_id: ProjectId(1),
+            ministry_id: OrganisationId(1),
+            kind,
+            state,
+            approvers: approvers.to_vec(),
+            justification: "j".into(),
+            deadline: None,
+            deadline_source: None,
+            suggested_deadline: None,
+            suggested_deadline_source: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            events: Vec::new(),
+        }
+    }
+
+    // (step, from, who, Ok(to) | Err("forbidden"/"conflict"))
+    type Row = (T, S, (Role, Access), Result<S, &'static str>);
+
+    fn check(kind: DerogationKind, approvers: &[Approver], table: &[Row]) {
         for (step, from, (role, access), expected) in table {
-            let got = step.next(*from, *role, *access);
+            let got = next(&derogation(kind, approvers, *from), *step, *role, *access);
             match (expected, &got) {
                 (Ok(to), Ok(got)) => assert_eq!(to, got, "{step:?} from {from:?} by {role:?}"),
                 (Err("forbidden"), Err(Error::Forbidden(_))) => {}
                 (Err("conflict"), Err(Error::Conflict(_))) => {}
                 _ => panic!(
-                    "{step:?} from {from:?} by {role:?}/{access:?}: expected {expected:?}, got {got:?}"
+                    "{approvers:?}: {step:?} from {from:?} by {role:?}/{access:?}: expected {expected:?}, got {got:?}"
                 ),
             }
         }
     }
 
+    const MEMBER: (Role, Access) = (Role::ProjectMember, Access::Write);
+    const CONTROLLER: (Role, Access) = (Role::MinistryController, Access::Write);
+    const OTHER_CONTROLLER: (Role, Access) = (Role::MinistryController, Access::None);
+    const DINUM: (Role, Access) = (Role::Dinum, Access::Read);
+    const AUDITOR: (Role, Access) = (Role::Auditor, Access::Read);
+
     #[test]
-    fn names_round_trip() {
-        for s in S::ALL {
-            assert_eq!(S::parse(s.as_str()), Some(s));
-        }
-        assert_eq!(
-            T::parse("validate_for_prime_minister"),
-            Some(T::ValidateForPrimeMinister)
+    fn the_2023_transitional_derogation_needs_the_prime_ministers_validation() {
+        check(
+            DerogationKind::R9Transitional,
+            &[Approver::Minister, Approver::PrimeMinister],
+            &[
+                (T::Submit, S::Draft, MEMBER, Ok(S::Submitted)),
+                (T::Submit, S::Draft, CONTROLLER, Ok(S::Submitted)),
+                (T::Submit, S::Draft, DINUM, Err("forbidden")),
+                (T::Submit, S::Submitted, MEMBER, Err("conflict")),
+                (
+                    T::ApproveForMinister,
+                    S::Submitted,
+                    CONTROLLER,
+                    Ok(S::ApprovedByMinister),
+                ),
+                (
+                    T::ApproveForMinister,
+                    S::Submitted,
+                    MEMBER,
+                    Err("forbidden"),
+                ),
+                (
+                    T::ApproveForMinister,
+                    S::Submitted,
+                    OTHER_CONTROLLER,
+                    Err("forbidden"),
+                ),
+                (T::ApproveForMinister, S::Submitted, DINUM, Err("forbidden")),
+                (T::ApproveForMinister, S::Draft, CONTROLLER, Err("conflict")),
+                (T::Refuse, S::Submitted, CONTROLLER, Ok(S::Refused)),
+                (T::Refuse, S::Submitted, DINUM, Err("forbidden")),
+                (T::Refuse, S::ApprovedByMinister, DINUM, Ok(S::Refused)),
+                (
+                    T::Refuse,
+                    S::ApprovedByMinister,
+                    CONTROLLER,
+                    Err("forbidden"),
+                ),
+                (T::Refuse, S::Active, CONTROLLER, Err("conflict")),
+                (
+                    T::ValidateForPrimeMinister,
+                    S::ApprovedByMinister,
+                    DINUM,
+                    Ok(S::Active),
+                ),
+                (
+                    T::ValidateForPrimeMinister,
+                    S::ApprovedByMinister,
+                    CONTROLLER,
+                    Err("forbidden"),
+                ),
+                (
+                    T::ValidateForPrimeMinister,
+                    S::Submitted,
+                    DINUM,
+                    Err("conflict"),
+                ),
+                (T::Expire, S::Active, CONTROLLER, Ok(S::Expired)),
+                (T::Expire, S::Active, DINUM, Ok(S::Expired)),
+                (T::Expire, S::Refused, CONTROLLER, Err("conflict")),
+                (T::Expire, S::Active, MEMBER, Err("forbidden")),
+                (T::Expire, S::Active, AUDITOR, Err("forbidden")),
+                // Recorded by earlier versions: in force, it expires the same way.
+                (
+                    T::Expire,
+                    S::ValidatedByPrimeMinister,
+                    CONTROLLER,
+                    Ok(S::Expired),
+                ),
+            ],
         );
-        assert_eq!(T::parse("approve"), None);
+    }
+
+    #[test]
+    fn the_2021_minister_decides_alone() {
+        check(
+            DerogationKind::R9Transitional,
+            &[Approver::Minister],
+            &[
+                (
+                    T::ApproveForMinister,
+                    S::Submitted,
+                    CONTROLLER,
+                    Ok(S::Active),
+                ),
+                (
+                    T::ValidateForPrimeMinister,
+                    S::Submitted,
+                    DINUM,
+                    Err("conflict"),
+                ),
+                (
+                    T::ValidateForPrimeMinister,
+                    S::ApprovedByMinister,
+                    DINUM,
+                    Err("conflict"),
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn r7_is_decided_where_its_cost_says() {
+        check(
+            DerogationKind::R7NoCloud,
+            &[Approver::ProjectAuthority],
+            &[
+                (
+                    T::DecideForProjectAuthority,
+                    S::Submitted,
+                    MEMBER,
+                    Ok(S::Active),
+                ),
+                (
+                    T::DecideForProjectAuthority,
+                    S::Submitted,
+                    DINUM,
+                    Err("forbidden"),
+                ),
+                (
+                    T::ApproveForMinister,
+                    S::Submitted,
+                    CONTROLLER,
+                    Err("conflict"),
+                ),
+            ],
+        );
+        check(
+            DerogationKind::R7NoCloud,
+            &[Approver::Ministry],
+            &[
+                (
+                    T::ControlForMinistry,
+                    S::Submitted,
+                    CONTROLLER,
+                    Ok(S::Active),
+                ),
+                (
+                    T::ControlForMinistry,
+                    S::Submitted,
+                    MEMBER,
+                    Err("forbidden"),
+                ),
+                (T::Refuse, S::Submitted, CONTROLLER, Ok(S::Refused)),
+            ],
+        );
+        check(
+            DerogationKind::R7NoCloud,
+            &[Approver::Dinum],
+            &[
+                (T::ReviewAsMajorProject, S::Submitted, DINUM, Ok(S::Active)),
+                (
+                    T::ReviewAsMajorProject,
+                    S::Submitted,
+                    CONTROLLER,
+                    Err("forbidden"),
+                ),
+                (T::Refuse, S::Submitted, DINUM, Ok(S::Refused)),
+                (T::Refuse, S::Submitted, CONTROLLER, Err("forbidden")),
+            ],
+        );
     }
 }

@@ -37,6 +37,7 @@ pub use dashboard::{AdoptionPoint, CLOUD_KINDS, Dashboard};
 pub use db::{Backend, redact};
 pub use derogations::{
     DerogationEvent, DerogationId, DerogationState, NewDerogation, StoredDerogation, Transition,
+    may_act, next as next_state,
 };
 pub use error::Error;
 pub use model::{

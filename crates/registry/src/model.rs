@@ -205,6 +205,16 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+/// Refuses a date that is not `YYYY-MM-DD`.
+pub(crate) fn check_date(field: &'static str, text: &str) -> Result<(), crate::Error> {
+    text.parse::<nuage_doctrine::Date>()
+        .map(|_| ())
+        .map_err(|e| crate::Error::Invalid {
+            field,
+            reason: format!("`{text}`: {e}"),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::dossier_hash;
@@ -217,3 +227,4 @@ mod tests {
         );
     }
 }
+

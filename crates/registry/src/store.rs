@@ -189,7 +189,10 @@ impl Registry {
     }
 
     /// Same, with the project's first team members, in the same transaction.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one audited write: each argument is a column of the row it records"
+    )]
     pub async fn create_project_with_team(
         &self,
         actor: &Actor,
@@ -699,7 +702,10 @@ async fn insert_assessment(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one audited write: each argument is a column of the row it records"
+)]
 pub(crate) async fn audit<B: Serialize, A: Serialize>(
     conn: &mut sqlx::AnyConnection,
     actor: &Actor,

@@ -3,7 +3,11 @@
 //! `cargo bench -p nuage-report` prints the time per assessment; the target is at least
 //! 100 000 assessments per second on one core, JSON included (docs/performance.md).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
+)]
 
 use divan::{Bencher, black_box};
 use nuage_catalog::Catalog;

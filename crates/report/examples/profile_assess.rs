@@ -2,7 +2,10 @@
 //! `valgrind --tool=callgrind`.
 //!
 //! `cargo run --release -p nuage-report --example profile_assess -- examples/portail-demarches.toml 100000`
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
+)]
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

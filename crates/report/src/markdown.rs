@@ -5,7 +5,8 @@ use std::fmt::Write;
 use nuage_doctrine::{Assessment, Citation};
 
 use crate::Item;
-use crate::labels::{self, STATUS_ORDER, pick};
+use crate::labels::pick;
+use nuage_doctrine::{Label, Status};
 
 fn escape_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -55,8 +56,8 @@ pub fn markdown(items: &[Item<'_>]) -> String {
                 "| {} | `{}` | {} | {} |",
                 escape_cell(&a.project),
                 escape_cell(i.path),
-                labels::verdict(lang, a.verdict),
-                labels::procedure(lang, a.control_procedure)
+                a.verdict.label(lang),
+                a.control_procedure.label(lang)
             );
         }
         out.push('\n');
@@ -65,14 +66,10 @@ pub fn markdown(items: &[Item<'_>]) -> String {
     for i in items {
         let a = i.assessment;
         let lang = a.lang;
-        let yn = |b| labels::yes_no(lang, b);
+        let yn = |b| nuage_doctrine::vocabulary::yes_no(lang, b);
         let _ = writeln!(out, "{h} {}\n", a.project);
         let _ = writeln!(out, "| | |\n|---|---|");
-        let _ = writeln!(
-            out,
-            "| Verdict | **{}** |",
-            labels::verdict(lang, a.verdict)
-        );
+        let _ = writeln!(out, "| Verdict | **{}** |", a.verdict.label(lang));
         let _ = writeln!(
             out,
             "| {} | `{}` |",
@@ -127,7 +124,7 @@ pub fn markdown(items: &[Item<'_>]) -> String {
             out,
             "| {} | {} |",
             pick(lang, "Procédure de contrôle", "Control procedure"),
-            labels::procedure(lang, a.control_procedure)
+            a.control_procedure.label(lang)
         );
         let _ = writeln!(
             out,
@@ -136,17 +133,12 @@ pub fn markdown(items: &[Item<'_>]) -> String {
             a.catalog_version
         );
 
-        for status in STATUS_ORDER {
+        for status in Status::REPORT_ORDER {
             let group: Vec<_> = a.findings.iter().filter(|f| f.status == status).collect();
             if group.is_empty() {
                 continue;
             }
-            let _ = writeln!(
-                out,
-                "{h}# {} ({})\n",
-                labels::status_heading(lang, status),
-                group.len()
-            );
+            let _ = writeln!(out, "{h}# {} ({})\n", status.heading(lang), group.len());
             for f in group {
                 let _ = writeln!(out, "- **{}** — {}", f.rule, f.message);
                 if let Some(remedy) = &f.remedy {
@@ -197,11 +189,7 @@ pub fn markdown(items: &[Item<'_>]) -> String {
                 pick(lang, "Approbation", "Approval")
             );
             for d in &a.derogations {
-                let approvers: Vec<&str> = d
-                    .approvers
-                    .iter()
-                    .map(|x| labels::approver(lang, *x))
-                    .collect();
+                let approvers: Vec<&str> = d.approvers.iter().map(|x| x.label(lang)).collect();
                 let _ = writeln!(
                     out,
                     "| `{}` | {} | {} | {} |",

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use nuage_doctrine::{Assessment, Finding, Lang, Resource, Skipped, Status};
 
-use crate::labels::{STATUS_ORDER, pick};
+use crate::labels::pick;
 use crate::{Item, TextOptions};
 
 /// What a scan produced, for rendering.
@@ -53,7 +53,7 @@ fn by_offer(resources: &[Resource], lang: Lang) -> BTreeMap<String, usize> {
 }
 
 fn status_word(lang: Lang, s: Status) -> &'static str {
-    crate::labels::status_heading(lang, s)
+    s.heading(lang)
 }
 
 /// A scan for people at a terminal.
@@ -100,7 +100,7 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
             );
         }
     }
-    for status in STATUS_ORDER {
+    for status in Status::REPORT_ORDER {
         let group: Vec<&Finding> = v.findings.iter().filter(|f| f.status == status).collect();
         if group.is_empty() || matches!(status, Status::Compliant | Status::NotApplicable) {
             continue;

@@ -5,7 +5,8 @@ use std::fmt::Write;
 use nuage_doctrine::{Status, Verdict};
 
 use crate::Item;
-use crate::labels::{self, STATUS_ORDER, pick};
+use crate::labels::pick;
+use nuage_doctrine::Label;
 
 /// How to print text.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +110,7 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
             p.bold(&a.project),
             p.dim(&format!("({})", item.path))
         );
-        let verdict = labels::verdict(lang, a.verdict).to_uppercase();
+        let verdict = a.verdict.label(lang).to_uppercase();
         let _ = writeln!(
             out,
             "  {} {}",
@@ -129,7 +130,7 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
                 a.catalog_version
             ))
         );
-        let yn = |b| labels::yes_no(lang, b);
+        let yn = |b| nuage_doctrine::vocabulary::yes_no(lang, b);
         let _ = writeln!(
             out,
             "  {} {} · {} {} · {} {} · {} {}",
@@ -150,9 +151,9 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
             out,
             "  {} {}",
             pick(lang, "Contrôle :", "Control:"),
-            labels::procedure(lang, a.control_procedure)
+            a.control_procedure.label(lang)
         );
-        for status in STATUS_ORDER {
+        for status in Status::REPORT_ORDER {
             let group: Vec<_> = a.findings.iter().filter(|f| f.status == status).collect();
             if group.is_empty() {
                 continue;
@@ -161,7 +162,7 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
             let head = format!(
                 "{} {} ({})",
                 symbol(status),
-                labels::status_heading(lang, status),
+                status.heading(lang),
                 group.len()
             );
             let _ = writeln!(out, "  {}", p.status(status, &head));
@@ -207,11 +208,7 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
                     || pick(lang, "inconnue", "unknown").to_owned(),
                     |d| d.to_string(),
                 );
-                let approvers: Vec<&str> = d
-                    .approvers
-                    .iter()
-                    .map(|x| labels::approver(lang, *x))
-                    .collect();
+                let approvers: Vec<&str> = d.approvers.iter().map(|x| x.label(lang)).collect();
                 let _ = writeln!(
                     out,
                     "    {} — {open} · {} {deadline} · {} {}",
@@ -235,13 +232,13 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
             items.len(),
             pick(lang, "dossiers", "dossiers"),
             count(Verdict::NonCompliant),
-            labels::verdict(lang, Verdict::NonCompliant),
+            Verdict::NonCompliant.label(lang),
             count(Verdict::ToVerify),
-            labels::verdict(lang, Verdict::ToVerify),
+            Verdict::ToVerify.label(lang),
             count(Verdict::Compliant),
-            labels::verdict(lang, Verdict::Compliant),
+            Verdict::Compliant.label(lang),
             count(Verdict::NotApplicable),
-            labels::verdict(lang, Verdict::NotApplicable),
+            Verdict::NotApplicable.label(lang),
         );
     }
     out

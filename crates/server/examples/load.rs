@@ -8,7 +8,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 
 use std::sync::Arc;

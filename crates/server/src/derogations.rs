@@ -1,5 +1,6 @@
-//! Derogations under `/api/v1`: requested by a project's team, approved by its ministry,
-//! validated by DINUM for the Prime Minister, followed to their deadline.
+//! Derogations under `/api/v1`: requested by a project's team, decided by the people the
+//! doctrine names for their kind and edition (`nuage_doctrine::Workflow`), followed to their
+//! deadline.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use nuage_catalog::{Catalog, UserService};
-use nuage_doctrine::{DerogationKind, Format, acceptable_offer, deadline_after, read_dossier};
+use nuage_doctrine::{Assessment, DerogationKind, Format, acceptable_offer, deadline_after};
 use nuage_registry::{
     Access, Actor, DerogationId, NewDerogation, ProjectId, Registry, StoredDerogation, Transition,
 };
@@ -23,12 +24,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/derogations", post(request).get(of_project))
         .route("/derogations/{id}", get(show))
         .route("/derogations/{id}/transitions", post(transition))
+        .route("/derogations/{id}/deadline", post(confirm_deadline))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RequestDerogation {
-    pub(crate) kind: String,
+    pub(crate) kind: DerogationKind,
     pub(crate) justification: String,
     #[serde(default)]
     pub(crate) documents: Vec<String>,
@@ -37,10 +39,17 @@ pub(crate) struct RequestDerogation {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TransitionRequest {
-    pub(crate) transition: String,
+    pub(crate) transition: Transition,
     pub(crate) reason: Option<String>,
     #[serde(default)]
     pub(crate) documents: Vec<String>,
+}
+
+/// A deadline a person confirms (the catalog's suggestion or another date), `YYYY-MM-DD`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeadlineRequest {
+    pub(crate) deadline: String,
 }
 
 fn unprocessable(field: &str, detail: String) -> Problem {
@@ -54,21 +63,11 @@ fn unprocessable(field: &str, detail: String) -> Problem {
     p
 }
 
-fn kind_of(text: &str) -> Option<DerogationKind> {
-    [
-        DerogationKind::R9Transitional,
-        DerogationKind::R7NoCloud,
-        DerogationKind::OfficeSuite,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == text)
-}
-
 /// The deadline the catalog implies for a derogation of `kind` on the project's current
 /// dossier, with its source, when the catalog records an acceptable offer.
 async fn deadline_from_catalog(
     registry: &Registry,
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     project: ProjectId,
     kind: DerogationKind,
     covers: &[UserService],
@@ -80,7 +79,7 @@ async fn deadline_from_catalog(
         .map_err(registry_problem)?;
     let format = Format::from_extension(&version.format)
         .ok_or_else(|| Problem::internal(format!("stored format `{}`", version.format)))?;
-    let Ok(dossier) = read_dossier(&version.source, format, catalog) else {
+    let Ok(dossier) = crate::blocking::read(catalog, version.source, format).await? else {
         // A dossier that no longer reads against this catalog (an offer removed) gives no date.
         return Ok(None);
     };
@@ -121,15 +120,7 @@ pub(crate) async fn request_derogation(
             "only the project's team or its ministry's controller requests a derogation",
         ));
     }
-    let kind = kind_of(&request.kind).ok_or_else(|| {
-        unprocessable(
-            "kind",
-            format!(
-                "`{}`: expected r9_transitional, r7_no_cloud or office_suite",
-                request.kind
-            ),
-        )
-    })?;
+    let kind = request.kind;
     // The doctrine must open this derogation to this project, per its latest assessment.
     let latest = state
         .registry
@@ -139,52 +130,48 @@ pub(crate) async fn request_derogation(
         .into_iter()
         .next()
         .ok_or_else(|| Problem::internal("project without assessment"))?;
-    let body: serde_json::Value =
-        serde_json::from_str(&latest.body).map_err(|e| Problem::internal(e.to_string()))?;
-    let field = |v: &'_ serde_json::Value, name: &str| v.get(name).cloned().unwrap_or_default();
-    let offered = body
-        .get("derogations")
-        .and_then(|d| d.as_array())
-        .and_then(|all| {
-            all.iter()
-                .find(|d| field(d, "kind") == request.kind.as_str())
-        })
+    let assessment: Assessment = serde_json::from_str(&latest.body)
+        .map_err(|e| Problem::internal(format!("stored assessment {}: {e}", latest.id)))?;
+    let offered = assessment
+        .derogations
+        .iter()
+        .find(|d| d.kind == kind)
         .ok_or_else(|| {
             unprocessable(
                 "kind",
                 format!(
                     "the doctrine opens no {} derogation to this project (assessment {})",
-                    request.kind, latest.id
+                    kind.as_str(),
+                    latest.id
                 ),
             )
         })?;
-    if field(offered, "available") != true {
-        let conditions = field(offered, "conditions");
-        let conditions: Vec<&str> = conditions
-            .as_array()
-            .map(|c| c.iter().filter_map(|v| v.as_str()).collect())
-            .unwrap_or_default();
+    if !offered.available {
         return Err(unprocessable(
             "kind",
             format!(
                 "the {} derogation is closed to this project: {}",
-                request.kind,
-                conditions.join(" ")
+                kind.as_str(),
+                offered.conditions.join(" ")
             ),
         ));
     }
-    let (deadline, source) = match field(offered, "deadline").as_str() {
-        Some(d) => (Some(d.to_owned()), Some("dossier".to_owned())),
-        None => {
-            let covers: Vec<UserService> =
-                serde_json::from_value(field(offered, "covers")).unwrap_or_default();
-            match deadline_from_catalog(&state.registry, &state.catalog, project.id, kind, &covers)
-                .await?
-            {
-                Some((d, s)) => (Some(d), Some(s)),
-                None => (None, None),
-            }
-        }
+    // A date the project declared is the deadline; otherwise the catalog may suggest one,
+    // which a person confirms (« offre acceptable » is a judgement).
+    let (deadline, source, suggested, suggested_source) = match offered.deadline {
+        Some(d) => (Some(d.to_string()), Some("dossier".to_owned()), None, None),
+        None => match deadline_from_catalog(
+            &state.registry,
+            &state.catalog,
+            project.id,
+            kind,
+            &offered.covers,
+        )
+        .await?
+        {
+            Some((d, s)) => (None, None, Some(d), Some(s)),
+            None => (None, None, None, None),
+        },
     };
     state
         .registry
@@ -192,10 +179,13 @@ pub(crate) async fn request_derogation(
             caller,
             project.id,
             &NewDerogation {
-                kind: request.kind,
+                kind,
+                approvers: offered.approvers.clone(),
                 justification: request.justification,
                 deadline,
                 deadline_source: source,
+                suggested_deadline: suggested,
+                suggested_deadline_source: suggested_source,
                 documents: request.documents,
             },
         )
@@ -263,15 +253,7 @@ pub(crate) async fn move_derogation(
     id: i64,
     request: TransitionRequest,
 ) -> Result<StoredDerogation, Problem> {
-    let step = Transition::parse(&request.transition).ok_or_else(|| {
-        unprocessable(
-            "transition",
-            format!(
-                "`{}`: expected submit, approve_for_minister, refuse, validate_for_prime_minister, activate or expire",
-                request.transition
-            ),
-        )
-    })?;
+    let step = request.transition;
     let (derogation, access) = readable_derogation(state, caller, id).await?;
     let today = (state.today)().to_string();
     state
@@ -289,8 +271,36 @@ pub(crate) async fn move_derogation(
         .map_err(registry_problem)
 }
 
-/// Sets the deadline of open derogations that had none, when the catalog now records an
-/// acceptable offer for their need. Run at start (a new binary may carry a new catalog).
+async fn confirm_deadline(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    body: Result<Json<DeadlineRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<StoredDerogation>, Problem> {
+    let request = json_body(body)?;
+    set_deadline(&state, &caller, id, &request.deadline)
+        .await
+        .map(Json)
+}
+
+/// A person confirms a derogation's deadline (the API and the pages share it).
+pub(crate) async fn set_deadline(
+    state: &AppState,
+    caller: &nuage_registry::User,
+    id: i64,
+    deadline: &str,
+) -> Result<StoredDerogation, Problem> {
+    let (derogation, access) = readable_derogation(state, caller, id).await?;
+    state
+        .registry
+        .confirm_derogation_deadline(caller, access, derogation.id, deadline)
+        .await
+        .map_err(registry_problem)
+}
+
+/// Suggests a deadline for open derogations that have none, when the catalog now records an
+/// acceptable offer for their need (run at start: a new binary may carry a new catalog). The
+/// suggestion is shown to those who decide; the deadline is set only when one of them confirms.
 pub async fn refresh_deadlines(
     registry: &Registry,
     catalog: &Arc<Catalog>,
@@ -302,13 +312,17 @@ pub async fn refresh_deadlines(
         .await
         .map_err(registry_problem)?
     {
-        let Some(kind) = kind_of(&derogation.kind) else {
-            continue;
-        };
-        if let Some((deadline, source)) =
-            deadline_from_catalog(registry, catalog, derogation.project_id, kind, &[]).await?
+        let covers: Vec<UserService> = Vec::new();
+        if let Some((deadline, source)) = deadline_from_catalog(
+            registry,
+            catalog,
+            derogation.project_id,
+            derogation.kind,
+            &covers,
+        )
+        .await?
             && registry
-                .set_derogation_deadline(&actor, derogation.id, &deadline, &source)
+                .suggest_derogation_deadline(&actor, derogation.id, &deadline, &source)
                 .await
                 .map_err(registry_problem)?
         {

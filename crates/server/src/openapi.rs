@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use serde_json::{Map, Value, json};
 
-use crate::derogations::{RequestDerogation, TransitionRequest};
+use crate::derogations::{DeadlineRequest, RequestDerogation, TransitionRequest};
 use crate::problem::Problem;
 use crate::projects::{
     AssessmentMeta, CreateOrganisation, CreateProject, ProjectView, Replay, ScanUpload,
@@ -102,7 +102,8 @@ pub const OPERATIONS: &[Operation] = &[
     op!("post", "/projects/{id}/derogations", "dérogations", "Demander une dérogation ouverte par la doctrine au projet", req: RequestDerogation, 201 => schema::<nuage_registry::StoredDerogation>, auth: true),
     op!("get", "/projects/{id}/derogations", "dérogations", "Les dérogations d'un projet", 200 => schema::<Vec<nuage_registry::StoredDerogation>>, auth: true),
     op!("get", "/derogations/{id}", "dérogations", "Une dérogation et son historique", 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
-    op!("post", "/derogations/{id}/transitions", "dérogations", "Faire avancer une dérogation (submit, approve_for_minister, refuse, validate_for_prime_minister, activate, expire)", req: TransitionRequest, 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
+    op!("post", "/derogations/{id}/transitions", "dérogations", "Faire avancer une dérogation d'une des étapes que la doctrine donne pour son type et son édition (voir `approvers`)", req: TransitionRequest, 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
+    op!("post", "/derogations/{id}/deadline", "dérogations", "Confirmer l'échéance d'une dérogation (contrôleur ministériel ou DINUM) : celle que le catalogue suggère ou une autre", req: DeadlineRequest, 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
     op!("post", "/projects/{id}/scans", "projets", "Joindre au projet l'inventaire de son code d'infrastructure (la sortie de nuage scan --format json)", req: ScanUpload, 201 => schema::<nuage_registry::StoredScan>, auth: true),
     op!("get", "/projects/{id}/scans", "projets", "Les inventaires joints au projet, le plus récent d'abord", 200 => schema::<Vec<nuage_registry::StoredScan>>, auth: true),
     op!("get", "/dashboard", "tableaux de bord", "Tableau de bord d'un ministère, ou de tous (DINUM)", 200 => schema::<nuage_registry::Dashboard>, auth: true),

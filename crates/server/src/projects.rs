@@ -218,12 +218,22 @@ pub(crate) fn json_body<T>(
     body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, Problem> {
     body.map(|Json(v)| v).map_err(|rejection| {
-        Problem::new(
+        let text = rejection.body_text();
+        // serde names the field before a colon: `transition: unknown variant …`.
+        let field = text
+            .split_once("target type: ")
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map(|(path, _)| path)
+            .filter(|path| !path.is_empty() && !path.contains(' '))
+            .map(str::to_owned);
+        let mut p = Problem::new(
             rejection.status(),
             "urn:nuage:problem:bad-request",
             "Requête invalide",
-            rejection.body_text(),
-        )
+            text,
+        );
+        p.field = field;
+        p
     })
 }
 

@@ -2,10 +2,13 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
-//! A derogation from request to the Prime Minister's validation, through the API, on SQLite
-//! and PostgreSQL; each step only by the right role and from the right state.
+//! Derogations through the API, on SQLite and PostgreSQL: each kind and edition goes through
+//! exactly the steps its texts give (the minister alone in 2021; the minister then the Prime
+//! Minister's validation in 2023; the project's authority, the ministry or the design review of
+//! major projects for R7), each step only by the right role and from the right state.
 
 mod common;
 
@@ -61,6 +64,7 @@ async fn r9_derogation_from_request_to_validation() {
         // The project declared its acceptable offer (2025-12-17): twelve months later.
         assert_eq!(d["deadline"], "2026-12-17");
         assert_eq!(d["deadline_source"], "dossier");
+        assert_eq!(d["approvers"], json!(["minister", "prime_minister"]));
         let id = d["id"].as_i64().unwrap();
 
         // Wrong person or wrong state, each refused and nothing changes.
@@ -115,20 +119,15 @@ async fn r9_derogation_from_request_to_validation() {
             StatusCode::FORBIDDEN
         );
         let (status, d) = step(&w, &w.dinum, id, validate.clone()).await;
+        // The Prime Minister's validation grants it: nothing else to « activate ».
         assert_eq!(
             (status, d["state"].as_str()),
-            (StatusCode::OK, Some("validated_by_prime_minister")),
+            (StatusCode::OK, Some("active")),
             "{d}"
         );
         assert_eq!(
             step(&w, &w.dinum, id, validate).await.0,
             StatusCode::CONFLICT
-        );
-        let (status, d) = step(&w, &w.carol, id, json!({"transition": "activate"})).await;
-        assert_eq!(
-            (status, d["state"].as_str()),
-            (StatusCode::OK, Some("active")),
-            "{d}"
         );
         // The deadline (2026-12-17) has not passed on 2026-11-23.
         let (status, problem) = step(&w, &w.carol, id, json!({"transition": "expire"})).await;
@@ -160,8 +159,7 @@ async fn r9_derogation_from_request_to_validation() {
                 ("draft", "alice", "project_member"),
                 ("submitted", "alice", "project_member"),
                 ("approved_by_minister", "carol", "ministry_controller"),
-                ("validated_by_prime_minister", "dinum", "dinum"),
-                ("active", "carol", "ministry_controller"),
+                ("active", "dinum", "dinum"),
             ]
         );
         assert_eq!(events[3]["documents"], json!(["visa-pm-2026-117"]));
@@ -280,7 +278,7 @@ async fn refusals_and_derogations_the_doctrine_does_not_open() {
 }
 
 #[tokio::test]
-async fn without_a_declared_date_the_catalog_sets_the_deadline() {
+async fn without_a_declared_date_the_catalog_only_suggests_the_deadline() {
     for registry in registries().await {
         let w = world(registry).await;
         let undeclared = EXISTANT.replace("acceptable_offer_available_on = 2025-12-17\n", "");
@@ -294,12 +292,49 @@ async fn without_a_declared_date_the_catalog_sets_the_deadline() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{d}");
-        // The catalog's first trusted IaaS offer: Outscale, qualified from 2020-12-31.
-        assert_eq!(d["deadline"], "2021-12-31");
-        let source = d["deadline_source"].as_str().unwrap();
-        assert!(source.starts_with("catalog:outscale-iaas@"), "{source}");
+        // « Offre acceptable » is a judgement: the catalog's first trusted IaaS offer is a
+        // suggestion, never stored as the deadline (it would already be past).
+        assert_eq!(d["deadline"], Value::Null);
+        let suggested = d["suggested_deadline"].as_str().unwrap();
+        assert!(suggested < "2026-11-23", "{suggested}");
+        let source = d["suggested_deadline_source"].as_str().unwrap();
+        assert!(source.starts_with("catalog:"), "{source}");
+        let id = d["id"].as_i64().unwrap();
+        let confirm = |date: &str| json!({ "deadline": date });
+        let path = format!("/api/v1/derogations/{id}/deadline");
+        // The team does not set its own deadline; the controller or DINUM does.
+        let (status, _) = call(
+            &w,
+            "POST",
+            &path,
+            Some(&w.alice),
+            Some(confirm("2027-06-30")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, problem) = call(
+            &w,
+            "POST",
+            &path,
+            Some(&w.carol),
+            Some(confirm("30/06/2027")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        let (status, d) = call(
+            &w,
+            "POST",
+            &path,
+            Some(&w.carol),
+            Some(confirm("2027-06-30")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        assert_eq!(d["deadline"], "2027-06-30");
+        assert_eq!(d["deadline_source"], "confirmed by carol");
 
-        // A derogation recorded without a deadline gets one when the server starts.
+        // A derogation recorded without a deadline gets a suggestion when the server starts,
+        // once; its deadline stays unset until someone confirms one.
         let setup = nuage_registry::User {
             id: nuage_registry::UserId(0),
             subject: "setup".into(),
@@ -315,27 +350,153 @@ async fn without_a_declared_date_the_catalog_sets_the_deadline() {
                 &setup,
                 nuage_registry::ProjectId(pid),
                 &nuage_registry::NewDerogation {
-                    kind: "r9_transitional".into(),
+                    kind: nuage_doctrine::DerogationKind::R9Transitional,
+                    approvers: vec![
+                        nuage_doctrine::Approver::Minister,
+                        nuage_doctrine::Approver::PrimeMinister,
+                    ],
                     justification: "imported".into(),
                     deadline: None,
                     deadline_source: None,
+                    suggested_deadline: None,
+                    suggested_deadline_source: None,
                     documents: vec![],
                 },
             )
             .await
             .unwrap();
-        assert_eq!(bare.deadline, None);
         let updated = nuage_server::refresh_deadlines(&w.state.registry, &w.state.catalog)
             .await
             .unwrap();
         assert_eq!(updated, 1);
         let after = w.state.registry.derogation(bare.id).await.unwrap();
-        assert_eq!(after.deadline.as_deref(), Some("2021-12-31"));
+        assert_eq!(after.deadline, None);
+        assert_eq!(after.suggested_deadline.as_deref(), Some(suggested));
         assert_eq!(
             nuage_server::refresh_deadlines(&w.state.registry, &w.state.catalog)
                 .await
                 .unwrap(),
             0
+        );
+    }
+}
+
+/// Requests a derogation of `kind` on a project made from `source`, submits it, and returns
+/// its id and the stored derogation.
+async fn submitted(w: &World, source: &str, kind: &str) -> (i64, Value) {
+    let pid = project(w, source).await;
+    let (status, d) = call(
+        w,
+        "POST",
+        &format!("/api/v1/projects/{pid}/derogations"),
+        Some(&w.alice),
+        Some(json!({"kind": kind, "justification": "motif"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let (status, d) = step(w, &w.alice, id, json!({"transition": "submit"})).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    (id, d)
+}
+
+#[tokio::test]
+async fn under_the_2021_circular_the_minister_decides_alone() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        let source = EXISTANT
+            .replace("assessed_on = 2026-06-01", "assessed_on = 2022-06-01")
+            .replace(
+                "acceptable_offer_available_on = 2025-12-17",
+                "acceptable_offer_available_on = 2022-03-01",
+            );
+        let (id, d) = submitted(&w, &source, "r9_transitional").await;
+        assert_eq!(d["approvers"], json!(["minister"]));
+        let (status, d) = step(
+            &w,
+            &w.carol,
+            id,
+            json!({"transition": "approve_for_minister"}),
+        )
+        .await;
+        assert_eq!(
+            (status, d["state"].as_str()),
+            (StatusCode::OK, Some("active")),
+            "{d}"
+        );
+        // No Prime Minister's validation exists under this edition.
+        let (status, _) = step(
+            &w,
+            &w.dinum,
+            id,
+            json!({"transition": "validate_for_prime_minister"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+}
+
+#[tokio::test]
+async fn r7_is_decided_where_the_projects_cost_says() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        let on_premise = |cost: &str| {
+            format!(
+                "assessed_on = 2026-06-01\n[project]\nname = \"Serveurs {cost}\"\nentity_kind = \"central_administration\"\nnature = \"new\"\nfull_cost_eur = {cost}\n[hosting]\napproach = \"on_premise\"\n"
+            )
+        };
+        // Below 1 M€: the project's authority decides; nothing goes to DINUM.
+        let (id, d) = submitted(&w, &on_premise("500000"), "r7_no_cloud").await;
+        assert_eq!(d["approvers"], json!(["project_authority"]));
+        let decide = json!({"transition": "decide_for_project_authority"});
+        assert_eq!(
+            step(&w, &w.dinum, id, decide.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, d) = step(&w, &w.alice, id, decide).await;
+        assert_eq!(
+            (status, d["state"].as_str()),
+            (StatusCode::OK, Some("active")),
+            "{d}"
+        );
+        // From 1 M€ to 9 M€: documented to DINUM, controlled by the ministry.
+        let (id, d) = submitted(&w, &on_premise("3000000"), "r7_no_cloud").await;
+        assert_eq!(d["approvers"], json!(["ministry"]));
+        let control = json!({"transition": "control_for_ministry"});
+        assert_eq!(
+            step(&w, &w.alice, id, control.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, d) = step(&w, &w.carol, id, control).await;
+        assert_eq!(
+            (status, d["state"].as_str()),
+            (StatusCode::OK, Some("active")),
+            "{d}"
+        );
+        // Above 9 M€: the design review of major projects (DINUM), not the ministry alone.
+        let (id, d) = submitted(&w, &on_premise("12000000"), "r7_no_cloud").await;
+        assert_eq!(d["approvers"], json!(["dinum"]));
+        let review = json!({"transition": "review_as_major_project"});
+        assert_eq!(
+            step(&w, &w.carol, id, review.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            step(
+                &w,
+                &w.carol,
+                id,
+                json!({"transition": "control_for_ministry"})
+            )
+            .await
+            .0,
+            StatusCode::CONFLICT
+        );
+        let (status, d) = step(&w, &w.dinum, id, review).await;
+        assert_eq!(
+            (status, d["state"].as_str()),
+            (StatusCode::OK, Some("active")),
+            "{d}"
         );
     }
 }

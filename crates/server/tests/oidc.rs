@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 //! OpenID Connect login against a local OpenID provider started here (crates/testoidc): the
 //! whole flow over HTTP, with ES256 and RS256 tokens, and every way a token can be wrong.

@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 //! The HTML pages without a browser (the browser tests are in crates/cli/tests/browser.rs):
 //! CSRF, sessions, drafts and ministries kept apart, on SQLite and PostgreSQL.

@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
 )]
 //! Projects through the API, on SQLite and PostgreSQL, with the isolation between ministries
 //! checked on every endpoint.

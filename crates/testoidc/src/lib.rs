@@ -5,7 +5,12 @@
 //! misbehave on purpose, so that the tests see the client refuse bad tokens.
 //!
 //! This crate is only ever a dev-dependency; `expect` on its own set-up is a test failure.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
+)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

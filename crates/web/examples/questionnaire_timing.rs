@@ -1,6 +1,10 @@
 //! How long the questionnaire takes to decide what to ask (it assesses every probe):
 //! `cargo run --release -p nuage-web --example questionnaire_timing`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a broken fixture or setup should fail loudly, at once"
+)]
 
 use nuage_catalog::{Catalog, Date};
 use nuage_doctrine::{Format, Lang, read_dossier};

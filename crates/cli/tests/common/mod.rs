@@ -1,6 +1,9 @@
 //! A real `nuage serve` process for the CLI tests: started on a free loopback port, its
 //! address read from stdout, its stderr collected (and the `--dev` token picked from it).
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several test binaries, each using part of it"
+)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;

@@ -49,6 +49,7 @@ pub(crate) mod prelude {
     pub(crate) use crate::trust::{
         Needs, alternatives, check_offers, describe_gap, r9_gaps, saas_alternatives,
     };
+    pub(crate) use crate::vocabulary::Label;
     pub(crate) use crate::words::{self, push_text, text};
 }
 

@@ -81,13 +81,13 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
         .office_services
         .iter()
         .filter(|s| ctx.ed.office_suite.covers.contains(s))
-        .map(|s| words::service(lang, *s))
+        .map(|s| s.label(lang))
         .collect();
     let never: Vec<&str> = ctx
         .office_services
         .iter()
         .filter(|s| ctx.ed.office_suite.never.contains(s))
-        .map(|s| words::service(lang, *s))
+        .map(|s| s.label(lang))
         .collect();
     let strict = ctx.ed.extra(ExtraCategory::AgentsOfficeTools) || ctx.particularly_sensitive;
     let mut message = if strict {
@@ -140,7 +140,7 @@ fn office_alternatives(ctx: &Ctx<'_>) -> Vec<Counterfactual> {
                 ..Needs::of_project(ctx)
             };
             let offers = alternatives(ctx, &needs);
-            let name = words::service(lang, *s);
+            let name = s.label(lang);
             Counterfactual {
                 change: if offers.is_empty() {
                     text!(lang,
@@ -184,7 +184,7 @@ fn suite(ctx: &Ctx<'_>) -> Derogation {
         .office_services
         .iter()
         .filter(|s| !rules.covers.contains(s))
-        .map(|s| words::service(lang, *s))
+        .map(|s| s.label(lang))
         .collect();
     let day = words::date(lang, rules.well_advanced_on);
     let mut conditions = Vec::new();

@@ -81,7 +81,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
                 .envs
                 .iter()
                 .filter(|e| e.offer.is_none())
-                .map(|e| words::environment(lang, e.env.kind))
+                .map(|e| e.env.kind.label(lang))
                 .collect();
             if off.is_empty() {
                 finding(

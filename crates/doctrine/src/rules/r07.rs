@@ -104,9 +104,9 @@ fn no_cloud(ctx: &Ctx<'_>) -> Derogation {
             vec![Approver::Ministry]
         } else {
             conditions.push(text!(lang,
-                fr: "Au-delà de {high}, la procédure de contrôle de conception des grands projets (décret n° 2019-1088, art. 3) examine ce choix.",
-                en: "Above {high}, the design review of major projects (decree n° 2019-1088, art. 3) examines this choice."));
-            vec![Approver::Ministry, Approver::Dinum]
+                fr: "Au-delà de {high}, le contrôle de la doctrine est intégré à la procédure de contrôle de conception des grands projets (décret n° 2019-1088, art. 3) : c'est elle qui examine ce choix, non le ministère seul (R8).",
+                en: "Above {high}, the doctrine's control is part of the design review of major projects (decree n° 2019-1088, art. 3): that review examines this choice, not the ministry alone (R8)."));
+            vec![Approver::Dinum]
         }
     };
     let mut citations = vec![ctx.cite(Rule::R7), ctx.cite(Rule::R6)];

@@ -31,8 +31,8 @@ pub(crate) fn assess(ctx: &Ctx<'_>) -> Vec<DataSensitivity> {
             let second = !ds.breach_impacts.is_empty();
             let mut grounds = Vec::new();
             if first {
-                let mut parts: Vec<&str> = secrets.iter().map(|s| words::secret(lang, *s)).collect();
-                parts.extend(ds.essential_missions.iter().map(|m| words::mission(lang, *m)));
+                let mut parts: Vec<&str> = secrets.iter().map(|s| s.label(lang)).collect();
+                parts.extend(ds.essential_missions.iter().map(|m| m.label(lang)));
                 let parts = words::list(lang, &parts);
                 let implied = if implied.is_empty() { String::new() } else { format!(" ({})", implied.join(" ; ")) };
                 grounds.push(text!(lang,
@@ -44,7 +44,7 @@ pub(crate) fn assess(ctx: &Ctx<'_>) -> Vec<DataSensitivity> {
                     en: "criterion 1 not met — no secret protected by law and no essential mission of the State declared"));
             }
             if second {
-                let harms: Vec<&str> = ds.breach_impacts.iter().map(|i| words::impact(lang, *i)).collect();
+                let harms: Vec<&str> = ds.breach_impacts.iter().map(|i| i.label(lang)).collect();
                 let harms = words::list(lang, &harms);
                 grounds.push(text!(lang,
                     fr: "critère 2 rempli — une violation porterait atteinte à {harms}",

@@ -1,61 +1,28 @@
-//! Words shown on the pages for the engine's and the registry's codes, in French and English.
+//! Words shown on the pages for codes stored as text (the registry's summaries). The doctrine's
+//! codes read through its vocabulary (`nuage_doctrine::vocabulary`); only the registry's own
+//! (roles, the dashboard's classes) have their words here.
 
-use nuage_doctrine::Lang;
+use nuage_doctrine::{
+    Approver, ControlProcedure, DerogationKind, DerogationState, Label, Lang, Transition, Verdict,
+};
+
+/// The doctrine's words for a code it defines (a stored verdict reads as a verdict).
+fn doctrine_label(lang: Lang, code: &str) -> Option<&'static str> {
+    DerogationState::parse(code)
+        .map(|x| x.label(lang))
+        .or_else(|| Transition::parse(code).map(|x| x.label(lang)))
+        .or_else(|| DerogationKind::parse(code).map(|x| x.label(lang)))
+        .or_else(|| Verdict::parse(code).map(|x| x.label(lang)))
+        .or_else(|| ControlProcedure::parse(code).map(|x| x.label(lang)))
+        .or_else(|| Approver::parse(code).map(|x| x.label(lang)))
+}
 
 /// The label of a code, or the code itself when it has none.
 pub(crate) fn label(lang: Lang, code: &str) -> String {
+    if let Some(words) = doctrine_label(lang, code) {
+        return words.to_owned();
+    }
     let (fr, en) = match code {
-        // Verdicts and statuses
-        "compliant" => ("Conforme", "Compliant"),
-        "non_compliant" => ("Non conforme", "Non-compliant"),
-        "to_verify" => ("À vérifier", "To verify"),
-        "not_applicable" => ("Non applicable", "Not applicable"),
-        // Control procedures (R8)
-        "project_authority" => ("Autorité responsable du projet", "Project's authority"),
-        "ministry" => ("Ministère", "Ministry"),
-        "major_project_review" => (
-            "Contrôle des grands projets (avis DINUM)",
-            "Major project review (DINUM)",
-        ),
-        "minister" => ("Ministre", "Minister"),
-        "prime_minister" => ("Premier ministre", "Prime Minister"),
-        "dinum" => ("DINUM", "DINUM"),
-        // Derogations
-        "r9_transitional" => (
-            "Dérogation transitoire à R9 (projet déjà engagé)",
-            "Transitional derogation from R9 (project already engaged)",
-        ),
-        "r7_no_cloud" => (
-            "Dérogation à R6 documentée à la DINUM (R7)",
-            "Derogation from R6 documented to DINUM (R7)",
-        ),
-        "office_suite" => (
-            "Dérogation de la note sur les suites bureautiques",
-            "Office suite note derogation",
-        ),
-        "draft" => ("Brouillon", "Draft"),
-        "submitted" => ("Demandée", "Submitted"),
-        "approved_by_minister" => ("Approuvée par le ministre", "Approved by the minister"),
-        "validated_by_prime_minister" => (
-            "Validée par le Premier ministre",
-            "Validated by the Prime Minister",
-        ),
-        "active" => ("En vigueur", "Active"),
-        "expired" => ("Échue", "Expired"),
-        "refused" => ("Refusée", "Refused"),
-        // Transitions
-        "submit" => ("Soumettre la demande", "Submit the request"),
-        "approve_for_minister" => (
-            "Enregistrer l'approbation du ministre",
-            "Record the minister's approval",
-        ),
-        "refuse" => ("Refuser", "Refuse"),
-        "validate_for_prime_minister" => (
-            "Enregistrer la validation du Premier ministre",
-            "Record the Prime Minister's validation",
-        ),
-        "activate" => ("Mettre en vigueur", "Put into effect"),
-        "expire" => ("Constater l'échéance", "Record expiry"),
         // Hosting kinds and sensitivity (dashboard)
         "internal_cloud" => ("Cloud interne", "Internal cloud"),
         "commercial_cloud" => ("Cloud commercial", "Commercial cloud"),
@@ -82,12 +49,22 @@ pub(crate) fn label(lang: Lang, code: &str) -> String {
     }
 }
 
-/// The DSFR badge class for a status or a state.
+/// The DSFR badge class for a verdict, a finding's status or a derogation's state.
 pub(crate) fn badge(code: &str) -> &'static str {
-    match code {
-        "compliant" | "active" | "validated_by_prime_minister" => "fr-badge--success",
-        "non_compliant" | "refused" | "expired" => "fr-badge--error",
-        "to_verify" | "submitted" | "approved_by_minister" => "fr-badge--warning",
+    if let Some(state) = DerogationState::parse(code) {
+        return match state {
+            DerogationState::Active | DerogationState::ValidatedByPrimeMinister => {
+                "fr-badge--success"
+            }
+            DerogationState::Refused | DerogationState::Expired => "fr-badge--error",
+            s if s.is_pending() => "fr-badge--warning",
+            _ => "fr-badge--info",
+        };
+    }
+    match Verdict::parse(code) {
+        Some(Verdict::Compliant) => "fr-badge--success",
+        Some(Verdict::NonCompliant) => "fr-badge--error",
+        Some(Verdict::ToVerify) => "fr-badge--warning",
         _ => "fr-badge--info",
     }
 }

@@ -5,7 +5,10 @@
 //! share the API's rules: the same functions decide who may read or change what.
 
 // A page's error is the error page itself: a `Response`, built once, on a cold path.
-#![allow(clippy::result_large_err)]
+#![allow(
+    clippy::result_large_err,
+    reason = "a page handler returns either its page or the error page as a Response; boxing it gains nothing"
+)]
 
 mod dashboard;
 mod labels;
@@ -18,8 +21,8 @@ mod views;
 use dashboard::{dashboard, export_csv};
 use login::{dev_login, login_page, logout, oidc_begin, oidc_callback};
 use projects::{
-    derogation_page, events_of, latest_assessment, move_derogation, project_page, projects,
-    request_derogation,
+    confirm_deadline, derogation_page, events_of, latest_assessment, move_derogation, project_page,
+    projects, request_derogation,
 };
 use questionnaire::{
     create_project, draft_verdict, export_dossier, import, start, step_page, step_post,
@@ -80,6 +83,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/derogations/{id}", get(derogation_page))
         .route("/derogations/{id}/transitions", post(move_derogation))
+        .route("/derogations/{id}/echeance", post(confirm_deadline))
         .route("/derogations/{id}/demande", get(print::derogation_request))
         .route("/tableau-de-bord", get(dashboard))
         .route("/tableau-de-bord/projets.csv", get(export_csv))

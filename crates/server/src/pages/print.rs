@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use nuage_catalog::{Catalog, Date, Offer, QualificationStatus, ServiceModel};
+use nuage_doctrine::Label;
 use nuage_doctrine::dossier::{Approach, EnvironmentKind};
 use nuage_doctrine::{Dossier, Format, Lang};
 use nuage_registry::ProjectId;
@@ -327,7 +328,7 @@ async fn load_study(
             .map(|f| {
                 (
                     f.rule.as_str().to_owned(),
-                    label(lang, f.status.as_str()),
+                    f.status.label(lang).to_owned(),
                     f.message.clone(),
                 )
             })
@@ -346,7 +347,7 @@ async fn load_study(
             name: project.name.clone(),
             organisation,
             cost: euros(dossier.project.full_cost_eur.cents()),
-            procedure: label(lang, assessment.control_procedure.as_str()),
+            procedure: assessment.control_procedure.label(lang).to_owned(),
             sensitive: label(
                 lang,
                 if assessment.particularly_sensitive {
@@ -482,6 +483,10 @@ struct DerogationRequest {
     deadline: Option<String>,
     justification: String,
     approvers: String,
+    /// One signature block per approver, in the order they decide.
+    signatures: Vec<String>,
+    /// How the deadline will be set, while it is not.
+    pending_deadline: Option<String>,
     conditions: Vec<String>,
     data: Vec<String>,
     events: Vec<(String, String, String, String)>,
@@ -517,12 +522,9 @@ async fn load_request(
             .unwrap_or_default();
         let lang = viewer.lang;
         let latest = latest_assessment(&state, project.id).await?;
-        let offered = latest.as_ref().and_then(|(a, _)| {
-            a.derogations
-                .iter()
-                .find(|x| x.kind.as_str() == d.kind)
-                .cloned()
-        });
+        let offered = latest
+            .as_ref()
+            .and_then(|(a, _)| a.derogations.iter().find(|x| x.kind == d.kind).cloned());
         let data = latest
             .as_ref()
             .map(|(a, _)| {
@@ -543,22 +545,26 @@ async fn load_request(
                 "projets",
             ),
             id: d.id.to_string(),
-            kind: label(lang, &d.kind),
+            kind: d.kind.label(lang).to_owned(),
             project: project.name.clone(),
             organisation,
-            state: label(lang, d.state.as_str()),
+            state: d.state.label(lang).to_owned(),
             deadline: d.deadline.clone(),
             justification: d.justification.clone(),
-            approvers: offered
+            approvers: d
+                .approvers
+                .iter()
+                .map(|a| a.label(lang).to_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+            signatures: d
+                .approvers
+                .iter()
+                .map(|a| a.signature(lang).to_owned())
+                .collect(),
+            pending_deadline: latest
                 .as_ref()
-                .map(|o| {
-                    o.approvers
-                        .iter()
-                        .map(|a| label(lang, a.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default(),
+                .and_then(|(a, _)| nuage_doctrine::deadline_rule(lang, &a.edition, d.kind)),
             conditions: offered.map(|o| o.conditions).unwrap_or_default(),
             data,
             events: super::events_of(lang, &d),
@@ -602,14 +608,10 @@ pub(super) async fn derogation_request_pdf(
                 Block::Row(tr(lang, "État", "State").to_owned(), page.state.clone()),
                 Block::Row(
                     tr(lang, "Échéance", "Deadline").to_owned(),
-                    page.deadline.clone().unwrap_or_else(|| {
-                        tr(
-                            lang,
-                            "à fixer : douze mois après la disponibilité d'une offre acceptable",
-                            "to be set: twelve months after an acceptable offer is available",
-                        )
-                        .to_owned()
-                    }),
+                    page.deadline
+                        .clone()
+                        .or_else(|| page.pending_deadline.clone())
+                        .unwrap_or_else(|| tr(lang, "sans échéance", "no deadline").to_owned()),
                 ),
                 Block::Row(
                     tr(lang, "Justification", "Justification").to_owned(),
@@ -652,21 +654,9 @@ pub(super) async fn derogation_request_pdf(
                 ));
             }
             let sign = tr(lang, "Date, signature :", "Date, signature:");
-            signatures(
-                lang,
-                &mut blocks,
-                &[
-                    (tr(lang, "Le ministre", "The minister"), sign),
-                    (
-                        tr(
-                            lang,
-                            "Validation du Premier ministre",
-                            "Prime Minister's validation",
-                        ),
-                        sign,
-                    ),
-                ],
-            );
+            let signers: Vec<(&str, &str)> =
+                page.signatures.iter().map(|s| (s.as_str(), sign)).collect();
+            signatures(lang, &mut blocks, &signers);
             pdf(
                 &format!("demande-derogation-{id}.pdf"),
                 &page.project,

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use nuage_doctrine::Label;
 use nuage_doctrine::{Assessment, Format, Lang, read_dossier};
 use nuage_registry::{
     Access, PageRequest, ProjectFilter, ProjectId, Role, StoredDerogation, Transition,
@@ -300,18 +301,18 @@ pub(super) async fn project_page(
         Ok(s) => s,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
-    let pending = |kind: &str| {
+    let pending = |kind: nuage_doctrine::DerogationKind| {
         derogations
             .iter()
-            .any(|d| d.kind == kind && !matches!(d.state.as_str(), "refused" | "expired"))
+            .any(|d| d.kind == kind && !d.state.is_closed())
     };
     let open_kinds = latest
         .as_ref()
         .map(|(a, _)| {
             a.derogations
                 .iter()
-                .filter(|d| d.available && !pending(d.kind.as_str()))
-                .map(|d| (d.kind.as_str().to_owned(), label(lang, d.kind.as_str())))
+                .filter(|d| d.available && !pending(d.kind))
+                .map(|d| (d.kind.as_str().to_owned(), d.kind.label(lang).to_owned()))
                 .collect()
         })
         .unwrap_or_default();
@@ -352,8 +353,8 @@ pub(super) async fn project_page(
                 e.at.clone(),
                 format!(
                     "{} — {}",
-                    label(lang, &d.kind),
-                    label(lang, e.to_state.as_str())
+                    d.kind.label(lang).to_owned(),
+                    e.to_state.label(lang).to_owned()
                 ),
                 format!("{} ({})", e.actor.0, label(lang, e.role.as_str())),
             ));
@@ -378,8 +379,8 @@ pub(super) async fn project_page(
             .map(|d| {
                 (
                     d.id.to_string(),
-                    label(lang, &d.kind),
-                    label(lang, d.state.as_str()),
+                    d.kind.label(lang).to_owned(),
+                    d.state.label(lang).to_owned(),
                     badge(d.state.as_str()),
                     d.deadline.clone(),
                 )
@@ -425,8 +426,19 @@ pub(super) async fn request_derogation(
             ),
         );
     }
+    let Some(kind) = nuage_doctrine::DerogationKind::parse(&form.kind) else {
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Dérogation inconnue", "Unknown derogation"),
+            viewer.t(
+                "Choisissez l'une des dérogations que l'évaluation ouvre au projet.",
+                "Choose one of the derogations the assessment opens to the project.",
+            ),
+        );
+    };
     let request = RequestDerogation {
-        kind: form.kind,
+        kind,
         justification: form.justification,
         documents: list_of(&form.documents),
     };
@@ -437,7 +449,7 @@ pub(super) async fn request_derogation(
         };
     // On the page, « request » means drafting and sending in one step.
     let submit = TransitionRequest {
-        transition: Transition::Submit.as_str().into(),
+        transition: Transition::Submit,
         reason: None,
         documents: Vec::new(),
     };
@@ -460,9 +472,22 @@ pub(super) struct DerogationPage {
     badge: &'static str,
     deadline: Option<String>,
     deadline_source: Option<String>,
+    suggested_deadline: Option<String>,
+    suggested_deadline_source: Option<String>,
+    can_confirm_deadline: bool,
     justification: String,
     actions: Vec<(String, String)>,
+    tracker: Vec<TrackerStep>,
     events: Vec<(String, String, String, String)>,
+}
+
+/// One step of a derogation's path as the tracker shows it.
+pub(super) struct TrackerStep {
+    label: String,
+    approver: Option<String>,
+    who: String,
+    /// `done`, `next` or `later`.
+    state: &'static str,
 }
 
 pub(super) fn events_of(lang: Lang, d: &StoredDerogation) -> Vec<(String, String, String, String)> {
@@ -478,7 +503,7 @@ pub(super) fn events_of(lang: Lang, d: &StoredDerogation) -> Vec<(String, String
             }
             (
                 e.at.clone(),
-                label(lang, e.to_state.as_str()),
+                e.to_state.label(lang).to_owned(),
                 format!("{} ({})", e.actor.0, label(lang, e.role.as_str())),
                 notes,
             )
@@ -506,30 +531,73 @@ pub(super) async fn derogation_page(
         .map(|p| p.name)
         .unwrap_or_default();
     let lang = viewer.lang;
-    let actions = [
-        Transition::Submit,
-        Transition::ApproveForMinister,
-        Transition::ValidateForPrimeMinister,
-        Transition::Activate,
-        Transition::Refuse,
-    ]
-    .into_iter()
-    .filter(|t| t.next(d.state, user.role, access).is_ok())
-    .map(|t| (t.as_str().to_owned(), label(lang, t.as_str())))
-    .collect();
+    let today = (state.today)().to_string();
+    let workflow = d.workflow();
+    let may = |by: &[nuage_doctrine::Actor]| {
+        by.iter()
+            .any(|a| nuage_registry::may_act(user.role, access, *a))
+    };
+    let mut actions: Vec<(String, String)> = Vec::new();
+    for step in workflow.open_from(d.state).filter(|s| may(&s.by)) {
+        if step.transition == Transition::Expire
+            && d.deadline
+                .as_deref()
+                .is_none_or(|deadline| deadline >= today.as_str())
+        {
+            continue;
+        }
+        let code = step.transition.as_str().to_owned();
+        if !actions.iter().any(|(c, _)| *c == code) {
+            actions.push((code, step.transition.label(lang).to_owned()));
+        }
+    }
+    // The tracker: the request and each decision, done, next (with who acts) or to come.
+    let reached =
+        |state: nuage_doctrine::DerogationState| d.events.iter().any(|e| e.to_state == state);
+    let mut next_found = d.state.is_closed();
+    let tracker: Vec<TrackerStep> = workflow
+        .path()
+        .map(|step| {
+            let done = reached(step.to);
+            let is_next = !done && !next_found && step.from == d.state;
+            if is_next {
+                next_found = true;
+            }
+            let who: Vec<&str> = step.by.iter().map(|a| a.label(lang)).collect();
+            TrackerStep {
+                label: step.transition.label(lang).to_owned(),
+                approver: step.approver.map(|a| a.label(lang).to_owned()),
+                who: who.join(viewer.t(" ou ", " or ")),
+                state: if done {
+                    "done"
+                } else if is_next {
+                    "next"
+                } else {
+                    "later"
+                },
+            }
+        })
+        .collect();
+    let can_confirm_deadline = !d.state.is_closed()
+        && (nuage_registry::may_act(user.role, access, nuage_doctrine::Actor::MinistryController)
+            || nuage_registry::may_act(user.role, access, nuage_doctrine::Actor::Dinum));
     html(&DerogationPage {
-        chrome: viewer.chrome(&state, label(lang, &d.kind), "projets"),
+        chrome: viewer.chrome(&state, d.kind.label(lang).to_owned(), "projets"),
         id: d.id.to_string(),
         project_id: d.project_id.to_string(),
         project,
-        kind: label(lang, &d.kind),
-        state: label(lang, d.state.as_str()),
+        kind: d.kind.label(lang).to_owned(),
+        state: d.state.label(lang).to_owned(),
         state_code: d.state.as_str().to_owned(),
         badge: badge(d.state.as_str()),
         deadline: d.deadline.clone(),
         deadline_source: d.deadline_source.clone(),
+        suggested_deadline: d.suggested_deadline.clone(),
+        suggested_deadline_source: d.suggested_deadline_source.clone(),
+        can_confirm_deadline,
         justification: d.justification.clone(),
         actions,
+        tracker,
         events: events_of(lang, &d),
     })
 }
@@ -555,12 +623,47 @@ pub(super) async fn move_derogation(
         Ok(u) => u,
         Err(r) => return r,
     };
+    let Some(transition) = Transition::parse(&form.transition) else {
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Étape inconnue", "Unknown step"),
+            viewer.t(
+                "Cette étape n'existe pas pour cette dérogation.",
+                "This step does not exist for this derogation.",
+            ),
+        );
+    };
     let request = TransitionRequest {
-        transition: form.transition,
+        transition,
         reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
         documents: list_of(&form.documents),
     };
     match crate::derogations::move_derogation(&state, &user, id, request).await {
+        Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
+        Err(p) => viewer.problem(&state, p),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct DeadlineForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: Option<String>,
+    deadline: String,
+}
+
+/// The ministry's controller or DINUM confirms a derogation's deadline.
+pub(super) async fn confirm_deadline(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<DeadlineForm>,
+) -> Response {
+    let user = match viewer.acting(&state, form.csrf.as_deref()) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match crate::derogations::set_deadline(&state, &user, id, form.deadline.trim()).await {
         Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
         Err(p) => viewer.problem(&state, p),
     }

@@ -1,8 +1,9 @@
 //! What the templates show, prepared from the engine's and the registry's types.
 
+use nuage_doctrine::Label;
 use nuage_doctrine::{Assessment, Lang, Status};
 
-use super::labels::{badge, label};
+use super::labels::badge;
 
 #[derive(Debug)]
 pub(crate) struct FindingView {
@@ -113,7 +114,7 @@ impl VerdictView {
                 .collect();
             (!findings.is_empty()).then(|| GroupView {
                 status: status.as_str().to_owned(),
-                label: label(lang, status.as_str()),
+                label: status.label(lang).to_owned(),
                 badge: badge(status.as_str()),
                 findings,
             })
@@ -126,7 +127,7 @@ impl VerdictView {
         };
         VerdictView {
             verdict: a.verdict.as_str().to_owned(),
-            verdict_label: label(lang, a.verdict.as_str()),
+            verdict_label: a.verdict.label(lang).to_owned(),
             badge: badge(a.verdict.as_str()),
             edition: a.edition.clone(),
             assessed_on: a.assessed_on.to_string(),
@@ -135,20 +136,20 @@ impl VerdictView {
             concerned: a.concerned,
             sensitive: a.particularly_sensitive,
             secnumcloud: a.secnumcloud_required,
-            procedure: label(lang, a.control_procedure.as_str()),
+            procedure: a.control_procedure.label(lang).to_owned(),
             groups,
             derogations: a
                 .derogations
                 .iter()
                 .map(|d| DerogationView {
                     kind: d.kind.as_str().to_owned(),
-                    label: label(lang, d.kind.as_str()),
+                    label: d.kind.label(lang).to_owned(),
                     available: d.available,
                     deadline: d.deadline.map(|d| d.to_string()),
                     approvers: d
                         .approvers
                         .iter()
-                        .map(|x| label(lang, x.as_str()))
+                        .map(|x| x.label(lang).to_owned())
                         .collect(),
                     conditions: d.conditions.clone(),
                 })

@@ -1,6 +1,9 @@
 //! Shared set-up for the API tests: two ministries, an operator, one user per role with a
 //! token, on each backend.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several test binaries, each using part of it"
+)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
