@@ -103,16 +103,6 @@ impl Catalog {
             .get(code)
             .and_then(|&i| self.jurisdictions.get(i))
     }
-
-    /// Offers that are SecNumCloud-qualified on `date` and immune from extra-EU law:
-    /// « cloud commercial de confiance ».
-    pub fn trusted_commercial_on(&self, date: Date) -> impl Iterator<Item = &Offer> {
-        self.offers.iter().filter(move |o| {
-            o.is_commercial()
-                && o.immunity.known() == Some(true)
-                && o.secnumcloud_on(date, None).is_qualified()
-        })
-    }
 }
 
 #[cfg(test)]
@@ -184,20 +174,6 @@ mod tests {
             outscale.secnumcloud_on(day("2024-06-03"), Some("us-east-2")),
             QualificationStatus::RegionOutOfScope(_)
         ));
-    }
-
-    #[test]
-    fn trusted_offers_change_with_the_date() {
-        let c = catalog();
-        let ids = |d: &str| -> Vec<String> {
-            c.trusted_commercial_on(day(d))
-                .map(|o| o.id.clone())
-                .collect()
-        };
-        assert!(ids("2024-06-03").contains(&"outscale-iaas".to_owned()));
-        assert!(!ids("2024-06-03").contains(&"s3ns-premi3ns".to_owned()));
-        assert!(ids("2026-01-05").contains(&"s3ns-premi3ns".to_owned()));
-        assert!(!ids("2026-11-23").contains(&"aws".to_owned()));
     }
 
     fn files_with_offers(offers: &str) -> CatalogFiles {

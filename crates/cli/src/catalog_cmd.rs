@@ -100,13 +100,7 @@ fn snc(offer: &Offer, on: Date) -> (String, Option<Date>) {
 
 /// May host particularly sensitive data on `on` (R9): internal cloud, or qualified and immune.
 fn trusted(offer: &Offer, on: Date) -> bool {
-    match offer.kind {
-        OfferKind::Internal => true,
-        OfferKind::Commercial => {
-            offer.immunity.known() == Some(true) && offer.secnumcloud_on(on, None).is_qualified()
-        }
-        OfferKind::Interministerial => false,
-    }
+    nuage_doctrine::suits_sensitive_data(offer, on)
 }
 
 fn load(common: &Common) -> Result<Catalog, ExitCode> {

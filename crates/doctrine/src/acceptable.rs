@@ -30,7 +30,7 @@ pub fn acceptable_offer(
     covers: &[UserService],
 ) -> Option<AcceptableOffer> {
     let fits: Box<dyn Fn(&Offer) -> bool> = match kind {
-        DerogationKind::R7NoCloud => return None,
+        DerogationKind::R7NoCloud | DerogationKind::R9EquivalentGuarantees => return None,
         DerogationKind::R9Transitional => {
             let mut models: Vec<ServiceModel> = dossier
                 .hosting
@@ -59,12 +59,17 @@ pub fn acceptable_offer(
     catalog
         .offers()
         .iter()
-        .filter(|o| o.is_commercial() && o.immunity.known() == Some(true) && fits(o))
+        .filter(|o| o.is_commercial() && fits(o))
         .filter_map(|o| {
-            o.secnumcloud.first().map(|q| AcceptableOffer {
-                offer: o.id.clone(),
-                since: q.from,
-            })
+            // The first day a qualification starts on which the offer is trusted somewhere.
+            o.secnumcloud
+                .iter()
+                .map(|q| q.from)
+                .find(|&day| crate::trust::suits_sensitive_data(o, day))
+                .map(|since| AcceptableOffer {
+                    offer: o.id.clone(),
+                    since,
+                })
         })
         .min_by(|a, b| a.since.cmp(&b.since).then_with(|| a.offer.cmp(&b.offer)))
 }

@@ -144,6 +144,16 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
                 en: "The entity carrying the project assesses sensitivity (FAQ), with its risk analysis methods, from the availability, integrity, confidentiality and traceability angles."),
         });
     }
+    for g in ctx.d.data.iter().flat_map(|d| &d.other_grounds) {
+        let value = format!("{} ({})", g.name, g.text);
+        out.push(Assumption {
+            field: std::borrow::Cow::Borrowed("data[].other_grounds"),
+            value,
+            note: text!(lang,
+                fr: "R9 énumère les secrets protégés par la loi et les missions essentielles « notamment » : ce motif, déclaré par l'entité avec son texte, compte pour le premier critère ; le contrôleur vérifie que le texte le fonde.",
+                en: "R9 lists secrets protected by law and essential missions « notamment » (among others): this ground, declared by the entity with its text, counts for the first criterion; the controller checks that the text grounds it."),
+        });
+    }
     if let Some(v) = ctx.d.safeguards.equivalent_exists {
         out.push(Assumption {
             field: std::borrow::Cow::Borrowed("safeguards.equivalent_exists"),

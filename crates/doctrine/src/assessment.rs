@@ -270,13 +270,16 @@ pub enum DerogationKind {
     R7NoCloud,
     /// The DINUM note's derogation for email and personal drive.
     OfficeSuite,
+    /// The FAQ's derogation from R9 on proof that SecNumCloud's guarantees are met.
+    R9EquivalentGuarantees,
 }
 
 impl DerogationKind {
-    pub const ALL: [DerogationKind; 3] = [
+    pub const ALL: [DerogationKind; 4] = [
         DerogationKind::R9Transitional,
         DerogationKind::R7NoCloud,
         DerogationKind::OfficeSuite,
+        DerogationKind::R9EquivalentGuarantees,
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -288,6 +291,7 @@ impl DerogationKind {
             DerogationKind::R9Transitional => "r9_transitional",
             DerogationKind::R7NoCloud => "r7_no_cloud",
             DerogationKind::OfficeSuite => "office_suite",
+            DerogationKind::R9EquivalentGuarantees => "r9_equivalent_guarantees",
         }
     }
 }

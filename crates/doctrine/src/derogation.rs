@@ -46,11 +46,13 @@ pub(crate) fn deadline_conditions(
 
 pub(crate) fn approvers_sentence(ctx: &Ctx<'_>, approvers: &[Approver]) -> String {
     let lang = ctx.lang;
-    let names: Vec<&str> = approvers.iter().map(|a| a.in_sentence(lang)).collect();
-    let names = words::list(lang, &names);
-    text!(lang,
-        fr: "Accordée sous la responsabilité de : {names}.",
-        en: "Granted under the responsibility of: {names}.")
+    let parts: Vec<&str> = approvers.iter().map(|a| a.part_in_decision(lang)).collect();
+    let mut sentence = parts.join(", ");
+    if let Some(first) = sentence.get(..1) {
+        sentence = first.to_uppercase() + sentence.get(1..).unwrap_or("");
+    }
+    sentence.push('.');
+    sentence
 }
 
 /// How the deadline of a derogation of `kind` is set under the edition `edition` (its id), in

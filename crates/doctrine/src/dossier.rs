@@ -66,8 +66,12 @@ pub enum EntityKind {
     CentralAdministration,
     /// « Service déconcentré »
     DeconcentratedService,
-    /// « Opérateur de l'État » (organisme sous tutelle)
+    /// « Opérateur de l'État » listed in the budget annex (« jaune budgétaire »)
     StateOperator,
+    /// Another body placed under the State's supervision (a public establishment or a public
+    /// interest group not in the budget annex's list): bound all the same (« organismes placés
+    /// sous sa tutelle », circular § 3; the FAQ's list is of the « principales entités »).
+    StateSupervisedBody,
     /// « Collectivité territoriale »
     LocalAuthority,
     Other,
@@ -201,6 +205,39 @@ pub struct DataSet {
     /// What a breach (confidentiality, integrity, availability, traceability) could harm.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breach_impacts: Vec<BreachImpact>,
+    /// Other secrets protected by law or essential missions than those listed: R9 lists them
+    /// « notamment », so another ground counts, with the text it rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_grounds: Vec<OtherGround>,
+}
+
+/// A ground of R9's first criterion not in its lists, named with its legal text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherGround {
+    pub criterion: GroundCriterion,
+    /// The secret or the mission, e.g. « secret statistique ».
+    #[serde(deserialize_with = "non_empty")]
+    pub name: String,
+    /// The text it rests on, e.g. « loi n° 51-711 du 7 juin 1951, art. 6 ».
+    #[serde(deserialize_with = "non_empty")]
+    pub text: String,
+}
+
+/// Which half of R9's first criterion another ground belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroundCriterion {
+    LegalSecret,
+    EssentialMission,
+}
+
+fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom("must not be empty"));
+    }
+    Ok(s)
 }
 
 impl DataSet {
@@ -282,6 +319,11 @@ pub struct Safeguards {
     /// R7: a comparative study (economic, legal, business, security) documented to DINUM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparative_study: Option<bool>,
+    /// GDPR, chapter V: appropriate safeguards (art. 46: standard contractual clauses, binding
+    /// corporate rules, …) for personal data hosted outside the EU, the EEA and adequacy
+    /// countries. `false` says there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_safeguards: Option<bool>,
 }
 
 /// An amount in euros, kept in cents so that thresholds compare exactly.

@@ -72,7 +72,13 @@ pub struct Sensitivity {
 #[serde(deny_unknown_fields)]
 pub struct TransitionalDerogation {
     pub approvers: Vec<Approver>,
-    pub faq_proof_of_guarantees: bool,
+}
+
+/// A derogation from R9 on proof that SecNumCloud's guarantees are met (FAQ, « Dérogations »).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EquivalentGuaranteesDerogation {
+    pub approvers: Vec<Approver>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -110,6 +116,9 @@ pub struct Edition {
     #[serde(default)]
     pub legal_basis: Vec<LegalBasis>,
     pub r9_transitional: TransitionalDerogation,
+    /// Read with the texts that open it (the 2023 edition's FAQ); absent otherwise.
+    #[serde(default)]
+    pub r9_equivalent_guarantees: Option<EquivalentGuaranteesDerogation>,
     pub office_suite: OfficeSuiteDerogation,
     /// Section of the circular where each rule sits.
     pub sections: BTreeMap<String, String>,

@@ -5,7 +5,8 @@
 //! (derogation deadlines, the catalog command, the printed comparative study) asks this module.
 
 use nuage_catalog::{
-    DataProtection, Offer, OfferKind, QualificationStatus, ServiceModel, UserService,
+    DataProtection, Date, Offer, OfferKind, Qualification, QualificationStatus, ServiceModel,
+    UserService,
 };
 
 use crate::assessment::{Counterfactual, Lang};
@@ -13,24 +14,60 @@ use crate::context::{Ctx, Env, env_label};
 use crate::vocabulary::Label;
 use crate::words::{self, text};
 
-/// Why an offer falls short of R9 for particularly sensitive data.
+/// Why an offer falls short of R9 for particularly sensitive data, or cannot be shown to meet it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum R9Gap<'a> {
     NotQualified(QualificationStatus<'a>),
+    /// The qualification covers some regions of the offer and the region used is not known.
+    RegionUnknown(&'a Qualification),
     ImmunityUnknown,
     NotImmune,
 }
 
-/// R9's demands on a commercial offer: SecNumCloud-qualified on the day (in the region, when
-/// one is given) and immune from extra-EU law. Other kinds of offers are not reached by R9.
-pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'_>, offer: &'a Offer, region: Option<&str>) -> Vec<R9Gap<'a>> {
+impl R9Gap<'_> {
+    /// A fact that is missing, not a fact that fails: `to_verify`, never `non_compliant`.
+    pub(crate) fn is_unknown(&self) -> bool {
+        matches!(self, R9Gap::RegionUnknown(_) | R9Gap::ImmunityUnknown)
+    }
+}
+
+/// The region an environment or a resource uses: the one given, or the one its zones belong to
+/// in the catalog.
+pub(crate) fn region_used<'a>(
+    offer: &'a Offer,
+    region: Option<&'a str>,
+    zones: &[String],
+) -> Option<&'a str> {
+    region.or_else(|| {
+        offer
+            .regions
+            .iter()
+            .find(|r| !zones.is_empty() && zones.iter().all(|z| r.zones.contains(z)))
+            .map(|r| r.code.as_str())
+    })
+}
+
+/// R9's demands on a commercial offer on `on`: SecNumCloud-qualified on the day, in the region
+/// used (when the qualification covers only some of the offer's regions, the region must be
+/// known and inside), and immune from extra-EU law. Other kinds of offers are not reached by R9.
+pub(crate) fn gaps<'a>(offer: &'a Offer, on: Date, region: Option<&str>) -> Vec<R9Gap<'a>> {
     let mut gaps = Vec::new();
     if !offer.is_commercial() {
         return gaps;
     }
-    let status = offer.secnumcloud_on(ctx.on, region);
-    if !status.is_qualified() {
-        gaps.push(R9Gap::NotQualified(status));
+    let status = offer.secnumcloud_on(on, region);
+    match status {
+        QualificationStatus::Qualified(q) if region.is_none() => {
+            let partial = q
+                .regions
+                .as_ref()
+                .is_some_and(|scope| offer.regions.iter().any(|r| !scope.contains(&r.code)));
+            if partial {
+                gaps.push(R9Gap::RegionUnknown(q));
+            }
+        }
+        s if !s.is_qualified() => gaps.push(R9Gap::NotQualified(s)),
+        _ => {}
     }
     match offer.immunity.known() {
         Some(true) => {}
@@ -38,6 +75,17 @@ pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'_>, offer: &'a Offer, region: Option<&str>)
         None => gaps.push(R9Gap::ImmunityUnknown),
     }
     gaps
+}
+
+pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'_>, offer: &'a Offer, region: Option<&str>) -> Vec<R9Gap<'a>> {
+    gaps(offer, ctx.on, region)
+}
+
+/// Whether `offer` is a trusted commercial offer on `on` in `region` (« cloud commercial de
+/// confiance »): commercial, qualified on the day in that region, immune. The one test every part
+/// of Nuage uses (the catalog command, the suggested deadlines, the printed study).
+pub fn is_trusted(offer: &Offer, on: Date, region: Option<&str>) -> bool {
+    offer.is_commercial() && gaps(offer, on, region).is_empty()
 }
 
 /// One gap in words.
@@ -75,6 +123,12 @@ pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap
                 fr: "{name} n'est pas qualifiée SecNumCloud le {on}",
                 en: "{name} is not SecNumCloud-qualified on {on}"),
         },
+        R9Gap::RegionUnknown(q) => {
+            let scope = words::ids(lang, q.regions.as_deref().unwrap_or_default());
+            text!(lang,
+                fr: "la qualification SecNumCloud de {name} ne couvre que certaines régions ({scope}) et la région utilisée n'est pas indiquée",
+                en: "the SecNumCloud qualification of {name} only covers some regions ({scope}) and the region used is not given")
+        }
         R9Gap::NotImmune => text!(lang,
             fr: "{name} n'est pas immunisée contre les lois extracommunautaires",
             en: "{name} is not immune from extra-EU law"),
@@ -134,7 +188,13 @@ pub(crate) fn fits(ctx: &Ctx<'_>, offer: &Offer, needs: &Needs) -> bool {
     if !needs.services.iter().all(|s| offer.provides(*s)) {
         return false;
     }
-    if needs.secnumcloud && !r9_gaps(ctx, offer, None).is_empty() {
+    // Trusted in at least one of its regions: the counterfactual names the offer, the region
+    // is the project's choice.
+    if needs.secnumcloud
+        && r9_gaps(ctx, offer, None)
+            .iter()
+            .any(|g| !matches!(g, R9Gap::RegionUnknown(_)))
+    {
         return false;
     }
     if needs.hds && offer.hds.known() != Some(true) {
@@ -172,17 +232,31 @@ pub(crate) fn alternatives(ctx: &Ctx<'_>, needs: &Needs) -> Vec<String> {
     found.into_iter().map(|o| o.id.clone()).collect()
 }
 
-/// Checks R9's test on the offers of `envs`; returns (status, failures in words, failing offers).
-pub(crate) fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a Offer>) {
+/// R9's test on the offers of some environments.
+#[derive(Debug, Default)]
+pub(crate) struct OfferCheck<'a> {
+    /// One line per distinct shortfall, with the environments it concerns.
+    pub failures: Vec<String>,
+    /// The offers that fall short, once each.
+    pub failing: Vec<&'a Offer>,
+    /// Every shortfall is a missing fact (region, immunity), none a failing one.
+    pub unknown_only: bool,
+}
+
+/// Checks R9's test on the offers of `envs`.
+pub(crate) fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> OfferCheck<'a> {
     // (labels of the environments, reasons) per distinct shortfall, in the order met.
     let mut groups: Vec<(Vec<String>, String)> = Vec::new();
     let mut failing = Vec::new();
+    let mut unknown_only = true;
     for e in envs {
         let Some(offer) = e.offer else { continue };
-        let gaps = r9_gaps(ctx, offer, e.env.region.as_deref());
+        let region = region_used(offer, e.env.region.as_deref(), &e.env.zones);
+        let gaps = r9_gaps(ctx, offer, region);
         if gaps.is_empty() {
             continue;
         }
+        unknown_only &= gaps.iter().all(R9Gap::is_unknown);
         let why: Vec<String> = gaps
             .iter()
             .map(|g| describe_gap(ctx.lang, ctx, offer, g))
@@ -205,7 +279,48 @@ pub(crate) fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>
         .into_iter()
         .map(|(labels, why)| format!("{} : {why}", words::list(ctx.lang, &labels)))
         .collect();
-    (failures, failing)
+    OfferCheck {
+        failures,
+        failing,
+        unknown_only,
+    }
+}
+
+/// Whether `offer` may host particularly sensitive data somewhere on `on`: the State's internal
+/// clouds, or a commercial offer trusted in at least one of its regions. Interministerial
+/// products are judged on their own hosting, case by case, and are not listed here.
+pub fn suits_sensitive_data(offer: &Offer, on: Date) -> bool {
+    match offer.kind {
+        OfferKind::Internal => true,
+        OfferKind::Interministerial => false,
+        OfferKind::Commercial => {
+            if offer.regions.is_empty() {
+                is_trusted(offer, on, None)
+            } else {
+                offer
+                    .regions
+                    .iter()
+                    .any(|r| is_trusted(offer, on, Some(&r.code)))
+            }
+        }
+    }
+}
+
+/// The commercial offers trusted in at least one region on `on`, in catalog order.
+pub fn trusted_commercial(catalog: &nuage_catalog::Catalog, on: Date) -> Vec<&Offer> {
+    catalog
+        .offers()
+        .iter()
+        .filter(|o| o.is_commercial() && suits_sensitive_data(o, on))
+        .collect()
+}
+
+/// An environment's offer is not shown to be trusted (a failing or a missing fact).
+pub(crate) fn env_falls_short(ctx: &Ctx<'_>, e: &Env<'_>) -> bool {
+    e.offer.is_some_and(|o| {
+        let region = region_used(o, e.env.region.as_deref(), &e.env.zones);
+        !r9_gaps(ctx, o, region).is_empty()
+    })
 }
 
 /// Per requested service, the products that provide it and meet the project's needs.
@@ -238,4 +353,40 @@ pub(crate) fn saas_alternatives(ctx: &Ctx<'_>) -> Vec<Counterfactual> {
         out.push(Counterfactual { change, offers });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_offers_change_with_the_date() {
+        let c = nuage_catalog::Catalog::embedded().unwrap();
+        let day = |d: &str| d.parse::<Date>().unwrap();
+        let ids = |d: &str| -> Vec<String> {
+            trusted_commercial(&c, day(d))
+                .into_iter()
+                .map(|o| o.id.clone())
+                .collect()
+        };
+        assert!(ids("2024-06-03").contains(&"outscale-iaas".to_owned()));
+        assert!(!ids("2024-06-03").contains(&"s3ns-premi3ns".to_owned()));
+        assert!(ids("2026-01-05").contains(&"s3ns-premi3ns".to_owned()));
+        assert!(!ids("2026-11-23").contains(&"aws".to_owned()));
+    }
+
+    #[test]
+    fn a_partial_perimeter_needs_the_region() {
+        let c = nuage_catalog::Catalog::embedded().unwrap();
+        let outscale = c.offer("outscale-iaas").unwrap();
+        let on = "2024-06-03".parse::<Date>().unwrap();
+        assert!(!is_trusted(outscale, on, None), "the region decides");
+        assert!(is_trusted(outscale, on, Some("cloudgouv-eu-west-1")));
+        assert!(!is_trusted(outscale, on, Some("us-east-2")));
+        let zones = vec!["cloudgouv-eu-west-1a".to_owned()];
+        assert_eq!(
+            region_used(outscale, None, &zones),
+            Some("cloudgouv-eu-west-1")
+        );
+    }
 }

@@ -137,6 +137,39 @@ impl Approver {
 }
 
 impl Approver {
+    /// What this approver does in the decision (« sous la responsabilité du ministre », « après
+    /// validation du Premier ministre »): the minister is responsible, the Prime Minister
+    /// validates, the others decide or control.
+    pub fn part_in_decision(self, lang: Lang) -> &'static str {
+        match self {
+            Approver::ProjectAuthority => pick(
+                lang,
+                "décidée et contrôlée par l'autorité en charge du projet",
+                "decided and controlled by the project's authority",
+            ),
+            Approver::Ministry => pick(
+                lang,
+                "contrôlée par le ministère",
+                "controlled by the ministry",
+            ),
+            Approver::Minister => pick(
+                lang,
+                "accordée sous la responsabilité du ministre dont relève le projet",
+                "granted under the responsibility of the minister in charge of the project",
+            ),
+            Approver::PrimeMinister => pick(
+                lang,
+                "après validation du Premier ministre",
+                "after the Prime Minister's validation",
+            ),
+            Approver::Dinum => pick(
+                lang,
+                "examinée par le contrôle de conception des grands projets (DINUM)",
+                "examined by the design review of major projects (DINUM)",
+            ),
+        }
+    }
+
     /// The heading of this approver's signature block on a printed request.
     pub fn signature(self, lang: Lang) -> &'static str {
         match self {
@@ -182,6 +215,11 @@ impl Label for DerogationKind {
                 lang,
                 "Dérogation de la note DINUM sur les suites bureautiques",
                 "Derogation of the DINUM note on office suites",
+            ),
+            DerogationKind::R9EquivalentGuarantees => pick(
+                lang,
+                "Dérogation à R9 sur preuve de garanties équivalentes à SecNumCloud (FAQ)",
+                "Derogation from R9 on proof of guarantees equivalent to SecNumCloud (FAQ)",
             ),
         }
     }

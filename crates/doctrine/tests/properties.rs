@@ -56,7 +56,7 @@ fn environment() -> impl Strategy<Value = Environment> {
 fn data_set() -> impl Strategy<Value = DataSet> {
     (
         "[A-Za-zé ]{1,12}",
-        any::<[bool; 7]>(),
+        any::<[bool; 8]>(),
         proptest::collection::vec(
             proptest::sample::select(vec![
                 LegalSecret::GovernmentDeliberations,
@@ -94,6 +94,15 @@ fn data_set() -> impl Strategy<Value = DataSet> {
                 special_category: b[4],
                 health: b[5],
                 diffusion_restreinte: b[6],
+                other_grounds: if b[7] {
+                    vec![nuage_doctrine::dossier::OtherGround {
+                        criterion: nuage_doctrine::dossier::GroundCriterion::LegalSecret,
+                        name: "secret statistique".into(),
+                        text: "loi n° 51-711, art. 6".into(),
+                    }]
+                } else {
+                    Vec::new()
+                },
                 legal_secrets,
                 essential_missions,
                 breach_impacts,
@@ -108,6 +117,7 @@ fn dossier() -> impl Strategy<Value = Dossier> {
             EntityKind::CentralAdministration,
             EntityKind::DeconcentratedService,
             EntityKind::StateOperator,
+            EntityKind::StateSupervisedBody,
             EntityKind::LocalAuthority,
             EntityKind::Other,
         ]),
@@ -150,7 +160,7 @@ fn dossier() -> impl Strategy<Value = Dossier> {
             environments,
         });
     let safeguards = (
-        any::<[Option<bool>; 7]>(),
+        any::<[Option<bool>; 8]>(),
         proptest::option::of(proptest::collection::vec("[A-Za-z]{1,8}", 0..3)),
         proptest::option::of(0u32..5),
     )
@@ -164,6 +174,7 @@ fn dossier() -> impl Strategy<Value = Dossier> {
             bespoke_development: b[4],
             equivalent_exists: b[5],
             comparative_study: b[6],
+            transfer_safeguards: b[7],
         });
     let assessed_on = (2021i16..=2027, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| {
         Date::new(y, m, d)

@@ -500,3 +500,39 @@ async fn r7_is_decided_where_the_projects_cost_says() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_faqs_derogation_on_proof_of_guarantees_goes_to_the_prime_minister() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        // Engaged in 2024 on a US cloud: no transitional derogation, the FAQ's path remains.
+        let source = EXISTANT.replace("engaged_on = 2019-09-15", "engaged_on = 2024-09-15");
+        let (id, d) = submitted(&w, &source, "r9_equivalent_guarantees").await;
+        assert_eq!(d["approvers"], json!(["minister", "prime_minister"]));
+        assert_eq!(d["deadline"], Value::Null);
+        let (status, d) = step(
+            &w,
+            &w.carol,
+            id,
+            json!({"transition": "approve_for_minister"}),
+        )
+        .await;
+        assert_eq!(
+            (status, d["state"].as_str()),
+            (StatusCode::OK, Some("approved_by_minister")),
+            "{d}"
+        );
+        let (status, d) = step(
+            &w,
+            &w.dinum,
+            id,
+            json!({"transition": "validate_for_prime_minister", "documents": ["preuve-garanties.pdf"]}),
+        )
+        .await;
+        assert_eq!(
+            (status, d["state"].as_str()),
+            (StatusCode::OK, Some("active")),
+            "{d}"
+        );
+    }
+}

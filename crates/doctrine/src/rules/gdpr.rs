@@ -28,12 +28,29 @@ fn location_status(ctx: &Ctx<'_>, e: &Env<'_>, offer: &Offer) -> (Status, Option
                     en: "{label}: hosted in {country}, covered by a partial adequacy decision ({note})")),
                 )
             }
-            DataProtection::ThirdCountry => (
-                Status::NonCompliant,
-                Some(text!(lang,
-                fr: "{label} : hébergement en {country}, hors UE/EEE et sans décision d'adéquation",
-                en: "{label}: hosted in {country}, outside the EU/EEA and without an adequacy decision")),
-            ),
+            // Outside the EU, the EEA and adequacy, GDPR still allows a transfer with appropriate
+            // safeguards (art. 46), and the circular says « notamment »: the absence of
+            // safeguards, declared, is the failure; not knowing is to verify.
+            DataProtection::ThirdCountry => match ctx.d.safeguards.transfer_safeguards {
+                Some(false) => (
+                    Status::NonCompliant,
+                    Some(text!(lang,
+                    fr: "{label} : hébergement en {country}, hors UE/EEE, sans décision d'adéquation et sans garanties appropriées (le dossier le déclare)",
+                    en: "{label}: hosted in {country}, outside the EU/EEA, without an adequacy decision and without appropriate safeguards (as the dossier declares)")),
+                ),
+                Some(true) => (
+                    Status::ToVerify,
+                    Some(text!(lang,
+                    fr: "{label} : hébergement en {country}, hors UE/EEE et sans décision d'adéquation ; le dossier déclare des garanties appropriées (RGPD, art. 46), à vérifier, et l'exposition aux autorités du pays demeure",
+                    en: "{label}: hosted in {country}, outside the EU/EEA and without an adequacy decision; the dossier declares appropriate safeguards (GDPR art. 46), to verify, and exposure to that country's authorities remains")),
+                ),
+                None => (
+                    Status::ToVerify,
+                    Some(text!(lang,
+                    fr: "{label} : hébergement en {country}, hors UE/EEE et sans décision d'adéquation : un transfert n'y est possible qu'avec des garanties appropriées (RGPD, art. 46), que le dossier ne décrit pas (`transfer_safeguards`)",
+                    en: "{label}: hosted in {country}, outside the EU/EEA and without an adequacy decision: a transfer there needs appropriate safeguards (GDPR art. 46), which the dossier does not describe (`transfer_safeguards`)")),
+                ),
+            },
         }
     };
     if let Some(code) = e.env.region.as_deref() {
@@ -233,10 +250,14 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
                 )
             }
             DataProtection::ThirdCountry => (
-                Status::NonCompliant,
+                if dossier.is_some_and(|d| d.safeguards.transfer_safeguards == Some(false)) {
+                    Status::NonCompliant
+                } else {
+                    Status::ToVerify
+                },
                 text!(lang,
-                fr: "`{address}` est déployé dans la région `{region}` ({name}), hors UE/EEE et sans décision d'adéquation : des données personnelles ne peuvent pas y être hébergées sans garanties appropriées.",
-                en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA and without an adequacy decision: personal data cannot be hosted there without appropriate safeguards."),
+                fr: "`{address}` est déployé dans la région `{region}` ({name}), hors UE/EEE et sans décision d'adéquation : des données personnelles ne peuvent y être hébergées qu'avec des garanties appropriées (RGPD, art. 46).",
+                en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA and without an adequacy decision: personal data can be hosted there only with appropriate safeguards (GDPR art. 46)."),
             ),
         };
         let mut citations = vec![ctx.cite_doc("rgpd", Some("art. 44 à 46"))];

@@ -38,6 +38,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     }
     let mut status = Status::Compliant;
     let mut missing = Vec::new();
+    let mut unknown = Vec::new();
     let mut unknown_internal = Vec::new();
     for e in &envs {
         let Some(offer) = e.offer else { continue };
@@ -47,9 +48,14 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
                 status = status.worst(Status::ToVerify);
                 unknown_internal.push(env_label(lang, e));
             }
-            _ => {
+            // Known not to be certified: the failure. Not known either way: to verify.
+            (Some(false), _) => {
                 status = Status::NonCompliant;
                 missing.push(env_label(lang, e));
+            }
+            (None, _) => {
+                status = status.worst(Status::ToVerify);
+                unknown.push(env_label(lang, e));
             }
         }
     }
@@ -61,18 +67,39 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     };
     if !missing.is_empty() {
         let list = words::list(lang, &missing);
-        message = text!(lang,
-            fr: "Aucune certification HDS n'est enregistrée dans le catalogue pour l'hébergeur de : {list}. Un hébergeur de données de santé doit être certifié (CSP, art. L.1111-8) ; si l'offre l'est, mettre le catalogue à jour avec sa source.",
-            en: "No HDS certification is recorded in the catalog for the host of: {list}. A health data host must be certified (public health code, art. L.1111-8); if the offer is, update the catalog with its source.");
+        push_text!(message, lang,
+            fr: "L'hébergeur de : {list} n'est pas certifié HDS selon le catalogue. Un hébergeur de données de santé doit être certifié (CSP, art. L.1111-8).",
+            en: "The host of: {list} is not HDS-certified according to the catalog. A health data host must be certified (public health code, art. L.1111-8).");
+    }
+    if !unknown.is_empty() {
+        let list = words::list(lang, &unknown);
+        push_text!(message, lang,
+            fr: "La certification HDS de l'hébergeur de : {list} n'est pas établie dans le catalogue : la faire établir avec sa source (référentiel et dates), la loi exigeant un hébergeur certifié (CSP, art. L.1111-8).",
+            en: "The HDS certification of the host of: {list} is not established in the catalog: have it established with its source (referential and dates), as the law requires a certified host (public health code, art. L.1111-8).");
     }
     if !unknown_internal.is_empty() {
         let list = words::list(lang, &unknown_internal);
-        if !message.is_empty() {
-            message.push(' ');
-        }
-        message.push_str(&text!(lang,
+        push_text!(message, lang,
             fr: "La certification HDS de l'offre de l'État utilisée pour {list} n'est pas documentée : la vérifier auprès de l'opérateur, la loi visant tout hébergement pour le compte d'un tiers.",
-            en: "The HDS certification of the State offer used for {list} is not documented: check it with the operator, as the law covers any hosting on behalf of another entity."));
+            en: "The HDS certification of the State offer used for {list} is not documented: check it with the operator, as the law covers any hosting on behalf of another entity.");
+    }
+    // Development, training and sandbox hold no real health data, or need the same host.
+    let other: Vec<String> = ctx
+        .envs
+        .iter()
+        .filter(|e| !e.env.kind.under_r9())
+        .filter(|e| {
+            e.offer
+                .is_some_and(|o| o.hds.known() != Some(true) && o.kind == OfferKind::Commercial)
+        })
+        .map(|e| env_label(lang, e))
+        .collect();
+    if !other.is_empty() {
+        status = status.worst(Status::ToVerify);
+        let list = words::list(lang, &other);
+        push_text!(message, lang,
+            fr: "Les environnements {list} reposent sur un hébergeur dont la certification HDS n'est pas établie : n'y copier aucune donnée de santé réelle (jeux fictifs ou anonymisés), sinon l'hébergeur doit être certifié lui aussi.",
+            en: "The {list} environments rely on a host whose HDS certification is not established: copy no real health data there (synthetic or anonymised sets), otherwise that host must be certified too.");
     }
     let remedy = (status != Status::Compliant).then(|| {
         text!(lang,
@@ -105,25 +132,19 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
         let Some(offer) = offer_of(ctx.catalog, r) else {
             continue;
         };
-        if offer.hds.known() == Some(true) {
-            continue;
-        }
+        let status = match (offer.hds.known(), offer.kind) {
+            (Some(true), _) => continue,
+            (Some(false), OfferKind::Commercial) => Status::NonCompliant,
+            _ => Status::ToVerify,
+        };
         let address = &r.address;
         let name = &offer.name;
-        let status = if matches!(
-            offer.kind,
-            OfferKind::Internal | OfferKind::Interministerial
-        ) {
-            Status::ToVerify
-        } else {
-            Status::NonCompliant
-        };
         out.push(finding(
                 Rule::Hds,
                 status,
                 text!(lang,
-                    fr: "`{address}` est sur {name}, dont aucune certification HDS n'est enregistrée, alors que le dossier déclare des données de santé.",
-                    en: "`{address}` runs on {name}, with no HDS certification recorded, while the dossier declares health data."),
+                    fr: "`{address}` est sur {name}, dont la certification HDS n'est pas établie, alors que le dossier déclare des données de santé.",
+                    en: "`{address}` runs on {name}, whose HDS certification is not established, while the dossier declares health data."),
                 vec![ctx.cite_doc("csp-l1111-8", None)],
                 Some(text!(lang,
                     fr: "Héberger les données de santé chez un hébergeur certifié HDS.",

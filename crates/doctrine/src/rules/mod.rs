@@ -32,7 +32,7 @@ use crate::inventory::Inventory;
 
 /// What every room uses.
 pub(crate) mod prelude {
-    pub(crate) use nuage_catalog::{DataProtection, Offer, OfferKind, UserService};
+    pub(crate) use nuage_catalog::{DataProtection, Date, Offer, OfferKind, UserService};
 
     pub(crate) use super::Scanned;
     pub(crate) use crate::assessment::{
@@ -47,7 +47,8 @@ pub(crate) mod prelude {
     pub(crate) use crate::inventory::{Portability, Resource, ServiceClass};
     pub(crate) use crate::scan::{holds_data, offer_of};
     pub(crate) use crate::trust::{
-        Needs, alternatives, check_offers, describe_gap, r9_gaps, saas_alternatives,
+        Needs, R9Gap, alternatives, check_offers, describe_gap, env_falls_short, r9_gaps,
+        region_used, saas_alternatives,
     };
     pub(crate) use crate::vocabulary::Label;
     pub(crate) use crate::words::{self, push_text, text};
@@ -140,8 +141,14 @@ pub(crate) const ROOMS: [Room; 18] = [
 /// A derogation a rule opens, when the project can be concerned by it.
 pub(crate) type Opener = fn(&Ctx<'_>) -> Option<Derogation>;
 
-/// The derogations, in the contract's order (`r9_transitional`, `r7_no_cloud`, `office_suite`).
-pub(crate) const DEROGATIONS: [Opener; 3] = [r09::derogation, r07::derogation, office::derogation];
+/// The derogations, in the contract's order (`r9_transitional`, `r7_no_cloud`, `office_suite`),
+/// then those added since (`r9_equivalent_guarantees`).
+pub(crate) const DEROGATIONS: [Opener; 4] = [
+    r09::derogation,
+    r07::derogation,
+    office::derogation,
+    r09::equivalent_guarantees,
+];
 
 /// What a per-resource check reads.
 #[derive(Debug, Clone, Copy)]

@@ -56,7 +56,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
         let mut v: Vec<&Offer> = Vec::new();
         for e in &envs {
             if let Some(o) = e.offer
-                && !r9_gaps(ctx, o, e.env.region.as_deref()).is_empty()
+                && env_falls_short(ctx, e)
                 && !v.iter().any(|x| x.id == o.id)
             {
                 v.push(o);
@@ -159,10 +159,10 @@ fn office_alternatives(ctx: &Ctx<'_>) -> Vec<Counterfactual> {
 
 /// The production offer of the agents' tools is not a trusted one.
 fn office_offer_falls_short(ctx: &Ctx<'_>) -> bool {
-    ctx.envs.iter().filter(|e| e.env.kind.under_r9()).any(|e| {
-        e.offer
-            .is_some_and(|o| !r9_gaps(ctx, o, e.env.region.as_deref()).is_empty())
-    })
+    ctx.envs
+        .iter()
+        .filter(|e| e.env.kind.under_r9())
+        .any(|e| env_falls_short(ctx, e))
 }
 
 /// Listed when the agents' tools run on an offer that is not a trusted one.

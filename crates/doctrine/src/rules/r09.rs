@@ -183,31 +183,40 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
                 en: "{sentence} Production, staging and disaster recovery are hosted outside commercial offers (the State's internal cloud, interministerial products or the entity's own servers): R9's qualification demand only targets commercial offers.");
         }
     } else {
-        let (failures, failing) = check_offers(ctx, &commercial);
-        if failures.is_empty() {
+        let check = check_offers(ctx, &commercial);
+        if check.failures.is_empty() {
             status = Status::Compliant;
             let on = words::date(lang, ctx.on);
             message = text!(lang,
-                fr: "{sentence} Les offres commerciales de production, de recette et de secours sont qualifiées SecNumCloud au {on} et immunisées contre les lois extracommunautaires.",
-                en: "{sentence} The commercial offers used for production, staging and disaster recovery are SecNumCloud-qualified on {on} and immune from extra-EU law.");
+                fr: "{sentence} Les offres commerciales de production, de recette et de secours sont qualifiées SecNumCloud au {on}, dans les régions utilisées, et immunisées contre les lois extracommunautaires.",
+                en: "{sentence} The commercial offers used for production, staging and disaster recovery are SecNumCloud-qualified on {on}, in the regions used, and immune from extra-EU law.");
+        } else if check.unknown_only {
+            // No « conforme » without its facts, and no « non conforme » on a fact nobody gave.
+            status = Status::ToVerify;
+            let list = check.failures.join(" ; ");
+            message = text!(lang,
+                fr: "{sentence} Une offre commerciale retenue doit alors être qualifiée SecNumCloud et immunisée contre les lois extracommunautaires ; ce qu'il faut pour l'établir manque : {list}.",
+                en: "{sentence} A commercial offer chosen must then be SecNumCloud-qualified and immune from extra-EU law; what is needed to establish it is missing: {list}.");
+            remedy = Some(text!(lang,
+                fr: "Indiquer la région (`region`) ou les zones de chaque environnement, et faire établir au catalogue, avec sa source, l'immunité de l'offre.",
+                en: "Give the region (`region`) or the zones of each environment, and have the offer's immunity established in the catalog, with its source."));
         } else {
             status = Status::NonCompliant;
-            let list = failures.join(" ; ");
+            let list = check.failures.join(" ; ");
             message = text!(lang,
                 fr: "{sentence} Une offre commerciale retenue doit alors être qualifiée SecNumCloud et immunisée contre les lois extracommunautaires, ce qui n'est pas le cas : {list}.",
                 en: "{sentence} A commercial offer chosen must then be SecNumCloud-qualified and immune from extra-EU law, which is not the case: {list}.");
-            remedy = Some(text!(lang,
-                fr: "Héberger la production, la recette et le secours sur le cloud interne de l'État ou sur une offre commerciale qualifiée SecNumCloud et immunisée ; à défaut, seule la dérogation transitoire de R9 est ouverte, aux projets déjà engagés.",
-                en: "Host production, staging and disaster recovery on the State's internal cloud or on a SecNumCloud-qualified, immune commercial offer; otherwise only R9's transitional derogation is open, to projects already engaged."));
-            counterfactuals = qualified_alternatives(ctx, &failing);
-            if ctx.ed.sensitivity.also_sensitive.is_empty() {
-                counterfactuals.push(Counterfactual {
-                    change: text!(lang,
-                        fr: "Ou, seulement si une analyse de risque documentée (disponibilité, intégrité, confidentialité, traçabilité) conclut qu'aucune violation ne porterait atteinte aux intérêts énumérés par R9, déclarer `breach_impacts = []` : la qualification ne serait plus requise",
-                        en: "Or, only if a documented risk analysis (availability, integrity, confidentiality, traceability) concludes that no breach would harm the interests R9 lists, declare `breach_impacts = []`: qualification would no longer be required"),
-                    offers: Vec::new(),
-                });
-            }
+            remedy = Some(if ctx.ed.r9_equivalent_guarantees.is_some() {
+                text!(lang,
+                    fr: "Héberger la production, la recette et le secours sur le cloud interne de l'État ou sur une offre commerciale qualifiée SecNumCloud et immunisée, dans sa région qualifiée ; à défaut, restent la dérogation transitoire de R9, pour les projets déjà engagés, et celle de la FAQ sur preuve de garanties équivalentes, que la DINUM juge inappropriée.",
+                    en: "Host production, staging and disaster recovery on the State's internal cloud or on a SecNumCloud-qualified, immune commercial offer, in its qualified region; otherwise there remain R9's transitional derogation, for projects already engaged, and the FAQ's one on proof of equivalent guarantees, which DINUM deems inappropriate.")
+            } else {
+                text!(lang,
+                    fr: "Héberger la production, la recette et le secours sur le cloud interne de l'État ou sur une offre commerciale qualifiée SecNumCloud et immunisée, dans sa région qualifiée ; à défaut, seule la dérogation transitoire de R9 est ouverte, aux projets déjà engagés.",
+                    en: "Host production, staging and disaster recovery on the State's internal cloud or on a SecNumCloud-qualified, immune commercial offer, in its qualified region; otherwise only R9's transitional derogation is open, to projects already engaged.")
+            });
+            // A counterfactual names what to change in the design, never a declared fact.
+            counterfactuals = qualified_alternatives(ctx, &check.failing);
         }
     }
     if !dr.is_empty() {
@@ -251,10 +260,7 @@ fn dev_note(ctx: &Ctx<'_>) -> Option<String> {
         .envs
         .iter()
         .filter(|e| !e.env.kind.under_r9())
-        .filter(|e| {
-            e.offer
-                .is_some_and(|o| !r9_gaps(ctx, o, e.env.region.as_deref()).is_empty())
-        })
+        .filter(|e| env_falls_short(ctx, e))
         .map(|e| env_label(lang, e))
         .collect();
     if outside.is_empty() {
@@ -277,13 +283,26 @@ fn transitional(ctx: &Ctx<'_>) -> Derogation {
     let day = words::date(lang, edition_day);
     let mut conditions = Vec::new();
     let engaged = match ctx.d.project.engaged_on {
-        Some(e) if e < edition_day => {
-            let when = words::date(lang, e);
-            conditions.push(text!(lang,
-                fr: "Projet déjà engagé : engagé le {when}, avant l'entrée en vigueur de la circulaire le {day}.",
-                en: "Project already engaged: engaged on {when}, before the circular came into force on {day}."));
-            true
-        }
+        Some(e) if e < edition_day => match breached_when_engaged(ctx, e) {
+            // Press release of 6 October 2021: « aucun nouveau projet ne sera engagé avec le
+            // fournisseur d'une offre non conforme ». A project engaged after the doctrine
+            // existed, on an offer that already breached the rule then in force, is not one of
+            // the « projets déjà engagés » the later text spares.
+            Some(true) => {
+                let when = words::date(lang, e);
+                conditions.push(text!(lang,
+                    fr: "Engagé le {when}, après l'entrée en vigueur de la doctrine, sur une offre qui ne respectait déjà pas la règle alors en vigueur : ce n'est pas un « projet déjà engagé » au sens de la circulaire (communiqué DINUM du 6 octobre 2021 : aucun nouveau projet ne devait être engagé avec le fournisseur d'une offre non conforme).",
+                    en: "Engaged on {when}, after the doctrine came into force, on an offer that already breached the rule then in force: not a « project already engaged » in the circular's sense (DINUM press release of 6 October 2021: no new project was to be engaged with the provider of a non-compliant offer)."));
+                false
+            }
+            _ => {
+                let when = words::date(lang, e);
+                conditions.push(text!(lang,
+                    fr: "Projet déjà engagé : engagé le {when}, avant l'entrée en vigueur de la circulaire le {day}.",
+                    en: "Project already engaged: engaged on {when}, before the circular came into force on {day}."));
+                true
+            }
+        },
         Some(e) => {
             let when = words::date(lang, e);
             conditions.push(text!(lang,
@@ -298,30 +317,124 @@ fn transitional(ctx: &Ctx<'_>) -> Derogation {
             false
         }
     };
+    // For the agents' office, collaborative and messaging tools, no derogation covers more than
+    // e-mail and personal drive, and never the other services (DINUM note on office suites).
+    let office = &ctx.ed.office_suite;
+    let never: Vec<UserService> = ctx
+        .office_services
+        .iter()
+        .copied()
+        .filter(|s| !office.covers.contains(s))
+        .collect();
+    let covers: Vec<UserService> = if ctx.office_services.is_empty() {
+        Vec::new()
+    } else {
+        ctx.d
+            .hosting
+            .services
+            .iter()
+            .copied()
+            .filter(|s| !never.contains(s))
+            .collect()
+    };
+    let nothing_left = !ctx.office_services.is_empty() && covers.is_empty();
+    if !never.is_empty() {
+        let list: Vec<&str> = never.iter().map(|s| s.label(lang)).collect();
+        let list = words::list(lang, &list);
+        conditions.push(text!(lang,
+            fr: "Elle ne couvre jamais, pour les outils des agents : {list} (note DINUM sur les suites bureautiques). L'issue : les produits interministériels (Tchap, Resana, Osmose, Audioconf, Webconférence de l'État, La Suite numérique), une offre mutualisée avec la DINUM sur le cloud interne ou de confiance, ou le scénario « Bleu » que la note évoque, une fois qualifié.",
+            en: "It never covers, for the agents' tools: {list} (DINUM note on office suites). The way out: the interministerial products (Tchap, Resana, Osmose, Audioconf, the State web conference, La Suite numérique), an offer pooled with DINUM on the internal or trusted cloud, or the « Bleu » scenario the note mentions, once qualified."));
+    }
     let approvers = ctx.ed.r9_transitional.approvers.clone();
     conditions.push(approvers_sentence(ctx, &approvers));
     let deadline = deadline(ctx);
     let open = deadline_conditions(ctx, deadline, &mut conditions);
-    if ctx.ed.r9_transitional.faq_proof_of_guarantees {
-        conditions.push(text!(lang,
-            fr: "La DINUM juge une telle dérogation inappropriée ; l'entité doit apporter la preuve que les garanties de SecNumCloud sont réunies, notamment en cybersécurité et en isolation juridique (FAQ, « Dérogations »).",
-            en: "DINUM deems such a derogation inappropriate; the entity must prove that SecNumCloud's guarantees are met, notably on cybersecurity and legal isolation (FAQ, « Dérogations »)."));
-    }
     let mut citations = vec![ctx.cite(Rule::R9)];
     if ctx.faq_applies() {
         citations.push(ctx.cite_doc("faq-dinum", Some("Dérogations")));
-    } else {
+    }
+    let engaged_under_an_earlier_edition = ctx
+        .d
+        .project
+        .engaged_on
+        .zip(first_edition_day())
+        .is_some_and(|(e, first)| e >= first && e < edition_day);
+    if engaged_under_an_earlier_edition || !ctx.faq_applies() {
         citations.push(ctx.cite_doc("communique-dinum-2021-10-06", None));
+    }
+    if !ctx.office_services.is_empty() {
+        citations.push(ctx.cite_doc("note-dinum-office-365", None));
     }
     Derogation {
         kind: DerogationKind::R9Transitional,
-        available: engaged && open,
+        available: engaged && open && !nothing_left,
         deadline,
         approvers,
-        covers: Vec::new(),
+        covers,
         conditions,
         citations,
     }
+}
+
+fn first_edition_day() -> Option<Date> {
+    crate::edition::Editions::embedded()
+        .ok()
+        .and_then(|e| e.first_day())
+}
+
+/// Whether, on the day it was engaged, the project's production offers already failed R9 as the
+/// edition then in force read it (`None`: engaged before any edition, or the date cannot be
+/// assessed).
+fn breached_when_engaged(ctx: &Ctx<'_>, engaged: Date) -> Option<bool> {
+    let editions = crate::edition::Editions::embedded().ok()?;
+    let then = editions.in_force_on(engaged)?;
+    if then.id == ctx.ed.id {
+        return None;
+    }
+    let past = crate::context::context(ctx.d, ctx.catalog, then, engaged, ctx.lang).ok()?;
+    if !past.secnumcloud_required() {
+        return Some(false);
+    }
+    let envs: Vec<&Env<'_>> = r9_envs(&past)
+        .filter(|e| e.offer.is_some_and(Offer::is_commercial))
+        .collect();
+    let check = check_offers(&past, &envs);
+    Some(!check.failures.is_empty() && !check.unknown_only)
+}
+
+/// The FAQ's derogation from R9, open to any project whose data call for a trusted offer, on
+/// proof that SecNumCloud's guarantees are met; listed with the FAQ's warning.
+pub(crate) fn equivalent_guarantees(ctx: &Ctx<'_>) -> Option<Derogation> {
+    let rule = ctx.ed.r9_equivalent_guarantees.as_ref()?;
+    if !(ctx.in_scope && ctx.secnumcloud_required()) {
+        return None;
+    }
+    let lang = ctx.lang;
+    let approvers = rule.approvers.clone();
+    let conditions = vec![
+        text!(lang,
+            fr: "La DINUM juge inapproprié de chercher à déroger à R9 en recourant à un autre hébergement que le cloud de confiance (FAQ, « Dérogations »).",
+            en: "DINUM deems it inappropriate to seek a derogation from R9 by using hosting other than the trusted cloud (FAQ, « Dérogations »)."),
+        text!(lang,
+            fr: "Pour des motifs légitimes seulement, et à condition que l'entité apporte la preuve que les garanties de SecNumCloud sont réunies, notamment en cybersécurité et en isolation juridique.",
+            en: "For legitimate reasons only, and provided the entity proves that SecNumCloud's guarantees are met, notably on cybersecurity and legal isolation."),
+        approvers_sentence(ctx, &approvers),
+        text!(lang,
+            fr: "La FAQ ne fixe pas d'échéance à cette dérogation.",
+            en: "The FAQ sets no deadline for this derogation."),
+    ];
+    Some(Derogation {
+        kind: DerogationKind::R9EquivalentGuarantees,
+        available: true,
+        deadline: None,
+        approvers,
+        covers: Vec::new(),
+        conditions,
+        citations: vec![
+            ctx.cite_doc("faq-dinum", Some("Dérogations")),
+            ctx.cite(Rule::R9),
+        ],
+    })
 }
 
 pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
@@ -334,26 +447,41 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
         let Some(offer) = offer_of(ctx.catalog, r) else {
             continue;
         };
-        let gaps = r9_gaps(ctx, offer, r.region.as_deref());
+        let region = region_used(offer, r.region.as_deref(), &r.zones);
+        let gaps = r9_gaps(ctx, offer, region);
         if gaps.is_empty() {
             continue;
         }
+        let unknown = gaps.iter().all(R9Gap::is_unknown);
         let why: Vec<String> = gaps
             .iter()
             .map(|g| describe_gap(lang, ctx, offer, g))
             .collect();
         let why = why.join(" ; ");
         let address = &r.address;
-        out.push(finding(
-                Rule::R9,
+        let (status, message) = if unknown {
+            (
+                Status::ToVerify,
+                text!(lang,
+                    fr: "`{address}` héberge des données d'une sensibilité particulière ; ce qu'il faut pour établir que son offre remplit R9 manque : {why}.",
+                    en: "`{address}` hosts particularly sensitive data; what is needed to establish that its offer meets R9 is missing: {why}."),
+            )
+        } else {
+            (
                 Status::NonCompliant,
                 text!(lang,
                     fr: "`{address}` héberge des données d'une sensibilité particulière sur une offre commerciale qui ne remplit pas R9 : {why}.",
                     en: "`{address}` hosts particularly sensitive data on a commercial offer that does not meet R9: {why}."),
+            )
+        };
+        out.push(finding(
+                Rule::R9,
+                status,
+                message,
                 vec![ctx.cite(Rule::R9)],
                 Some(text!(lang,
-                    fr: "Déplacer cette ressource sur le cloud interne de l'État ou sur une offre qualifiée SecNumCloud et immunisée.",
-                    en: "Move this resource to the State's internal cloud or to a SecNumCloud-qualified, immune offer.")),
+                    fr: "Déplacer cette ressource sur le cloud interne de l'État ou sur une offre qualifiée SecNumCloud et immunisée, dans sa région qualifiée.",
+                    en: "Move this resource to the State's internal cloud or to a SecNumCloud-qualified, immune offer, in its qualified region.")),
             ).at(r));
     }
 }

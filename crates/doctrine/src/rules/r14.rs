@@ -45,7 +45,8 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
             None,
         );
     }
-    let (failures, _) = check_offers(ctx, &envs);
+    let check = check_offers(ctx, &envs);
+    let failures = check.failures;
     if failures.is_empty() {
         return finding(
             Rule::R14,

@@ -27,12 +27,20 @@ pub(crate) fn assess(ctx: &Ctx<'_>) -> Vec<DataSensitivity> {
                     en: "health data: medical secrecy"));
             }
             secrets.sort();
-            let first = !secrets.is_empty() || !ds.essential_missions.is_empty();
+            let first = !secrets.is_empty()
+                || !ds.essential_missions.is_empty()
+                || !ds.other_grounds.is_empty();
             let second = !ds.breach_impacts.is_empty();
             let mut grounds = Vec::new();
             if first {
                 let mut parts: Vec<&str> = secrets.iter().map(|s| s.label(lang)).collect();
                 parts.extend(ds.essential_missions.iter().map(|m| m.label(lang)));
+                let others: Vec<String> = ds
+                    .other_grounds
+                    .iter()
+                    .map(|g| format!("{} ({})", g.name, g.text))
+                    .collect();
+                parts.extend(others.iter().map(String::as_str));
                 let parts = words::list(lang, &parts);
                 let implied = if implied.is_empty() { String::new() } else { format!(" ({})", implied.join(" ; ")) };
                 grounds.push(text!(lang,

@@ -227,7 +227,7 @@ fn scenarios(
         .filter_map(|id| catalog.offer(id))
         .collect();
     if alternatives.is_empty() {
-        alternatives = catalog.trusted_commercial_on(on).collect();
+        alternatives = nuage_doctrine::trusted_commercial(catalog, on);
     }
     for offer in alternatives
         .into_iter()
