@@ -331,7 +331,7 @@ fn sarif_and_junit_are_well_formed() {
             .as_array()
             .unwrap()
             .len(),
-        18
+        nuage_doctrine::Rule::ALL.len()
     );
     assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
     let o = nuage(&["assess", "examples", "-f", "junit"]);

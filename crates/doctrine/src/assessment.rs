@@ -32,10 +32,13 @@ pub enum Rule {
     Hds,
     #[serde(rename = "OFFICE")]
     Office,
+    /// « Diffusion Restreinte » information: its own texts, not R9's.
+    #[serde(rename = "DR")]
+    Dr,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::R1,
         Rule::R2,
         Rule::R3,
@@ -54,6 +57,7 @@ impl Rule {
         Rule::Gdpr,
         Rule::Hds,
         Rule::Office,
+        Rule::Dr,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,12 +80,13 @@ impl Rule {
             Rule::Gdpr => "GDPR",
             Rule::Hds => "HDS",
             Rule::Office => "OFFICE",
+            Rule::Dr => "DR",
         }
     }
 
     /// R1 to R15: the rules numbered in the circular.
     pub fn is_circular_rule(self) -> bool {
-        !matches!(self, Rule::Gdpr | Rule::Hds | Rule::Office)
+        !matches!(self, Rule::Gdpr | Rule::Hds | Rule::Office | Rule::Dr)
     }
 
     /// Parses `R9`, `r9`, `gdpr`, `RGPD`, `office`…

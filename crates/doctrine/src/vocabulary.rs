@@ -465,6 +465,11 @@ impl Rule {
                 "note DINUM sur les suites bureautiques",
                 "DINUM note on office suites",
             ),
+            Rule::Dr => pick(
+                lang,
+                "informations « Diffusion Restreinte »",
+                "« Diffusion Restreinte » information",
+            ),
         }
     }
 }

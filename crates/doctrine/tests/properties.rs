@@ -11,7 +11,7 @@
 
 use nuage_catalog::{Catalog, Date, UserService};
 use nuage_doctrine::dossier::*;
-use nuage_doctrine::{Assessment, Format, Lang, assess, read_dossier};
+use nuage_doctrine::{Assessment, Format, Lang, Rule, assess, read_dossier};
 use proptest::prelude::*;
 
 fn catalog() -> &'static Catalog {
@@ -212,7 +212,7 @@ proptest! {
         let lang = if en { Lang::En } else { Lang::Fr };
         let a = run(&d, lang);
         prop_assert_eq!(a.verdict, Assessment::verdict_of(a.in_scope, &a.findings));
-        prop_assert_eq!(a.findings.len(), 18);
+        prop_assert_eq!(a.findings.len(), Rule::ALL.len());
         prop_assert_eq!(a.secnumcloud_required, a.in_scope && a.particularly_sensitive);
         prop_assert!(!a.concerned || a.in_scope);
         for f in &a.findings {

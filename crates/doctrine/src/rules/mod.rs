@@ -8,6 +8,7 @@
 //! them: [`crate::assess`] walks [`ROOMS`] and [`DEROGATIONS`]; [`crate::scan`] walks
 //! [`RESOURCE_CHECKS`].
 
+pub(crate) mod dr;
 pub(crate) mod gdpr;
 pub(crate) mod hds;
 pub(crate) mod office;
@@ -63,7 +64,7 @@ pub(crate) struct Room {
 }
 
 /// Every rule, in the order of the findings (`Rule::ALL`).
-pub(crate) const ROOMS: [Room; 18] = [
+pub(crate) const ROOMS: [Room; 19] = [
     Room {
         rule: Rule::R1,
         check: r01::check,
@@ -135,6 +136,10 @@ pub(crate) const ROOMS: [Room; 18] = [
     Room {
         rule: Rule::Office,
         check: office::check,
+    },
+    Room {
+        rule: Rule::Dr,
+        check: dr::check,
     },
 ];
 

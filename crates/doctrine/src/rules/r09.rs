@@ -63,21 +63,6 @@ fn sensitivity_sentence(ctx: &Ctx<'_>) -> String {
     }
 }
 
-/// Diffusion Restreinte: only an offer positioned for it (today PI) or the entity's own
-/// approved servers will do.
-fn dr_failures(ctx: &Ctx<'_>) -> Vec<String> {
-    if !ctx.diffusion_restreinte {
-        return Vec::new();
-    }
-    r9_envs(ctx)
-        .filter(|e| {
-            e.offer
-                .is_some_and(|o| o.diffusion_restreinte.known() != Some(true))
-        })
-        .map(|e| env_label(ctx.lang, e))
-        .collect()
-}
-
 fn qualified_alternatives(ctx: &Ctx<'_>, failing: &[&Offer]) -> Vec<Counterfactual> {
     let lang = ctx.lang;
     let on = words::date(lang, ctx.on);
@@ -135,7 +120,6 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
         );
     }
     let sentence = sensitivity_sentence(ctx);
-    let dr = dr_failures(ctx);
     let envs: Vec<&Env<'_>> = r9_envs(ctx).collect();
     let commercial: Vec<&Env<'_>> = envs
         .iter()
@@ -144,7 +128,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
         .collect();
     let dev_note = dev_note(ctx);
 
-    let mut status;
+    let status;
     let mut message;
     let mut remedy = None;
     let mut counterfactuals = Vec::new();
@@ -218,29 +202,6 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
             // A counterfactual names what to change in the design, never a declared fact.
             counterfactuals = qualified_alternatives(ctx, &check.failing);
         }
-    }
-    if !dr.is_empty() {
-        status = Status::NonCompliant;
-        let list = words::list(lang, &dr);
-        push_text!(message, lang,
-            fr: "Des informations « Diffusion Restreinte » sont hébergées sur des offres qui n'y sont pas habilitées ({list}) : seul le cloud interne PI du ministère de l'Intérieur est positionné pour elles (doctrine, § 2.1).",
-            en: "« Diffusion Restreinte » information is hosted on offers not cleared for it ({list}): only the Ministry of the Interior's internal cloud PI is positioned for it (doctrine, § 2.1).");
-        remedy.get_or_insert_with(|| text!(lang,
-            fr: "Héberger les informations « Diffusion Restreinte » sur le cloud PI ou sur un système homologué à ce niveau.",
-            en: "Host « Diffusion Restreinte » information on the PI cloud or on a system accredited at that level."));
-        let offers = alternatives(
-            ctx,
-            &Needs {
-                diffusion_restreinte: true,
-                ..Needs::default()
-            },
-        );
-        counterfactuals.push(Counterfactual {
-            change: text!(lang,
-                fr: "Héberger la production, la recette et le secours sur une offre habilitée « Diffusion Restreinte »",
-                en: "Host production, staging and disaster recovery on an offer cleared for « Diffusion Restreinte »"),
-            offers,
-        });
     }
     if let Some(note) = dev_note {
         message.push(' ');

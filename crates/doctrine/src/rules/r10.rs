@@ -5,6 +5,22 @@
 use super::prelude::*;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
+    let mut f = platform(ctx);
+    // What Nuage applies to a system R1 and R6 do not concern: R10 still, since what runs on a
+    // cloud platform must stay portable whatever its age.
+    if ctx.in_scope && !ctx.concerned && f.status != Status::NotApplicable {
+        let lang = ctx.lang;
+        let mut note = text!(lang,
+            fr: "Le système n'est pas un nouveau projet ni une évolution majeure (R1 et R6 ne le visent pas) ; Nuage lui applique néanmoins R10, la portabilité étant exigée de ce qui tourne sur une plateforme cloud.",
+            en: "The system is neither a new project nor a major evolution (R1 and R6 do not cover it); Nuage still applies R10 to it, as portability is required of what runs on a cloud platform.");
+        note.push(' ');
+        note.push_str(&f.message);
+        f.message = note;
+    }
+    f
+}
+
+fn platform(ctx: &Ctx<'_>) -> Finding {
     let lang = ctx.lang;
     if !ctx.in_scope {
         return out_of_scope(ctx, Rule::R10);
@@ -17,6 +33,19 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
             text!(lang,
                 fr: "Le projet ne recourt pas au cloud : la portabilité multi-clouds ne se pose pas.",
                 en: "The project does not rely on the cloud: multi-cloud portability does not arise."),
+            citations,
+            None,
+        );
+    }
+    // R10 sits in § 3.2, « le cloud pour les équipes informatiques »: the portability of the
+    // platform the teams build on. A software service bought whole leaves no platform to them.
+    if ctx.d.hosting.approach == Approach::Saas {
+        return finding(
+            Rule::R10,
+            Status::NotApplicable,
+            text!(lang,
+                fr: "R10 (« cloud pour les équipes informatiques », § 3.2) vise la portabilité de la plateforme sur laquelle les équipes construisent ; le projet recourt à un service logiciel complet, dont la réversibilité relève de R4.",
+                en: "R10 (« cloud for IT teams », § 3.2) covers the portability of the platform the teams build on; the project uses a complete software service, whose reversibility falls under R4."),
             citations,
             None,
         );

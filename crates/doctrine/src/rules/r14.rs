@@ -34,6 +34,24 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
                 en: "Give the production SaaS offer in `[[hosting.environments]]`.")),
         );
     }
+    // The agents' office, collaborative and messaging tools: the DINUM note counts them among
+    // sensitive systems; until the entity has shown otherwise, R14 cannot say more than OFFICE.
+    if !ctx.secnumcloud_required()
+        && !ctx.office_services.is_empty()
+        && envs.iter().any(|e| env_falls_short(ctx, e))
+    {
+        return finding(
+            Rule::R14,
+            Status::ToVerify,
+            text!(lang,
+                fr: "Les données déclarées ne sont pas d'une sensibilité particulière, mais le service fournit aux agents des outils que la note DINUM range parmi les systèmes sensibles, sur une offre qui ne remplit pas R9 : à établir avec le constat OFFICE.",
+                en: "The declared data are not particularly sensitive, but the service gives agents tools the DINUM note counts among sensitive systems, on an offer that does not meet R9: to be settled with the OFFICE finding."),
+            citations,
+            Some(text!(lang,
+                fr: "Justifier que les données de ces outils ne sont pas d'une sensibilité particulière, ou retenir un produit interministériel ou une offre qualifiée SecNumCloud et immunisée.",
+                en: "Justify that these tools' data are not particularly sensitive, or choose an interministerial product or a SecNumCloud-qualified, immune offer.")),
+        );
+    }
     if !ctx.secnumcloud_required() {
         return finding(
             Rule::R14,

@@ -19,6 +19,23 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
             None,
         );
     }
+    // R15 sits in § 3.3, « le cloud pour les utilisateurs »: it asks for several offers on each
+    // segment of the services to users (micro-computing, office, messaging, collaboration).
+    // A project hosting its own application on a platform chooses no such service; the choice
+    // of its platform is R10's concern (§ 3.2).
+    let serves_users =
+        ctx.d.hosting.approach == Approach::Saas || !ctx.d.hosting.services.is_empty();
+    if !serves_users {
+        return finding(
+            Rule::R15,
+            Status::NotApplicable,
+            text!(lang,
+                fr: "R15 (« cloud pour les utilisateurs », § 3.3) vise le choix de services offerts aux utilisateurs, bureautique, messagerie et outils collaboratifs en tête ; le projet héberge sa propre application et n'en choisit pas.",
+                en: "R15 (« cloud for users », § 3.3) covers choosing services offered to users, office, email and collaborative tools first; the project hosts its own application and chooses none."),
+            citations,
+            None,
+        );
+    }
     let min = ctx.ed.thresholds.min_offers_compared;
     let domains = if ctx.office_services.is_empty() {
         String::new()
