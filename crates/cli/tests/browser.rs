@@ -59,7 +59,7 @@ fn pages_in_chromium() {
     let dir = std::env::temp_dir().join(format!("nuage-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    // A fixed day: the example's derogation runs until 2026-12-17.
+    // A fixed day: the example's derogation runs until 2027-06-17 (18 months, decree n° 2026-272).
     let server = Server::start(&dir, &["--dev", "--today", "2026-06-01"]);
     let dossier = workspace().join("examples/systeme-existant-derogation.toml");
     let mut run = Command::new("node");

@@ -74,6 +74,7 @@ pub fn assess(
         verdict,
         derogations,
         assumptions: assumptions(&ctx),
+        support: crate::support::support(&findings, dossier.project.entity_kind, on, lang),
         findings,
         project: dossier.project.name.clone(),
         catalog_version: catalog.version().to_owned(),
@@ -111,6 +112,16 @@ fn cited_documents(
 pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
     let lang = ctx.lang;
     let mut out = Vec::new();
+    for a in &ctx.ed.assumptions {
+        out.push(Assumption {
+            field: std::borrow::Cow::Borrowed("edition"),
+            value: ctx.ed.id.clone(),
+            note: match lang {
+                Lang::Fr => a.fr.clone(),
+                Lang::En => a.en.clone(),
+            },
+        });
+    }
     let p = &ctx.d.project;
     if let Some(d) = p.acceptable_offer_available_on {
         out.push(Assumption {

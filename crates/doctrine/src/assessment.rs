@@ -419,6 +419,9 @@ pub struct Assessment {
     pub lang: Lang,
     pub data: Vec<DataSensitivity>,
     pub assumptions: Vec<Assumption>,
+    /// Support the project can get when a finding asks it to move (FAQ, « Accompagnement »).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub support: Vec<crate::support::Support>,
     /// Every document cited above, sorted by id.
     pub documents: Vec<CitedDocument>,
 }

@@ -72,6 +72,30 @@ pub struct Sensitivity {
 #[serde(deny_unknown_fields)]
 pub struct TransitionalDerogation {
     pub approvers: Vec<Approver>,
+    /// Whether a project engaged on an offer that already breached the rule then in force can
+    /// claim it (the circular of 2023 read with the press release of 2021: no; the decree of
+    /// 2026, whose derogation is for projects engaged on non-compliant offers: yes).
+    pub open_to_projects_in_breach: bool,
+    /// The text (a document id) whose entry into force sets who is « already engaged ».
+    pub engaged_before: String,
+}
+
+/// Something an edition takes as true without a primary text, said in every assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionAssumption {
+    pub fr: String,
+    pub en: String,
+}
+
+/// How sure an edition's facts are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditionConfidence {
+    /// Read from the primary texts.
+    Official,
+    /// From secondary sources: the assessment says so.
+    Secondary,
 }
 
 /// A derogation from R9 on proof that SecNumCloud's guarantees are met (FAQ, « Dérogations »).
@@ -106,6 +130,12 @@ pub struct LegalBasis {
 pub struct Edition {
     pub id: String,
     pub in_force_from: Date,
+    /// The day a person last checked this edition's facts against their sources.
+    pub reviewed_on: Date,
+    pub confidence: EditionConfidence,
+    /// What the edition takes as true without a primary text.
+    #[serde(default)]
+    pub assumptions: Vec<EditionAssumption>,
     /// The circular that set this edition.
     pub circular: String,
     /// Texts that comment this edition (press release, DINUM note, FAQ).
@@ -164,7 +194,7 @@ struct DocumentsFile {
     document: Vec<Document>,
 }
 
-const EDITION_FILES: [(&str, &str); 2] = [
+const EDITION_FILES: [(&str, &str); 3] = [
     (
         "2021-07-05.toml",
         include_str!("../editions/2021-07-05.toml"),
@@ -172,6 +202,10 @@ const EDITION_FILES: [(&str, &str); 2] = [
     (
         "2023-05-31.toml",
         include_str!("../editions/2023-05-31.toml"),
+    ),
+    (
+        "2026-04-17.toml",
+        include_str!("../editions/2026-04-17.toml"),
     ),
 ];
 const DOCUMENTS_FILE: &str = include_str!("../editions/documents.toml");
@@ -203,6 +237,15 @@ impl Editions {
                 ));
             }
             let known = |id: &str| documents.document.iter().any(|d| d.id == id);
+            if !known(&edition.r9_transitional.engaged_before) {
+                return Err(err(
+                    file,
+                    format!(
+                        "unknown document `{}`",
+                        edition.r9_transitional.engaged_before
+                    ),
+                ));
+            }
             if !known(&edition.circular) {
                 return Err(err(
                     file,
@@ -279,7 +322,7 @@ mod tests {
     #[test]
     fn embedded_editions_load() {
         let e = Editions::embedded().unwrap();
-        assert_eq!(e.all().len(), 2);
+        assert_eq!(e.all().len(), 3);
         assert_eq!(e.first_day(), Some(day("2021-07-05")));
     }
 
@@ -300,8 +343,16 @@ mod tests {
             Some("2023-05-31")
         );
         assert_eq!(
-            e.in_force_on(day("2030-01-01")).map(|e| e.id.as_str()),
+            e.in_force_on(day("2026-04-16")).map(|e| e.id.as_str()),
             Some("2023-05-31")
+        );
+        assert_eq!(
+            e.in_force_on(day("2026-04-17")).map(|e| e.id.as_str()),
+            Some("2026-04-17")
+        );
+        assert_eq!(
+            e.in_force_on(day("2030-01-01")).map(|e| e.id.as_str()),
+            Some("2026-04-17")
         );
     }
 

@@ -22,6 +22,7 @@ mod read;
 mod rules;
 mod scan;
 mod schema;
+pub mod support;
 pub mod trust;
 pub mod vocabulary;
 mod words;

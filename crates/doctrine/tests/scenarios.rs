@@ -145,6 +145,35 @@ fn check(a: &serde_json::Value, key: &str, want: &Value) -> Vec<String> {
                 }
             }
         }
+        "support" => {
+            let got: Vec<&str> = a["support"]
+                .as_array()
+                .map(|s| s.iter().filter_map(|x| x["id"].as_str()).collect())
+                .unwrap_or_default();
+            let want: Vec<&str> = want
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            if got != want {
+                errors.push(format!("support: want {want:?}, got {got:?}"));
+            }
+        }
+        "assumptions_contain" => {
+            let notes: Vec<&str> = a["assumptions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|x| x["note"].as_str())
+                .collect();
+            for text in want.as_array().unwrap() {
+                let text = text.as_str().unwrap();
+                if !notes.iter().any(|n| n.contains(text)) {
+                    errors.push(format!("no assumption mentions {text:?}: {notes:?}"));
+                }
+            }
+        }
         "derogations_absent" => {
             for kind in want.as_array().unwrap() {
                 if derogation(kind.as_str().unwrap()).is_some() {

@@ -252,6 +252,17 @@ pub fn markdown(items: &[Item<'_>]) -> String {
             }
             out.push('\n');
         }
+        if !a.support.is_empty() {
+            let _ = writeln!(
+                out,
+                "{h}# {}\n",
+                pick(lang, "Accompagnement possible", "Support available")
+            );
+            for x in &a.support {
+                let _ = writeln!(out, "- [{}]({}) — {}", x.name, x.url, x.conditions);
+            }
+            out.push('\n');
+        }
         if !a.assumptions.is_empty() {
             let _ = writeln!(out, "{h}# {}\n", pick(lang, "Hypothèses", "Assumptions"));
             for x in &a.assumptions {

@@ -222,6 +222,18 @@ pub fn text(items: &[Item<'_>], options: TextOptions) -> String {
                 }
             }
         }
+        if !a.support.is_empty() {
+            out.push('\n');
+            let _ = writeln!(
+                out,
+                "  {}",
+                p.bold(pick(lang, "Accompagnement possible", "Support available"))
+            );
+            for x in &a.support {
+                let _ = writeln!(out, "    {} — {}", p.bold(&x.name), x.url);
+                let _ = writeln!(out, "      {}", wrap(&x.conditions, 6, w));
+            }
+        }
     }
     if items.len() > 1 {
         let count = |v: Verdict| items.iter().filter(|i| i.assessment.verdict == v).count();

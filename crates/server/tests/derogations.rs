@@ -61,8 +61,9 @@ async fn r9_derogation_from_request_to_validation() {
         .await;
         assert_eq!(status, StatusCode::CREATED, "{d}");
         assert_eq!(d["state"], "draft");
-        // The project declared its acceptable offer (2025-12-17): twelve months later.
-        assert_eq!(d["deadline"], "2026-12-17");
+        // The project declared its acceptable offer (2025-12-17); assessed on 2026-06-01, under
+        // the decree n° 2026-272: eighteen months later.
+        assert_eq!(d["deadline"], "2027-06-17");
         assert_eq!(d["deadline_source"], "dossier");
         assert_eq!(d["approvers"], json!(["minister", "prime_minister"]));
         let id = d["id"].as_i64().unwrap();
@@ -129,7 +130,7 @@ async fn r9_derogation_from_request_to_validation() {
             step(&w, &w.dinum, id, validate).await.0,
             StatusCode::CONFLICT
         );
-        // The deadline (2026-12-17) has not passed on 2026-11-23.
+        // The deadline (2027-06-17) has not passed on 2026-11-23.
         let (status, problem) = step(&w, &w.carol, id, json!({"transition": "expire"})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{problem}");
 

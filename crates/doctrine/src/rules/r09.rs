@@ -242,9 +242,17 @@ fn transitional(ctx: &Ctx<'_>) -> Derogation {
     let lang = ctx.lang;
     let edition_day = ctx.ed.in_force_from;
     let day = words::date(lang, edition_day);
+    let text_name = crate::edition::Editions::embedded()
+        .ok()
+        .and_then(|e| e.document(&ctx.ed.r9_transitional.engaged_before))
+        .map_or(ctx.ed.r9_transitional.engaged_before.as_str(), |d| {
+            d.short.as_str()
+        });
     let mut conditions = Vec::new();
     let engaged = match ctx.d.project.engaged_on {
-        Some(e) if e < edition_day => match breached_when_engaged(ctx, e) {
+        Some(e) if e < edition_day => match breached_when_engaged(ctx, e)
+            .filter(|_| !ctx.ed.r9_transitional.open_to_projects_in_breach)
+        {
             // Press release of 6 October 2021: « aucun nouveau projet ne sera engagé avec le
             // fournisseur d'une offre non conforme ». A project engaged after the doctrine
             // existed, on an offer that already breached the rule then in force, is not one of
@@ -259,8 +267,8 @@ fn transitional(ctx: &Ctx<'_>) -> Derogation {
             _ => {
                 let when = words::date(lang, e);
                 conditions.push(text!(lang,
-                    fr: "Projet déjà engagé : engagé le {when}, avant l'entrée en vigueur de la circulaire le {day}.",
-                    en: "Project already engaged: engaged on {when}, before the circular came into force on {day}."));
+                    fr: "Projet déjà engagé : engagé le {when}, avant l'entrée en vigueur du texte qui fixe cette dérogation ({text_name}) le {day}.",
+                    en: "Project already engaged: engaged on {when}, before the text that sets this derogation ({text_name}) came into force on {day}."));
                 true
             }
         },
