@@ -106,9 +106,43 @@ fn fetch(out: &Path) -> Result<PathBuf, String> {
     if !status.success() {
         return Err(format!("tar failed on {} ({status})", tarball.display()));
     }
+    // The icons the stylesheet itself points at (menus, accordions, links, …): extracted too,
+    // so that no `url(icons/…)` of the stylesheet answers 404.
+    let icons = referenced_icons(&out.join("package/dist/dsfr.min.css"))?;
+    if !icons.is_empty() {
+        let mut tar = Command::new("tar");
+        tar.arg("xzf").arg(&tarball).arg("-C").arg(out);
+        for icon in &icons {
+            tar.arg(format!("package/dist/{icon}"));
+        }
+        let status = tar.status().map_err(|e| format!("cannot run tar: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "tar failed on the icons of {} ({status})",
+                tarball.display()
+            ));
+        }
+    }
+    std::fs::write(out.join("package/icons.txt"), icons.join("\n")).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::rename(out.join("package"), &dir).map_err(|e| e.to_string())?;
     Ok(dir)
+}
+
+/// The `icons/…` files `url(…)` references in a stylesheet, sorted, once each.
+fn referenced_icons(css: &Path) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(css).map_err(|e| format!("{}: {e}", css.display()))?;
+    let mut icons: Vec<String> = text
+        .split("url(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .map(|u| u.trim_matches(|c| c == '"' || c == '\''))
+        .filter(|u| u.starts_with("icons/") && u.ends_with(".svg") && !u.contains(".."))
+        .map(str::to_owned)
+        .collect();
+    icons.sort();
+    icons.dedup();
+    Ok(icons)
 }
 
 /// The Rust table of embedded files: path under `/static/dsfr/` → bytes.
@@ -119,6 +153,13 @@ fn table(dir: &Path) -> String {
         .map(|f| ((*f).to_owned(), dir.join("dist").join(f)))
         .collect();
     entries.push(("LICENSE.md".to_owned(), dir.join("LICENSE.md")));
+    let icons = std::fs::read_to_string(dir.join("icons.txt")).unwrap_or_default();
+    entries.extend(
+        icons
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|icon| (icon.to_owned(), dir.join("dist").join(icon))),
+    );
     for (name, path) in entries {
         let _ = writeln!(
             rs,

@@ -25,6 +25,42 @@ pub fn get(path: &str) -> Option<(&'static [u8], &'static str)> {
     Some((bytes, media_type(path)))
 }
 
+/// A version string for the static files' URLs (`?v=…`): they change with Nuage's version and
+/// the DSFR's, so they can be cached for a year.
+pub const ASSET_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "-dsfr-1.15.3");
+
+/// The gzip form of `/static/{path}` when compressing it is worth it (text formats), computed
+/// once for every such file on first use.
+pub fn get_gzip(path: &str) -> Option<&'static [u8]> {
+    static GZIPPED: std::sync::LazyLock<Vec<(String, Vec<u8>)>> = std::sync::LazyLock::new(|| {
+        DSFR.iter()
+            .map(|(name, bytes)| (format!("dsfr/{name}"), *bytes))
+            .chain(OWN.iter().map(|(name, bytes)| ((*name).to_owned(), *bytes)))
+            .filter(|(name, _)| compressible(name))
+            .filter_map(|(name, bytes)| gzip(bytes).map(|gz| (name, gz)))
+            .collect()
+    });
+    GZIPPED
+        .iter()
+        .find(|(name, _)| name == path)
+        .map(|(_, gz)| gz.as_slice())
+}
+
+fn compressible(path: &str) -> bool {
+    matches!(
+        path.rsplit('.').next().unwrap_or_default(),
+        "css" | "js" | "svg" | "md" | "ico"
+    )
+}
+
+fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).ok()?;
+    let gz = encoder.finish().ok()?;
+    (gz.len() < bytes.len()).then_some(gz)
+}
+
 fn media_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
         "css" => "text/css; charset=utf-8",
@@ -50,6 +86,30 @@ mod tests {
         );
         assert!(get("../Cargo.toml").is_none());
         assert!(get("dsfr/../../secret").is_none());
+    }
+
+    #[test]
+    fn text_files_are_served_compressed_too() {
+        let (css, _) = get("nuage.css").unwrap();
+        let gz = get_gzip("nuage.css").unwrap();
+        assert!(gz.len() < css.len());
+        let mut back = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut back).unwrap();
+        assert_eq!(back, css);
+        if dsfr_available() {
+            let (css, _) = get("dsfr/dsfr.min.css").unwrap();
+            let gz = get_gzip("dsfr/dsfr.min.css").unwrap();
+            assert!(gz.len() * 4 < css.len(), "{} → {}", css.len(), gz.len());
+            // Every icon the stylesheet points at is embedded.
+            let text = std::str::from_utf8(css).unwrap();
+            for icon in text.split("url(icons/").skip(1) {
+                let name = icon.split(')').next().unwrap();
+                assert!(
+                    get(&format!("dsfr/icons/{name}")).is_some(),
+                    "icons/{name} missing"
+                );
+            }
+        }
     }
 
     #[test]

@@ -180,6 +180,7 @@ impl Viewer {
             dev: state.dev,
             dsfr: nuage_web::assets::dsfr_available(),
             dsfr_version: nuage_web::assets::DSFR_VERSION,
+            asset_version: nuage_web::assets::ASSET_VERSION,
             path: self.path.clone(),
             title: title.into(),
             section,
@@ -262,6 +263,8 @@ pub(crate) struct Chrome {
     pub dev: bool,
     pub dsfr: bool,
     pub dsfr_version: &'static str,
+    /// Appended to static URLs (`?v=`) so that they can be cached for a year.
+    pub asset_version: &'static str,
     pub path: String,
     pub title: String,
     pub section: &'static str,
@@ -410,16 +413,29 @@ async fn switch_lang(Path(lang): Path<String>, Query(back): Query<Back>) -> Resp
     response
 }
 
-async fn static_file(Path(path): Path<String>) -> Response {
-    match nuage_web::assets::get(&path) {
-        Some((bytes, kind)) => (
+/// Static files: long-lived in caches (the pages name them with `?v=ASSET_VERSION`), gzipped
+/// when the browser accepts it.
+async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let Some((bytes, kind)) = nuage_web::assets::get(&path) else {
+        return (StatusCode::NOT_FOUND, "no such file\n").into_response();
+    };
+    let accepts_gzip = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let cache = (header::CACHE_CONTROL, "public, max-age=31536000, immutable");
+    let vary = (header::VARY, "accept-encoding");
+    match nuage_web::assets::get_gzip(&path).filter(|_| accepts_gzip) {
+        Some(gz) => (
             [
                 (header::CONTENT_TYPE, kind),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
+                cache,
+                vary,
+                (header::CONTENT_ENCODING, "gzip"),
             ],
-            bytes,
+            gz,
         )
             .into_response(),
-        None => (StatusCode::NOT_FOUND, "no such file\n").into_response(),
+        None => ([(header::CONTENT_TYPE, kind), cache, vary], bytes).into_response(),
     }
 }
