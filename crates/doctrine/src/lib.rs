@@ -29,6 +29,9 @@ pub use engine::scan::{
 };
 pub use engine::{AssessError, assess};
 pub use explain::{Explanation, explain};
-pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
+pub use inventory::{
+    Coverage, Inventory, Portability, ProviderCoverage, ProviderStatus, Resource, ServiceClass,
+    SkipKind, Skipped, SourceKind, Unplaced, UnplacedReason,
+};
 pub use read::{Format, ReadError, read_dossier};
 pub use schema::dossier_schema;

@@ -2,7 +2,7 @@
 //! volumes (PersistentVolumeClaim, StorageClass) and Services; zones from node affinity and
 //! node selectors, spreading from topology spread constraints, replicas.
 
-use nuage_doctrine::{Skipped, SourceKind};
+use nuage_doctrine::{SkipKind, Skipped, SourceKind};
 use yaml_serde::Value;
 
 use crate::mapping::Mappings;
@@ -284,6 +284,7 @@ pub fn parse_manifests(
             line: None,
             reason: "Helm or Go template: render it first (`helm template …`) and scan the output"
                 .into(),
+            kind: SkipKind::Template,
         });
     }
     // Nesting and aliases are bounded before the parser sees the text.
@@ -292,6 +293,7 @@ pub fn parse_manifests(
             path: path.to_owned(),
             line: u32::try_from(e.line).ok(),
             reason: format!("{e} (column {})", e.column),
+            kind: SkipKind::Syntax,
         });
     }
     let mut out = Vec::new();
@@ -304,6 +306,7 @@ pub fn parse_manifests(
                 path: path.to_owned(),
                 line: Some(at),
                 reason: format!("invalid YAML at line {at}: {e}"),
+                kind: SkipKind::Syntax,
             }
         })?;
         observe(path, line, &value, mappings, &mut out);

@@ -1,6 +1,7 @@
 //! The rules. [`assess`] is a pure function: dossier + catalog + date + language → assessment.
 //! No file, environment variable or clock is read here.
 
+mod coverage;
 mod data;
 mod derogations;
 mod hosting;

@@ -76,6 +76,12 @@ pub fn resource_findings(
         r9(inv, &ctx, &mut out);
         hds(inv, &ctx, &mut out);
     }
+    super::coverage::coverage(
+        inv,
+        dossier.is_some() && sc.environment.under_r9(),
+        &ctx,
+        &mut out,
+    );
     Ok(out)
 }
 

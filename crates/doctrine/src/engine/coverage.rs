@@ -1,0 +1,258 @@
+//! What a scan could not read or place, and R9 by region.
+//!
+//! An empty or partial result is never a compliant one: a scan that found no infrastructure,
+//! could not read part of the tree or left resources without an offer or a region gets a
+//! `to_verify` finding saying how much, so that `--fail-on to_verify` fails it. With a dossier
+//! whose data are particularly sensitive, a resource whose offer is SecNumCloud-qualified only
+//! in some regions is checked against them: outside, the R9 finding names the evidence of the
+//! region and the qualified regions as the remedy; unknown, it is to verify.
+
+use nuage_catalog::{Offer, QualificationStatus};
+
+use super::text::{self, text};
+use super::{Ctx, finding};
+use crate::assessment::{Finding, Lang, Rule, Status};
+use crate::inventory::{Coverage, Inventory, ProviderStatus, Resource, ServiceClass};
+
+/// The coverage finding, R9 by region, and the evidence of the region on R9's findings.
+pub(super) fn coverage(inv: &Inventory, with_dossier: bool, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    if with_dossier && ctx.secnumcloud_required() {
+        r9_by_region(inv, ctx, out);
+    }
+    out.push(summary(&inv.coverage, with_dossier, ctx));
+}
+
+fn reason_label(lang: Lang, code: &str) -> String {
+    let (fr, en) = match code {
+        "unmapped_provider" => ("fournisseur sans correspondance", "unmapped provider"),
+        "hosted_elsewhere" => ("service hébergé ailleurs", "service hosted elsewhere"),
+        "variable_without_value" => ("variable sans valeur", "variable without a value"),
+        "run_time" => ("fixée à l'exécution", "set at run time"),
+        "data_source" => ("source de données", "data source"),
+        "after_apply" => ("connue après apply", "known after apply"),
+        "expression" => ("expression non calculée", "expression not computed"),
+        "outside_code" => ("objet hors du code", "object outside the code"),
+        "not_set" => ("jamais indiquée", "never given"),
+        "region_not_in_catalog" => ("région absente du catalogue", "region not in the catalog"),
+        "syntax" => ("syntaxe", "syntax"),
+        "unreadable" => ("illisible", "unreadable"),
+        "remote_module" => ("module distant", "remote module"),
+        "broken_module" => (
+            "module introuvable ou en boucle",
+            "missing or looping module",
+        ),
+        "helm_chart" => ("chart Helm", "Helm chart"),
+        "kustomize" => ("Kustomize", "Kustomize"),
+        "ansible" => ("Ansible", "Ansible"),
+        "template" => ("gabarit", "template"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Fr => fr.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+fn counts(
+    lang: Lang,
+    map: &std::collections::BTreeMap<String, usize>,
+    unread_only: bool,
+) -> String {
+    let mut items: Vec<(&String, &usize)> = map
+        .iter()
+        .filter(|(k, _)| !unread_only || k.as_str() != "not_infrastructure")
+        .collect();
+    items.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let parts: Vec<String> = items
+        .into_iter()
+        .map(|(k, n)| format!("{} {n}", reason_label(lang, k)))
+        .collect();
+    parts.join(", ")
+}
+
+fn summary(c: &Coverage, with_dossier: bool, ctx: &Ctx<'_>) -> Finding {
+    let lang = ctx.lang;
+    let rule = if with_dossier && ctx.secnumcloud_required() {
+        Rule::R9
+    } else {
+        Rule::Gdpr
+    };
+    let resources = c.resources;
+    let hosting = c.hosting;
+    let offer = c.with_offer;
+    let region = c.with_region;
+    let unplaced = c.unplaced_total();
+    let unread = c.unread();
+    let mut message = if hosting == 0 {
+        text!(lang,
+            fr: "L'analyse n'a trouvé aucune ressource qui héberge quelque chose ({resources} en tout) : un résultat vide n'est pas un résultat conforme ; ni l'offre ni la région ne peuvent être vérifiées.",
+            en: "The scan found no resource that hosts anything ({resources} in all): an empty result is not a compliant one; neither offer nor region can be checked.")
+    } else {
+        text!(lang,
+            fr: "Couverture de l'analyse : {resources} ressource(s) dont {hosting} qui hébergent, {offer} avec une offre, {region} avec une région connue du catalogue.",
+            en: "Scan coverage: {resources} resource(s), {hosting} of which host something, {offer} with an offer, {region} with a region the catalog knows.")
+    };
+    if unplaced > 0 {
+        let why = counts(lang, &c.unplaced, false);
+        message.push(' ');
+        message.push_str(&text!(lang,
+            fr: "{unplaced} ne sont pas placées ({why}) : leur localisation et leur offre ne peuvent pas être vérifiées.",
+            en: "{unplaced} are not placed ({why}): their location and offer cannot be checked."));
+    }
+    let unmapped: Vec<String> = c
+        .providers
+        .iter()
+        .filter(|p| p.status == ProviderStatus::Unmapped)
+        .map(|p| format!("`{}` ({})", p.name, p.resources))
+        .collect();
+    if !unmapped.is_empty() {
+        let list = text::list(lang, &unmapped);
+        message.push(' ');
+        message.push_str(&text!(lang,
+            fr: "Fournisseurs sans correspondance avec une offre : {list}.",
+            en: "Providers not mapped to an offer: {list}."));
+    }
+    if unread > 0 {
+        let why = counts(lang, &c.skipped, true);
+        message.push(' ');
+        message.push_str(&text!(lang,
+            fr: "{unread} fichier(s) ou module(s) non lus ({why}) : ce qu'ils déploient n'est pas dans l'inventaire.",
+            en: "{unread} file(s) or module(s) not read ({why}): what they deploy is not in the inventory."));
+    }
+    let partial = hosting == 0 || unplaced > 0 || unread > 0;
+    let remedy = partial.then(|| {
+        text!(lang,
+            fr: "Donner une valeur aux variables (terraform.tfvars) et la région aux fournisseurs, analyser un plan (`terraform show -json`) ou l'arbre après `terraform init`, rendre les gabarits (`helm template`, `kubectl kustomize`), déclarer les fournisseurs inconnus dans nuage-mappings.toml ; à défaut, vérifier ces ressources à la main.",
+            en: "Give the variables a value (terraform.tfvars) and the providers their region, scan a plan (`terraform show -json`) or the tree after `terraform init`, render templates (`helm template`, `kubectl kustomize`), declare unknown providers in nuage-mappings.toml; otherwise check these resources by hand.")
+    });
+    let mut citations = Vec::new();
+    if ctx.in_scope || rule == Rule::R9 {
+        citations.push(ctx.cite(Rule::R9));
+    }
+    citations.push(ctx.cite_doc("rgpd", Some("art. 44 à 46")));
+    finding(
+        rule,
+        if partial {
+            Status::ToVerify
+        } else {
+            Status::Compliant
+        },
+        message,
+        citations,
+        remedy,
+    )
+}
+
+fn holds_data(r: &Resource) -> bool {
+    matches!(
+        r.service,
+        ServiceClass::Compute
+            | ServiceClass::Database
+            | ServiceClass::BlockStorage
+            | ServiceClass::ObjectStorage
+            | ServiceClass::Kubernetes
+            | ServiceClass::Serverless
+            | ServiceClass::Analytics
+            | ServiceClass::Messaging
+    )
+}
+
+/// The regions of the qualification in force, when it has a regional perimeter.
+fn qualified_regions<'o>(ctx: &Ctx<'_>, offer: &'o Offer) -> Option<&'o [String]> {
+    match offer.secnumcloud_on(ctx.on, None) {
+        QualificationStatus::Qualified(q) => q.regions.as_deref(),
+        _ => None,
+    }
+}
+
+fn region_evidence(r: &Resource) -> Option<&str> {
+    r.evidence
+        .iter()
+        .find(|e| e.starts_with("region = "))
+        .map(String::as_str)
+}
+
+/// R9 against the region: out of the qualified perimeter, R9's finding (from the rules on
+/// resources) gets the evidence and the qualified regions as its remedy; unknown, a finding to
+/// verify.
+fn r9_by_region(inv: &Inventory, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let lang = ctx.lang;
+    for r in inv.resources.iter().filter(|r| holds_data(r)) {
+        let Some(offer) = r.offer.as_deref().and_then(|id| ctx.catalog.offer(id)) else {
+            continue;
+        };
+        if !offer.is_commercial() {
+            continue;
+        }
+        let Some(scope) = qualified_regions(ctx, offer) else {
+            continue;
+        };
+        let qualified = text::ids(lang, scope);
+        let name = &offer.name;
+        let address = &r.address;
+        match r.region.as_deref() {
+            Some(region) if !scope.iter().any(|s| s == region) => {
+                let evidence = region_evidence(r).unwrap_or(region);
+                let remedy = text!(lang,
+                    fr: "Déployer `{address}` dans la région qualifiée SecNumCloud de {name} ({qualified}), ou sur le cloud interne de l'État ou une autre offre qualifiée et immunisée.",
+                    en: "Deploy `{address}` in {name}'s SecNumCloud-qualified region ({qualified}), or on the State's internal cloud or another qualified, immune offer.");
+                let evidence_text = text!(lang,
+                    fr: " Région lue : « {evidence} ».",
+                    en: " Region read: « {evidence} ».");
+                let existing = out.iter_mut().find(|f| {
+                    f.rule == Rule::R9
+                        && f.file.as_deref() == Some(r.file.as_str())
+                        && f.line == Some(r.line)
+                        && f.message.contains(address.as_str())
+                });
+                match existing {
+                    Some(f) => {
+                        f.message.push_str(&evidence_text);
+                        f.remedy = Some(remedy);
+                    }
+                    None => {
+                        let mut f = finding(
+                            Rule::R9,
+                            Status::NonCompliant,
+                            text!(lang,
+                                fr: "`{address}` héberge des données d'une sensibilité particulière dans la région `{region}`, hors du périmètre qualifié SecNumCloud de {name} ({qualified}).",
+                                en: "`{address}` hosts particularly sensitive data in region `{region}`, outside the SecNumCloud-qualified perimeter of {name} ({qualified})."),
+                            vec![ctx.cite(Rule::R9)],
+                            Some(remedy),
+                        );
+                        f.message.push_str(&evidence_text);
+                        out.push(at(f, r));
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                let why = r
+                    .unplaced
+                    .as_ref()
+                    .map(|u| u.detail.clone())
+                    .unwrap_or_else(|| text!(lang, fr: "non indiquée", en: "not given"));
+                out.push(at(
+                    finding(
+                        Rule::R9,
+                        Status::ToVerify,
+                        text!(lang,
+                            fr: "`{address}` héberge des données d'une sensibilité particulière sur {name}, qualifiée SecNumCloud seulement dans {qualified}, mais sa région n'est pas connue ({why}).",
+                            en: "`{address}` hosts particularly sensitive data on {name}, SecNumCloud-qualified only in {qualified}, but its region is not known ({why})."),
+                        vec![ctx.cite(Rule::R9)],
+                        Some(text!(lang,
+                            fr: "Fixer la région de `{address}` dans le code ({qualified}).",
+                            en: "Set the region of `{address}` in the code ({qualified}).")),
+                    ),
+                    r,
+                ));
+            }
+        }
+    }
+}
+
+fn at(mut f: Finding, r: &Resource) -> Finding {
+    f.file = Some(r.file.clone());
+    f.line = Some(r.line);
+    f
+}
