@@ -85,6 +85,10 @@ fn known(v: &Val) -> Option<hcl::Value> {
     Some(match v {
         Val::Null => hcl::Value::Null,
         Val::Bool(b) => hcl::Value::Bool(*b),
+        // Whole numbers stay integers (`"${var.n}"` is "2", not "2.0").
+        Val::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+            hcl::Value::Number(hcl::Number::from(*n as i64))
+        }
         Val::Num(n) => hcl::Value::Number(hcl::Number::from_f64(*n)?),
         Val::Str(s) => hcl::Value::String(s.clone()),
         Val::List(items) => hcl::Value::Array(items.iter().map(known).collect::<Option<_>>()?),
@@ -566,5 +570,77 @@ fn collect(expr: &Expression, s: &Scope<'_>, depth: u8, out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(text: &str) -> Expression {
+        text.parse().unwrap()
+    }
+
+    fn scope<'e>(locals: &'e [(String, Expression)]) -> Scope<'e> {
+        let mut s = Scope::new();
+        s.vars
+            .insert("location".into(), Val::Str("West Europe".into()));
+        s.vars.insert("create".into(), Val::Bool(true));
+        s.vars.insert("n".into(), Val::Num(2.0));
+        let refs: Vec<&(String, Expression)> = locals.iter().collect();
+        s.resolve_locals(&refs);
+        s
+    }
+
+    #[test]
+    fn objects_keep_their_known_parts_and_conditionals_take_their_branch() {
+        let locals = vec![(
+            "rg".to_owned(),
+            expr(
+                "{ name = var.create ? azurerm_resource_group.main[0].name : var.rg, location = var.location }",
+            ),
+        )];
+        let s = scope(&locals);
+        assert_eq!(
+            value(&expr("local.rg.location"), &s),
+            Val::Str("West Europe".into())
+        );
+        assert_eq!(value(&expr("local.rg.name"), &s), Val::Unknown);
+        assert_eq!(
+            references(&expr("local.rg.name"), &s),
+            ["azurerm_resource_group.main"]
+        );
+        let why = why(&expr("local.rg.name"), &s);
+        assert_eq!(why.reason, UnplacedReason::AfterApply);
+        assert!(
+            why.detail.contains("azurerm_resource_group.main[0].name"),
+            "{}",
+            why.detail
+        );
+        assert_eq!(value(&expr("\"${var.n}-a\""), &s), Val::Str("2-a".into()));
+    }
+
+    #[test]
+    fn pure_functions_and_the_reasons_of_what_stays_unknown() {
+        let s = scope(&[]);
+        assert_eq!(
+            value(&expr("lower(coalesce(null, var.location))"), &s),
+            Val::Str("west europe".into())
+        );
+        assert_eq!(
+            value(&expr("try(data.x.y.location, \"fr-par\")"), &s),
+            Val::Str("fr-par".into())
+        );
+        assert_eq!(
+            value(&expr("lookup({ a = \"eu-west-3\" }, \"a\", \"x\")"), &s),
+            Val::Str("eu-west-3".into())
+        );
+        let u = why(&expr("\"${var.region}a\""), &s);
+        assert_eq!(u.reason, UnplacedReason::VariableWithoutValue);
+        assert!(u.detail.contains("TF_VAR_region"), "{}", u.detail);
+        let u = why(&expr("data.azurerm_resource_group.rg.location"), &s);
+        assert_eq!(u.reason, UnplacedReason::DataSource);
+        let u = why(&expr("upper(jsondecode(var.x))"), &s);
+        assert_eq!(u.reason, UnplacedReason::Expression);
     }
 }

@@ -38,6 +38,16 @@ impl Val {
         }
     }
 
+    /// The value is unknown, or has an unknown part.
+    pub fn has_unknown(&self) -> bool {
+        match self {
+            Val::Unknown => true,
+            Val::List(items) => items.iter().any(Val::has_unknown),
+            Val::Map(entries) => entries.iter().any(|(_, v)| v.has_unknown()),
+            _ => false,
+        }
+    }
+
     fn get(&self, key: &str) -> Option<&Val> {
         match self {
             Val::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
@@ -516,14 +526,13 @@ fn resolve(
         ));
         offer = None;
     }
-    let catalog_offer = offer.as_deref().and_then(|id| catalog.offer(id));
 
     // Zones: the resource's zone attributes, then the subnets it points at, then a reader's rule.
     let mut zones: Vec<String> = Vec::new();
     if let Some(pm) = pm {
         for attr in &pm.zone_attributes {
             match o.attrs.get(attr) {
-                Some(Val::Unknown) => unknown.push(attr.clone()),
+                Some(v) if v.strings().is_none() && v.has_unknown() => unknown.push(attr.clone()),
                 Some(v) => {
                     if let Some(found) = v.strings() {
                         if !found.is_empty() {
@@ -540,6 +549,27 @@ fn resolve(
         evidence.push(why.clone());
         zones.extend(z.iter().cloned());
     }
+
+    // A workload pinned to zones the catalog lists under one offer only runs on it.
+    if offer.is_none()
+        && pm.is_some_and(|p| p.hosts == Hosts::Elsewhere)
+        && let Some(zone) = zones.first()
+    {
+        let owners: Vec<&nuage_catalog::Offer> = catalog
+            .offers()
+            .iter()
+            .filter(|off| {
+                off.regions
+                    .iter()
+                    .any(|r| r.zones.iter().any(|z| z == zone))
+            })
+            .collect();
+        if let [only] = owners.as_slice() {
+            evidence.push(format!("offer = {} ← zone {zone} (catalog)", only.id));
+            offer = Some(only.id.clone());
+        }
+    }
+    let catalog_offer = offer.as_deref().and_then(|id| catalog.offer(id));
 
     // The region: the resource's own, the provider configuration's, or the zone's.
     let mut region = None;
@@ -604,6 +634,17 @@ fn resolve(
                     break;
                 }
             }
+        }
+        // A zone the catalog lists under the offer's regions.
+        if region.is_none()
+            && let (Some(off), Some(zone)) = (catalog_offer, zones.first())
+            && let Some(r) = off
+                .regions
+                .iter()
+                .find(|r| r.zones.iter().any(|z| z == zone))
+        {
+            evidence.push(format!("region = {} ← zone {zone} (catalog)", r.code));
+            region = Some(r.code.clone());
         }
         // An offer the catalog knows in one region only is there.
         if region.is_none()

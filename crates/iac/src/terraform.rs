@@ -863,7 +863,7 @@ impl<'a> Evaluator<'a> {
                         continue;
                     }
                     let v = eval::value(e, &scope);
-                    if v == Val::Unknown {
+                    if v.has_unknown() {
                         for target in eval::references(e, &scope) {
                             o.refs.push((k.clone(), qualified(prefix, &target)));
                         }
@@ -940,7 +940,7 @@ impl<'a> Evaluator<'a> {
                 };
                 for (k, e) in &call.args {
                     let v = eval::value(e, &scope);
-                    if v == Val::Unknown {
+                    if v.has_unknown() {
                         passed.why.insert(k.clone(), eval::why(e, &scope));
                         let refs: Vec<String> = eval::references(e, &scope)
                             .into_iter()
