@@ -767,19 +767,28 @@ fn coverage(
         resources: resources.len(),
         ..Coverage::default()
     };
-    let mut per_provider: BTreeMap<String, usize> = BTreeMap::new();
-    for name in declared {
-        let name = mappings
-            .provider(name)
-            .map_or(name.as_str(), |p| p.name.as_str());
-        per_provider.entry(name.to_owned()).or_insert(0);
-    }
+    // A handful of providers: counted in a short list (no hashing per resource; resources of
+    // one provider mostly follow one another).
+    let mut per_provider: Vec<(&str, Hosts, usize)> = Vec::new();
     for r in resources {
-        *per_provider.entry(r.provider.clone()).or_insert(0) += 1;
-        let hosts = mappings
-            .provider(&r.provider)
-            .map_or(Hosts::Offer, |p| p.hosts);
-        if hosts == Hosts::Nothing {
+        let at = match per_provider
+            .iter()
+            .rposition(|(name, _, _)| *name == r.provider.as_str())
+        {
+            Some(at) => at,
+            None => {
+                let hosts = mappings
+                    .provider(&r.provider)
+                    .map_or(Hosts::Offer, |p| p.hosts);
+                per_provider.push((r.provider.as_str(), hosts, 0));
+                per_provider.len() - 1
+            }
+        };
+        let Some((_, hosts, n)) = per_provider.get_mut(at) else {
+            continue;
+        };
+        *n += 1;
+        if *hosts == Hosts::Nothing {
             continue;
         }
         c.hosting += 1;
@@ -804,7 +813,20 @@ fn coverage(
     for s in skipped {
         *c.skipped.entry(s.kind.as_str().to_owned()).or_insert(0) += 1;
     }
-    c.providers = per_provider
+    let mut counted: BTreeMap<String, usize> = per_provider
+        .into_iter()
+        .map(|(name, _, n)| (name.to_owned(), n))
+        .fold(BTreeMap::new(), |mut m, (name, n)| {
+            *m.entry(name).or_insert(0) += n;
+            m
+        });
+    for name in declared {
+        let name = mappings
+            .provider(name)
+            .map_or(name.as_str(), |p| p.name.as_str());
+        counted.entry(name.to_owned()).or_insert(0);
+    }
+    c.providers = counted
         .into_iter()
         .map(|(name, n)| {
             let pm = mappings.provider(&name);

@@ -131,7 +131,7 @@ pub struct Observed {
     /// Why each unknown attribute is unknown.
     pub why: Vec<(String, Unplaced)>,
     /// Why each unknown attribute of the provider configuration is unknown.
-    pub provider_why: std::sync::Arc<Vec<(String, Unplaced)>>,
+    pub provider_why: Option<std::sync::Arc<Vec<(String, Unplaced)>>>,
     /// A provider configuration (block, or a plan's) applies to the resource.
     pub provider_block: bool,
     /// Zones found by a reader-specific rule (Kubernetes affinity), with its explanation.
@@ -165,7 +165,7 @@ impl Observed {
             repeated: None,
             refs: Vec::new(),
             why: Vec::new(),
-            provider_why: std::sync::Arc::default(),
+            provider_why: None,
             provider_block: false,
             extra_zones: None,
             multi_zone: None,
@@ -275,13 +275,72 @@ pub fn places_through_references(
         if taken.is_empty() {
             break;
         }
-        for (i, region, why) in taken {
+        apply_taken(resources, taken);
+    }
+    // Still without a region and pointing at a resource of the code that has none: its reason
+    // is that resource's (an attribute's id being known after apply says nothing of a region).
+    let by_address: HashMap<String, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.address.clone(), i))
+        .collect();
+    for _ in 0..4 {
+        let mut inherited: Vec<(usize, Unplaced)> = Vec::new();
+        for (i, (r, refs)) in resources.iter().zip(refs).enumerate() {
+            if r.region.is_some()
+                || r.offer.is_none()
+                || r.unplaced
+                    .as_ref()
+                    .is_none_or(|u| u.reason != UnplacedReason::AfterApply)
+            {
+                continue;
+            }
+            let Some(pm) = mappings.provider(&r.provider) else {
+                continue;
+            };
+            let parent = pm
+                .region_attributes
+                .iter()
+                .chain(&pm.region_via)
+                .find_map(|via| {
+                    refs.iter()
+                        .filter(|(attr, _)| attr == via)
+                        .find_map(|(attr, target)| Some((attr, target, *by_address.get(target)?)))
+                });
+            if let Some((attr, target, j)) = parent
+                && let Some(u) = resources.get(j).and_then(|p| p.unplaced.as_ref())
+                && u.reason != UnplacedReason::AfterApply
+            {
+                inherited.push((
+                    i,
+                    Unplaced {
+                        reason: u.reason,
+                        detail: format!(
+                            "{attr} → {target}, whose region is not known: {}",
+                            u.detail
+                        ),
+                    },
+                ));
+            }
+        }
+        if inherited.is_empty() {
+            break;
+        }
+        for (i, u) in inherited {
             if let Some(r) = resources.get_mut(i) {
-                r.region = Some(region);
-                r.evidence.push(why);
-                if r.offer.is_some() {
-                    r.unplaced = None;
-                }
+                r.unplaced = Some(u);
+            }
+        }
+    }
+}
+
+fn apply_taken(resources: &mut [Resource], taken: Vec<(usize, String, String)>) {
+    for (i, region, why) in taken {
+        if let Some(r) = resources.get_mut(i) {
+            r.region = Some(region);
+            r.evidence.push(why);
+            if r.offer.is_some() {
+                r.unplaced = None;
             }
         }
     }
@@ -348,7 +407,10 @@ fn offer_unknown(o: &Observed, pm: Option<&ProviderMapping>) -> Unplaced {
         );
     }
     let rule_attrs: Vec<String> = pm.rule.iter().map(|r| r.attribute.clone()).collect();
-    if let Some((attr, u)) = first_why(&o.provider_why, &rule_attrs) {
+    if let Some((attr, u)) = first_why(
+        o.provider_why.as_deref().map_or(&[], Vec::as_slice),
+        &rule_attrs,
+    ) {
         return unplaced(u.reason, format!("provider {attr}: {}", u.detail));
     }
     let read: Vec<String> = rule_attrs
@@ -411,7 +473,10 @@ fn region_unknown(o: &Observed, pm: &ProviderMapping) -> Unplaced {
             _ => {}
         }
     }
-    if let Some((attr, u)) = first_why(&o.provider_why, &pm.region_attributes) {
+    if let Some((attr, u)) = first_why(
+        o.provider_why.as_deref().map_or(&[], Vec::as_slice),
+        &pm.region_attributes,
+    ) {
         return unplaced(u.reason, format!("provider {attr}: {}", u.detail));
     }
     if pm.region_attributes.is_empty() {
@@ -515,10 +580,9 @@ fn resolve(
             offer = Some(id.clone());
         }
     }
-    if offer
-        .as_deref()
-        .is_some_and(|id| !catalog.contains_offer(id))
-    {
+    // One look-up in the catalog per resource (this runs 100 000 times on large trees).
+    let mut catalog_offer = offer.as_deref().and_then(|id| catalog.offer(id));
+    if offer.is_some() && catalog_offer.is_none() {
         evidence.push(format!(
             "offer {} is not in catalog {}",
             offer.as_deref().unwrap_or(""),
@@ -567,9 +631,9 @@ fn resolve(
         if let [only] = owners.as_slice() {
             evidence.push(format!("offer = {} ← zone {zone} (catalog)", only.id));
             offer = Some(only.id.clone());
+            catalog_offer = Some(only);
         }
     }
-    let catalog_offer = offer.as_deref().and_then(|id| catalog.offer(id));
 
     // The region: the resource's own, the provider configuration's, or the zone's.
     let mut region = None;

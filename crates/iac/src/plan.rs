@@ -277,7 +277,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
         if let Some((name, attrs, why)) = providers.get(&key).or_else(|| providers.get(&provider)) {
             o.provider_attrs = attrs.clone();
             o.provider_block = true;
-            o.provider_why = why.clone();
+            o.provider_why = Some(why.clone());
             if name != &provider {
                 o.provider = name.clone();
             }

@@ -851,7 +851,7 @@ impl<'a> Evaluator<'a> {
                 o.provider_config_name = r.provider_ref.clone();
                 if let Some(c) = config {
                     o.provider_attrs = c.attrs.clone();
-                    o.provider_why = c.why.clone();
+                    o.provider_why = Some(c.why.clone());
                     o.provider_block = true;
                 }
                 o.repeated = r.repeated.clone();
