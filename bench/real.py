@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """`nuage scan` on real trees: how much of what they deploy it places (docs/scan.md).
 
-Usage: bench/real.py [--nuage BINARY] [--markdown] PATH…
+Usage: bench/real.py [--nuage BINARY] [--before BINARY] [--markdown] PATH…
 
 For each tree: resources found, the share with an offer and with a region, the resources left
-unplaced by reason, the files not read by reason, wall time and peak memory. When Checkov is
+unplaced by reason, the files not read by reason, wall time and peak memory; with --before, the
+share another build placed (an older one, without a coverage summary). When Checkov is
 installed in bench/.venv (`bench/scan.py` installs it), its own resource count and time on the
 same tree (Terraform framework only). The trees are whatever you give: fetch public
 repositories for the measurement somewhere outside this repository and never commit them.
@@ -21,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / "bench" / ".venv" / "bin" / "checkov"
+# Checkov takes a minute or more per tree: its figures are kept here (git-ignored) per path.
+CACHE = ROOT / "bench" / "out" / "checkov-real.json"
 
 
 def measure(cmd):
@@ -43,6 +46,7 @@ def summary(report):
             "hosting": cov.get("hosting", cov["resources"]),
             "offer": cov["with_offer"],
             "region": cov["with_region"],
+            "placed": cov.get("hosting", cov["resources"]) - sum(cov.get("unplaced", {}).values()),
             "unknown": cov.get("unplaced", {}),
             "skipped": cov.get("skipped", {}),
         }
@@ -56,6 +60,7 @@ def summary(report):
         "hosting": len(res),
         "offer": sum(1 for r in res if r.get("offer")),
         "region": sum(1 for r in res if r.get("region")),
+        "placed": sum(1 for r in res if r.get("offer") and r.get("region")),
         "unknown": dict(unknown),
         "skipped": dict(skipped),
     }
@@ -75,6 +80,10 @@ def top(counts, k=3):
 def checkov(tree):
     if not CHECKOV.exists():
         return None
+    key = str(Path(tree).resolve())
+    cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
+    if key in cache:
+        return tuple(cache[key])
     t, _, out = measure([CHECKOV, "-d", tree, "--framework", "terraform", "--skip-download", "--compact", "--quiet", "-o", "json"])
     count = 0
     try:
@@ -83,6 +92,9 @@ def checkov(tree):
             count += part.get("summary", {}).get("resource_count", 0)
     except json.JSONDecodeError:
         count = None
+    cache[key] = [count, t]
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    CACHE.write_text(json.dumps(cache, indent=1))
     return count, t
 
 
@@ -91,28 +103,38 @@ def main():
     ap.add_argument("--nuage", default=str(ROOT / "target" / "release" / "nuage"))
     ap.add_argument("--markdown", action="store_true", help="a Markdown table for docs/scan.md")
     ap.add_argument("--no-checkov", action="store_true")
+    ap.add_argument("--before", help="another build of nuage, for the share it placed")
     ap.add_argument("paths", nargs="+")
     args = ap.parse_args()
     rows = []
     for path in args.paths:
         t, rss, out = measure([args.nuage, "scan", path, "--format", "json"])
         s = summary(json.loads(out))
+        if args.before:
+            _, _, old = measure([args.before, "scan", path, "--format", "json"])
+            b = summary(json.loads(old))
+            s["before"] = (b["placed"], b["hosting"])
         ck = None if args.no_checkov else checkov(path)
         rows.append((Path(path).name, s, t, rss, ck))
     if args.markdown:
-        print("| arbre | ressources (hébergeantes) | avec offre | avec région | non placées, par raison | fichiers non lus | temps | mémoire | Checkov : ressources, temps |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| arbre | ressources (qui hébergent) | placées avant → après | avec offre | avec région | non placées, par raison | non lus | temps | mémoire | Checkov : ressources vérifiées, temps |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
     for name, s, t, rss, ck in rows:
         ckt = "—" if ck is None else f"{ck[0]}, {ck[1]:.1f} s"
         h = s["hosting"]
+        before = s.get("before")
+        shift = f"{pct(*before)} → " if before else ""
+        placed = f"{shift}{pct(s['placed'], h)}"
         if args.markdown:
+            skipped = sum(s["skipped"].values())
+            kinds = f" ({top(s['skipped'], 2)})" if skipped else ""
             print(
-                f"| {name} | {s['resources']} ({h}) | {pct(s['offer'], h)} | {pct(s['region'], h)} | {top(s['unknown'])} "
-                f"| {sum(s['skipped'].values())} ({top(s['skipped'], 2)}) | {t * 1000:.0f} ms | {rss:.0f} Mio | {ckt} |"
+                f"| {name} | {s['resources']} ({h}) | {placed} | {pct(s['offer'], h)} | {pct(s['region'], h)} | {top(s['unknown'])} "
+                f"| {skipped}{kinds} | {t * 1000:.0f} ms | {rss:.0f} Mio | {ckt} |"
             )
         else:
             print(f"{name}")
-            print(f"  resources {s['resources']} (hosting {h}), offer {pct(s['offer'], h)}, region {pct(s['region'], h)}")
+            print(f"  resources {s['resources']} (hosting {h}), placed {placed}, offer {pct(s['offer'], h)}, region {pct(s['region'], h)}")
             print(f"  unplaced  {top(s['unknown'], 6)}")
             print(f"  skipped   {sum(s['skipped'].values())}: {top(s['skipped'], 6)}")
             print(f"  time      {t * 1000:.0f} ms, {rss:.0f} MiB   checkov: {ckt}")

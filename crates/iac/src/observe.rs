@@ -289,9 +289,12 @@ pub fn places_through_references(
         for (i, (r, refs)) in resources.iter().zip(refs).enumerate() {
             if r.region.is_some()
                 || r.offer.is_none()
-                || r.unplaced
-                    .as_ref()
-                    .is_none_or(|u| u.reason != UnplacedReason::AfterApply)
+                || r.unplaced.as_ref().is_none_or(|u| {
+                    !matches!(
+                        u.reason,
+                        UnplacedReason::AfterApply | UnplacedReason::NotSet
+                    )
+                })
             {
                 continue;
             }
@@ -308,8 +311,12 @@ pub fn places_through_references(
                         .find_map(|(attr, target)| Some((attr, target, *by_address.get(target)?)))
                 });
             if let Some((attr, target, j)) = parent
+                && j != i
                 && let Some(u) = resources.get(j).and_then(|p| p.unplaced.as_ref())
-                && u.reason != UnplacedReason::AfterApply
+                && !matches!(
+                    u.reason,
+                    UnplacedReason::AfterApply | UnplacedReason::NotSet
+                )
             {
                 inherited.push((
                     i,
@@ -457,8 +464,13 @@ fn region_unknown(o: &Observed, pm: &ProviderMapping) -> Unplaced {
     }
     for attr in &pm.region_via {
         match o.attrs.get(attr) {
+            // Another resource's id or name, known after apply, says nothing of a region: what
+            // that resource's region is comes once the inventory is whole (see
+            // `places_through_references`).
             Some(Val::Unknown) => {
-                if let Some((_, u)) = first_why(&o.why, std::slice::from_ref(attr)) {
+                if let Some((_, u)) = first_why(&o.why, std::slice::from_ref(attr))
+                    && u.reason != UnplacedReason::AfterApply
+                {
                     return unplaced(u.reason, format!("{attr}: {}", u.detail));
                 }
             }
