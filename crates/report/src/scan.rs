@@ -29,11 +29,9 @@ pub struct ScanView<'a> {
 }
 
 fn percent(n: usize, of: usize) -> String {
-    if of == 0 {
-        "—".into()
-    } else {
-        format!("{} %", n * 100 / of)
-    }
+    (n * 100)
+        .checked_div(of)
+        .map_or_else(|| "—".into(), |p| format!("{p} %"))
 }
 
 fn joined(map: &BTreeMap<String, usize>) -> String {
