@@ -19,7 +19,33 @@ pub(super) fn coverage(inv: &Inventory, with_dossier: bool, ctx: &Ctx<'_>, out: 
     if with_dossier && ctx.secnumcloud_required() {
         r9_by_region(inv, ctx, out);
     }
-    out.push(summary(&inv.coverage, with_dossier, ctx));
+    // An inventory made elsewhere (read from an older report) may lack its summary: counted
+    // from its resources then.
+    if inv.coverage.resources == 0 && !inv.resources.is_empty() {
+        out.push(summary(&counted(inv), with_dossier, ctx));
+    } else {
+        out.push(summary(&inv.coverage, with_dossier, ctx));
+    }
+}
+
+fn counted(inv: &Inventory) -> Coverage {
+    let mut c = Coverage {
+        resources: inv.resources.len(),
+        hosting: inv.resources.len(),
+        ..Coverage::default()
+    };
+    for r in &inv.resources {
+        c.with_offer += usize::from(r.offer.is_some());
+        c.with_region += usize::from(r.region.is_some());
+        if !r.placed() {
+            let reason = r.unplaced.as_ref().map_or("not_set", |u| u.reason.as_str());
+            *c.unplaced.entry(reason.to_owned()).or_insert(0) += 1;
+        }
+    }
+    for s in &inv.skipped {
+        *c.skipped.entry(s.kind.as_str().to_owned()).or_insert(0) += 1;
+    }
+    c
 }
 
 fn reason_label(lang: Lang, code: &str) -> String {
@@ -255,4 +281,52 @@ fn at(mut f: Finding, r: &Resource) -> Finding {
     f.file = Some(r.file.clone());
     f.line = Some(r.line);
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use nuage_catalog::Catalog;
+
+    use crate::dossier::EnvironmentKind;
+    use crate::{Inventory, Lang, ScanContext, Status, resource_findings};
+
+    fn findings(json: &str) -> Vec<crate::Finding> {
+        let inv: Inventory = serde_json::from_str(json).unwrap();
+        let catalog = Catalog::embedded().unwrap();
+        let sc = ScanContext {
+            catalog: &catalog,
+            on: "2026-06-01".parse().unwrap(),
+            lang: Lang::En,
+            environment: EnvironmentKind::Production,
+        };
+        resource_findings(&inv, None, &sc).unwrap()
+    }
+
+    #[test]
+    fn an_empty_scan_is_to_verify() {
+        let f = findings(r#"{"resources": [], "skipped": []}"#);
+        let cov = f.iter().find(|f| f.file.is_none()).unwrap();
+        assert_eq!(cov.status, Status::ToVerify);
+        assert!(
+            cov.message
+                .contains("an empty result is not a compliant one")
+        );
+    }
+
+    #[test]
+    fn an_inventory_without_its_summary_is_counted_from_its_resources() {
+        let f = findings(
+            r#"{"resources": [{"address": "aws_instance.a", "type": "aws_instance",
+                "provider": "aws", "offer": "aws", "region": null, "zones": [], "file": "main.tf",
+                "line": 1, "service": "compute", "portability": "portable",
+                "source": "terraform"}], "skipped": []}"#,
+        );
+        let cov = f.iter().find(|f| f.file.is_none()).unwrap();
+        assert_eq!(cov.status, Status::ToVerify);
+        assert!(
+            cov.message.starts_with("Scan coverage: 1 resource(s)"),
+            "{}",
+            cov.message
+        );
+    }
 }
