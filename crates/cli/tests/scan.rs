@@ -463,3 +463,56 @@ fn r9_by_region_names_the_evidence_and_the_qualified_region() {
                 .contains("outscale_vm.dossiers")
     }));
 }
+
+/// The catalog as shipped, with Outscale's SecNumCloud perimeter reduced to its qualified region
+/// (the reading the catalog is being corrected to): the perimeter is the catalog's, never the
+/// scanner's.
+fn catalog_with_only_cloudgouv_qualified() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nuage-catalog-r9-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("offers")).unwrap();
+    let data = root().join("crates/catalog/data");
+    for name in ["catalog.toml", "jurisdictions.toml"] {
+        std::fs::copy(data.join(name), dir.join(name)).unwrap();
+    }
+    for entry in std::fs::read_dir(data.join("offers")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace(
+            "regions = [\"eu-west-2\", \"cloudgouv-eu-west-1\"]",
+            "regions = [\"cloudgouv-eu-west-1\"]",
+        );
+        std::fs::write(dir.join("offers").join(path.file_name().unwrap()), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn r9_by_region_takes_the_perimeter_from_the_catalog_with_the_provider_as_evidence() {
+    let catalog = catalog_with_only_cloudgouv_qualified();
+    let o = nuage(&[
+        "scan",
+        &format!("{PLACEMENT}/outscale"),
+        "--dossier",
+        "examples/portail-demarches.toml",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    let v = json(&o);
+    let findings = v["findings"].as_array().unwrap();
+    let front = findings
+        .iter()
+        .find(|f| f["rule"] == "R9" && f["message"].as_str().unwrap().contains("outscale_vm.front"))
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(front["status"], "non_compliant");
+    let message = front["message"].as_str().unwrap();
+    assert!(
+        message.contains("« region = eu-west-2 ← provider \"outscale\" »"),
+        "{message}"
+    );
+    let remedy = front["remedy"].as_str().unwrap();
+    assert!(remedy.contains("(`cloudgouv-eu-west-1`)"), "{remedy}");
+    let _ = std::fs::remove_dir_all(&catalog);
+}
