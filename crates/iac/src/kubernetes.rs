@@ -267,6 +267,23 @@ fn observe(path: &str, line: u32, doc: &Value, mappings: &Mappings, out: &mut Ve
     out.push(o);
 }
 
+/// Whether a YAML text looks like an Ansible playbook: a list of plays, each with `hosts:` and
+/// its `roles:`, `tasks:` or an `import_playbook:`.
+pub fn looks_like_playbook(text: &str) -> bool {
+    let mut hosts = false;
+    let mut body = false;
+    for line in text.lines().take(200) {
+        let t = line.trim_start().trim_start_matches("- ");
+        hosts |= t.starts_with("hosts:");
+        body |=
+            t.starts_with("roles:") || t.starts_with("tasks:") || t.starts_with("import_playbook:");
+        if hosts && body {
+            return !text.contains("apiVersion:");
+        }
+    }
+    false
+}
+
 /// Whether a YAML text looks like Kubernetes manifests.
 pub fn looks_like_manifest(text: &str) -> bool {
     text.contains("apiVersion") && text.contains("kind")
@@ -317,6 +334,16 @@ pub fn parse_manifests(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn playbooks_are_told_from_manifests() {
+        assert!(looks_like_playbook(
+            "---\n- name: install\n  hosts: localhost\n  roles:\n    - role: web\n"
+        ));
+        assert!(!looks_like_playbook(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hosts\n"
+        ));
+    }
 
     #[test]
     fn documents_keep_their_first_line() {

@@ -426,6 +426,14 @@ fn parse_text(
             }
         }
         FileKind::Yaml => {
+            if kubernetes::looks_like_playbook(text) {
+                return Parsed::Skipped(Skipped {
+                    path: display.to_owned(),
+                    line: None,
+                    reason: "Ansible playbook: it configures hosts, it does not create them; scan the infrastructure code that does".into(),
+                    kind: SkipKind::Ansible,
+                });
+            }
             if !kubernetes::looks_like_manifest(text) {
                 return Parsed::Nothing;
             }

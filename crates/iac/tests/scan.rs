@@ -598,6 +598,7 @@ fn every_provider_is_accounted_for_and_templates_are_named() {
         ("templates/chart", SkipKind::HelmChart),
         ("templates/overlay", SkipKind::Kustomize),
         ("templates/ansible/roles/web", SkipKind::Ansible),
+        ("templates/ansible/site.yml", SkipKind::Ansible),
     ] {
         assert!(kinds.contains(&expected), "{expected:?} in {kinds:?}");
     }
