@@ -2,7 +2,7 @@
 """Side-by-side timings of `nuage scan`, Checkov and `cat` (the I/O floor) on generated
 Terraform trees of 1 000, 10 000 and 100 000 resources (docs/performance.md).
 
-Usage: bench/scan.py [--sizes 1000,10000,100000] [--checkov-max 10000] [--runs 3]
+Usage: bench/scan.py [--sizes 1000,10000,100000] [--checkov-max 10000] [--runs 3] [--nuage BINARY]
 
 Checkov (pinned below) is installed with pip into bench/.venv on first use; its framework is
 limited to Terraform. Trees are generated under bench/out/ (git-ignored): 100 resources per file,
@@ -102,9 +102,13 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--checkov-max", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--nuage", help="this binary instead of building target/release/nuage")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "nuage-cli"], cwd=ROOT, check=True)
-    nuage = ROOT / "target" / "release" / "nuage"
+    if args.nuage:
+        nuage = Path(args.nuage)
+    else:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "nuage-cli"], cwd=ROOT, check=True)
+        nuage = ROOT / "target" / "release" / "nuage"
     OUT.mkdir(parents=True, exist_ok=True)
     checkov = None
     print(f"{'resources':>10} {'files':>6} {'MiB':>6} | {'cat':>8} | {'nuage':>8} {'RSS MiB':>8} | {'checkov':>9} {'RSS MiB':>8} | {'nuage/cat':>9} {'checkov/nuage':>13}")

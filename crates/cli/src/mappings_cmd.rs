@@ -30,7 +30,20 @@ pub(crate) fn markdown(m: &Mappings) -> String {
         out,
         "| fournisseur Terraform | offre | règles | région lue dans | zones lues dans |\n|---|---|---|---|---|"
     );
+    let mut elsewhere = Vec::new();
+    let mut nothing = Vec::new();
     for p in m.providers() {
+        match p.hosts {
+            nuage_iac::Hosts::Elsewhere if p.offer.is_none() => {
+                elsewhere.push(code(&p.name));
+                continue;
+            }
+            nuage_iac::Hosts::Nothing => {
+                nothing.push(code(&p.name));
+                continue;
+            }
+            _ => {}
+        }
         let mut names = vec![code(&p.name)];
         names.extend(p.aliases.iter().map(|a| code(a)));
         let rules: Vec<String> = p
@@ -72,6 +85,20 @@ pub(crate) fn markdown(m: &Mappings) -> String {
             } else {
                 zones.join(", ")
             },
+        );
+    }
+    if !elsewhere.is_empty() {
+        let _ = writeln!(
+            out,
+            "| {} | hébergé ailleurs (un cluster, un serveur, un service que le code ne nomme pas) | — | — | — |",
+            elsewhere.join(", ")
+        );
+    }
+    if !nothing.is_empty() {
+        let _ = writeln!(
+            out,
+            "| {} | n'héberge rien (valeurs, clés, fichiers faits là où Terraform s'exécute) | — | — | — |",
+            nothing.join(", ")
         );
     }
     let _ = writeln!(

@@ -10,8 +10,8 @@ use clap::{Args, ValueEnum};
 use nuage_catalog::{Catalog, Date};
 use nuage_doctrine::dossier::EnvironmentKind;
 use nuage_doctrine::{
-    Assessment, Dossier, Finding, Inventory, Resource, ScanContext, Skipped, Status,
-    assess_with_inventory, read_dossier, resource_findings,
+    Assessment, Dossier, Finding, Inventory, ScanContext, Status, assess_with_inventory,
+    read_dossier, resource_findings,
 };
 use nuage_iac::{Mappings, Progress, ScanOptions};
 use nuage_report::{Located, ScanView, TextOptions};
@@ -98,15 +98,15 @@ impl Stage {
     }
 }
 
-/// Writes the JSON report of a scan to stdout: `{ "resources", "findings", "skipped" }`
-/// without a dossier; with one, the assessment's fields, then `resources` and `skipped`.
+/// Writes the JSON report of a scan to stdout: `{ "resources", "findings", "skipped",
+/// "coverage" }` without a dossier; with one, the assessment's fields, then `resources`,
+/// `skipped` and `coverage`.
 /// Indented as `serde_json::to_string_pretty` would (a test compares), with a final newline.
 /// A closed pipe (`| head`) is not an error; another failure to write (a full disk) is.
 fn print_scan_json(
     assessment: Option<&Assessment>,
-    resources: &[Resource],
+    inv: &Inventory,
     findings: Option<&[Finding]>,
-    skipped: &[Skipped],
     jobs: usize,
 ) -> Result<(), String> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -114,7 +114,7 @@ fn print_scan_json(
         jobs,
         share: ELEMENTS_PER_SHARE,
     };
-    match write_scan_json(&mut out, assessment, resources, findings, skipped, split) {
+    match write_scan_json(&mut out, assessment, inv, findings, split) {
         Ok(()) => Ok(()),
         Err(Some(e)) => crate::output_error(e),
         Err(None) => Err("the report could not be written as JSON".into()),
@@ -134,9 +134,8 @@ struct Split {
 fn write_scan_json(
     out: &mut impl std::io::Write,
     assessment: Option<&Assessment>,
-    resources: &[Resource],
+    inv: &Inventory,
     findings: Option<&[Finding]>,
-    skipped: &[Skipped],
     split: Split,
 ) -> Result<(), Option<std::io::Error>> {
     use nuage_report::to_json_pretty;
@@ -155,12 +154,17 @@ fn write_scan_json(
         }
     }
     out.write_all(&head).map_err(Some)?;
-    write_field(out, "resources", resources, first, split)?;
+    write_field(out, "resources", &inv.resources, first, split)?;
     if let Some(f) = findings {
         write_field(out, "findings", f, false, split)?;
     }
-    write_field(out, "skipped", skipped, false, split)?;
-    out.write_all(b"\n}\n").map_err(Some)?;
+    write_field(out, "skipped", &inv.skipped, false, split)?;
+    let mut tail = vec![b','];
+    nuage_report::newline_indent(&mut tail, 1);
+    tail.extend_from_slice(b"\"coverage\": ");
+    nuage_report::to_json_pretty(&mut tail, &inv.coverage, 1).map_err(|_| None)?;
+    tail.extend_from_slice(b"\n}\n");
+    out.write_all(&tail).map_err(Some)?;
     out.flush().map_err(Some)
 }
 
@@ -378,6 +382,16 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
             inv.skipped.len()
         );
     }
+    // A partial result is said on the terminal whatever the format (a CI log shows it).
+    let cov = &inv.coverage;
+    if args.format != ScanFormat::Text
+        && (cov.hosting == 0 || cov.unplaced_total() > 0 || cov.unread() > 0)
+    {
+        eprintln!(
+            "coverage: {}",
+            nuage_report::coverage_summary(common.lang(), cov)
+        );
+    }
 
     let on = args
         .assessed_on
@@ -423,9 +437,11 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
     };
     let streamed = match args.format {
         ScanFormat::Text | ScanFormat::Markdown => {
+            // Without a dossier every finding is the scan's (its coverage has no file); with
+            // one, the assessment below prints the others.
             let resource_findings: Vec<Finding> = all_findings
                 .iter()
-                .filter(|f| f.file.is_some())
+                .filter(|f| assessment.is_none() || f.file.is_some())
                 .cloned()
                 .collect();
             let view = ScanView {
@@ -436,6 +452,7 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
                 skipped: &inv.skipped,
                 assessment: assessment.as_ref(),
                 dossier: dossier_path.as_deref(),
+                coverage: &inv.coverage,
             };
             print(&if args.format == ScanFormat::Text {
                 nuage_report::scan_text(
@@ -452,23 +469,28 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
         }
         ScanFormat::Json => print_scan_json(
             assessment.as_ref(),
-            &inv.resources,
+            &inv,
             assessment.is_none().then_some(findings.as_slice()),
-            &inv.skipped,
             opts.jobs,
         ),
-        ScanFormat::Sarif => print_pretty(&nuage_report::sarif_findings(
-            &located(),
-            common.lang(),
-            env!("CARGO_PKG_VERSION"),
-        )),
-        ScanFormat::Gitlab => print_pretty(&nuage_report::gitlab(&located())),
+        ScanFormat::Sarif => {
+            let mut doc =
+                nuage_report::sarif_findings(&located(), common.lang(), env!("CARGO_PKG_VERSION"));
+            nuage_report::sarif_coverage(&mut doc, &inv.coverage);
+            print_pretty(&doc)
+        }
+        ScanFormat::Gitlab => {
+            let mut issues = nuage_report::gitlab(&located());
+            nuage_report::gitlab_coverage(&mut issues, common.lang(), report_path, &inv.coverage);
+            print_pretty(&issues)
+        }
         ScanFormat::Junit => {
-            print(&nuage_report::junit_findings(
+            let xml = nuage_report::junit_findings(
                 &format!("nuage scan {root}"),
                 &located(),
                 common.lang(),
-            ));
+            );
+            print(&nuage_report::junit_coverage(&xml, &inv.coverage));
             Ok(())
         }
     };
@@ -491,12 +513,15 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
 mod tests {
     use super::*;
 
+    use nuage_doctrine::{Coverage, Resource, Skipped};
+
     /// The report as `serde_json` writes it: the contract's reference form.
     #[derive(Serialize)]
     struct ScanReport<'a> {
         resources: &'a [Resource],
         findings: &'a [Finding],
         skipped: &'a [Skipped],
+        coverage: &'a Coverage,
     }
 
     #[derive(Serialize)]
@@ -505,6 +530,7 @@ mod tests {
         assessment: &'a Assessment,
         resources: &'a [Resource],
         skipped: &'a [Skipped],
+        coverage: &'a Coverage,
     }
 
     fn written(
@@ -514,15 +540,7 @@ mod tests {
         split: Split,
     ) -> String {
         let mut out = Vec::new();
-        write_scan_json(
-            &mut out,
-            assessment,
-            &inv.resources,
-            findings,
-            &inv.skipped,
-            split,
-        )
-        .unwrap();
+        write_scan_json(&mut out, assessment, inv, findings, split).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -555,6 +573,7 @@ mod tests {
             resources: &inv.resources,
             findings: &findings,
             skipped: &inv.skipped,
+            coverage: &inv.coverage,
         })
         .unwrap()
             + "\n";
@@ -562,6 +581,7 @@ mod tests {
             assessment: &assessment,
             resources: &inv.resources,
             skipped: &inv.skipped,
+            coverage: &inv.coverage,
         })
         .unwrap()
             + "\n";
@@ -570,6 +590,7 @@ mod tests {
             resources: &[],
             findings: &[],
             skipped: &[],
+            coverage: &Coverage::default(),
         })
         .unwrap()
             + "\n";

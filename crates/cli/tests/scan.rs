@@ -115,11 +115,17 @@ fn json_follows_the_contract() {
         }
     }
     let findings = v["findings"].as_array().unwrap();
+    // Every finding is about a resource, at its file and line, but the coverage of the scan.
+    let (located, whole): (Vec<_>, Vec<_>) = findings.iter().partition(|f| f["file"].is_string());
+    assert!(located.iter().all(|f| f["line"].as_u64().unwrap() >= 1));
+    assert_eq!(whole.len(), 1, "{whole:#?}");
     assert!(
-        findings
-            .iter()
-            .all(|f| f["file"].is_string() && f["line"].as_u64().unwrap() >= 1)
+        whole[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Couverture de l'analyse : 31 ressource(s)")
     );
+    assert_eq!(v["coverage"]["resources"], 31);
     assert!(
         findings
             .iter()
@@ -194,7 +200,11 @@ fn gitlab_code_quality() {
     assert!(!issues.is_empty());
     for i in issues {
         assert!(i["check_name"].as_str().unwrap().starts_with("nuage/"));
-        assert!(matches!(i["severity"].as_str(), Some("critical" | "minor")));
+        let coverage = i["check_name"] == "nuage/coverage";
+        assert!(matches!(
+            (i["severity"].as_str(), coverage),
+            (Some("critical" | "minor"), _) | (Some("info"), true)
+        ));
         assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
         assert!(i["fingerprint"].is_string());
     }
@@ -344,4 +354,166 @@ fn write_errors_fail_but_a_closed_pipe_does_not() {
         );
     }
     let _ = std::fs::remove_dir_all(tree);
+}
+
+const PLACEMENT: &str = "crates/iac/tests/fixtures/placement";
+const EMPTY: &str = "crates/iac/tests/fixtures/empty-tree";
+
+#[test]
+fn a_scan_that_finds_no_infrastructure_fails_on_to_verify() {
+    let o = nuage(&["scan", EMPTY, "-f", "json", "--fail-on", "to_verify"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an empty result is never a compliant one"
+    );
+    let v = json(&o);
+    assert_eq!(v["coverage"]["hosting"], 0);
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| {
+        f["status"] == "to_verify" && f["message"].as_str().unwrap().contains("aucune ressource")
+    }));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("coverage: "));
+    // Without --fail-on it is still exit 0, and the terminal says so.
+    let o = nuage(&["scan", EMPTY]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Couverture") && text.contains("aucune ressource"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_coverage_is_in_every_format() {
+    let v = json(&nuage(&["scan", PLACEMENT, "-f", "json"]));
+    let resources = v["resources"].as_array().unwrap().len();
+    assert_eq!(v["coverage"]["resources"], resources);
+    assert!(v["coverage"]["unplaced"]["run_time"].as_u64().unwrap() >= 1);
+    assert!(v["coverage"]["providers"].as_array().unwrap().len() > 8);
+    let sarif = json(&nuage(&["scan", PLACEMENT, "-f", "sarif"]));
+    assert_valid_sarif(&sarif);
+    assert_eq!(
+        sarif["runs"][0]["properties"]["coverage"]["resources"],
+        resources
+    );
+    let junit = stdout(&nuage(&["scan", PLACEMENT, "-f", "junit"]));
+    assert!(
+        junit.contains(&format!(
+            "<property name=\"coverage.resources\" value=\"{resources}\"/>"
+        )),
+        "{junit}"
+    );
+    let gitlab = json(&nuage(&["scan", PLACEMENT, "-f", "gitlab"]));
+    assert!(
+        gitlab
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["check_name"] == "nuage/coverage" && i["severity"] == "info")
+    );
+    let markdown = stdout(&nuage(&["scan", PLACEMENT, "-f", "markdown"]));
+    assert!(markdown.contains("**Couverture**"), "{markdown}");
+    let text = stdout(&nuage(&["scan", PLACEMENT]));
+    assert!(text.contains("non placées : "), "{text}");
+    // A partial scan is to verify.
+    assert_eq!(
+        nuage(&["scan", PLACEMENT, "-f", "json", "--fail-on", "to_verify"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn r9_by_region_names_the_evidence_and_the_qualified_region() {
+    let o = nuage(&[
+        "scan",
+        &format!("{PLACEMENT}/outscale"),
+        "--dossier",
+        "examples/portail-demarches.toml",
+        "-f",
+        "json",
+    ]);
+    let v = json(&o);
+    assert_eq!(v["particularly_sensitive"], true);
+    let findings = v["findings"].as_array().unwrap();
+    let export = findings
+        .iter()
+        .find(|f| {
+            f["rule"] == "R9"
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("outscale_volume.export")
+        })
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(export["status"], "non_compliant");
+    let message = export["message"].as_str().unwrap();
+    assert!(
+        message.contains("« region = us-east-2 ← zone us-east-2a »"),
+        "{message}"
+    );
+    let remedy = export["remedy"].as_str().unwrap();
+    assert!(remedy.contains("`cloudgouv-eu-west-1`"), "{remedy}");
+    // The qualified region raises nothing under R9.
+    assert!(!findings.iter().any(|f| {
+        f["rule"] == "R9"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("outscale_vm.dossiers")
+    }));
+}
+
+/// The catalog as shipped, with Outscale's SecNumCloud perimeter reduced to its qualified region
+/// (the reading the catalog is being corrected to): the perimeter is the catalog's, never the
+/// scanner's.
+fn catalog_with_only_cloudgouv_qualified() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nuage-catalog-r9-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("offers")).unwrap();
+    let data = root().join("crates/catalog/data");
+    for name in ["catalog.toml", "jurisdictions.toml"] {
+        std::fs::copy(data.join(name), dir.join(name)).unwrap();
+    }
+    for entry in std::fs::read_dir(data.join("offers")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace(
+            "regions = [\"eu-west-2\", \"cloudgouv-eu-west-1\"]",
+            "regions = [\"cloudgouv-eu-west-1\"]",
+        );
+        std::fs::write(dir.join("offers").join(path.file_name().unwrap()), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn r9_by_region_takes_the_perimeter_from_the_catalog_with_the_provider_as_evidence() {
+    let catalog = catalog_with_only_cloudgouv_qualified();
+    let o = nuage(&[
+        "scan",
+        &format!("{PLACEMENT}/outscale"),
+        "--dossier",
+        "examples/portail-demarches.toml",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    let v = json(&o);
+    let findings = v["findings"].as_array().unwrap();
+    let front = findings
+        .iter()
+        .find(|f| f["rule"] == "R9" && f["message"].as_str().unwrap().contains("outscale_vm.front"))
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(front["status"], "non_compliant");
+    let message = front["message"].as_str().unwrap();
+    assert!(
+        message.contains("« region = eu-west-2 ← provider \"outscale\" »"),
+        "{message}"
+    );
+    let remedy = front["remedy"].as_str().unwrap();
+    assert!(remedy.contains("(`cloudgouv-eu-west-1`)"), "{remedy}");
+    let _ = std::fs::remove_dir_all(&catalog);
 }

@@ -12,6 +12,7 @@ mod acceptable;
 mod assess;
 pub mod assessment;
 mod context;
+mod coverage;
 pub mod derogation;
 pub mod dossier;
 pub mod edition;
@@ -38,7 +39,10 @@ pub use derogation::deadline_rule;
 pub use dossier::Dossier;
 pub use edition::{Edition, Editions};
 pub use explain::{Explanation, explain};
-pub use inventory::{Inventory, Portability, Resource, ServiceClass, Skipped, SourceKind};
+pub use inventory::{
+    Coverage, Inventory, Portability, ProviderCoverage, ProviderStatus, Resource, ServiceClass,
+    SkipKind, Skipped, SourceKind, Unplaced, UnplacedReason,
+};
 pub use nuage_catalog::Date;
 pub use read::{Format, ReadError, read_dossier};
 pub use scan::{

@@ -77,6 +77,7 @@ pub fn resource_findings(
     {
         (check.check)(&scanned, &mut out);
     }
+    crate::coverage::coverage(inv, with_data, &ctx, &mut out);
     Ok(out)
 }
 

@@ -2,7 +2,7 @@
 //! volumes (PersistentVolumeClaim, StorageClass) and Services; zones from node affinity and
 //! node selectors, spreading from topology spread constraints, replicas.
 
-use nuage_doctrine::{Skipped, SourceKind};
+use nuage_doctrine::{SkipKind, Skipped, SourceKind};
 use yaml_serde::Value;
 
 use crate::mapping::Mappings;
@@ -267,6 +267,23 @@ fn observe(path: &str, line: u32, doc: &Value, mappings: &Mappings, out: &mut Ve
     out.push(o);
 }
 
+/// Whether a YAML text looks like an Ansible playbook: a list of plays, each with `hosts:` and
+/// its `roles:`, `tasks:` or an `import_playbook:`.
+pub fn looks_like_playbook(text: &str) -> bool {
+    let mut hosts = false;
+    let mut body = false;
+    for line in text.lines().take(200) {
+        let t = line.trim_start().trim_start_matches("- ");
+        hosts |= t.starts_with("hosts:");
+        body |=
+            t.starts_with("roles:") || t.starts_with("tasks:") || t.starts_with("import_playbook:");
+        if hosts && body {
+            return !text.contains("apiVersion:");
+        }
+    }
+    false
+}
+
 /// Whether a YAML text looks like Kubernetes manifests.
 pub fn looks_like_manifest(text: &str) -> bool {
     text.contains("apiVersion") && text.contains("kind")
@@ -284,6 +301,7 @@ pub fn parse_manifests(
             line: None,
             reason: "Helm or Go template: render it first (`helm template …`) and scan the output"
                 .into(),
+            kind: SkipKind::Template,
         });
     }
     // Nesting and aliases are bounded before the parser sees the text.
@@ -292,6 +310,7 @@ pub fn parse_manifests(
             path: path.to_owned(),
             line: u32::try_from(e.line).ok(),
             reason: format!("{e} (column {})", e.column),
+            kind: SkipKind::Syntax,
         });
     }
     let mut out = Vec::new();
@@ -304,6 +323,7 @@ pub fn parse_manifests(
                 path: path.to_owned(),
                 line: Some(at),
                 reason: format!("invalid YAML at line {at}: {e}"),
+                kind: SkipKind::Syntax,
             }
         })?;
         observe(path, line, &value, mappings, &mut out);
@@ -314,6 +334,16 @@ pub fn parse_manifests(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn playbooks_are_told_from_manifests() {
+        assert!(looks_like_playbook(
+            "---\n- name: install\n  hosts: localhost\n  roles:\n    - role: web\n"
+        ));
+        assert!(!looks_like_playbook(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hosts\n"
+        ));
+    }
 
     #[test]
     fn documents_keep_their_first_line() {

@@ -6,6 +6,7 @@
 //! needs. What cannot be read (invalid syntax, binary, too large, unreadable, a link to a
 //! directory) is listed in [`Inventory::skipped`] and the rest of the tree is still scanned.
 
+mod eval;
 mod hcl_fast;
 mod kubernetes;
 mod mapping;
@@ -20,11 +21,14 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nuage_catalog::Catalog;
-use nuage_doctrine::{Inventory, Resource, Skipped};
+use nuage_doctrine::{
+    Coverage, Inventory, ProviderCoverage, ProviderStatus, Resource, SkipKind, Skipped,
+    UnplacedReason,
+};
 
 pub use mapping::{
-    MappingError, Mappings, MultiZone, OfferRule, ProviderMapping, Scalar, TypeMapping,
-    ZoneToRegion,
+    Hosts, MappingError, Mappings, MultiZone, OfferRule, ProviderMapping, RegionForm, Scalar,
+    TypeMapping, ZoneToRegion,
 };
 
 use observe::Observed;
@@ -125,6 +129,67 @@ fn ignored_dir(name: &str) -> bool {
     name.starts_with('.') || matches!(name, "node_modules" | "target" | "vendor")
 }
 
+/// Templates a directory holds, told by their marker files: they are rendered before they can
+/// be read, so they are reported as what they are, with how to render them.
+fn template_dir(root: &Path, rel: &Path, names: &[String]) -> Option<Skipped> {
+    let path = if rel.as_os_str().is_empty() {
+        ".".to_owned()
+    } else {
+        display(rel)
+    };
+    let has = |n: &str| names.iter().any(|x| x == n);
+    if has("Chart.yaml") {
+        let chart = std::fs::read_to_string(root.join(rel).join("Chart.yaml"))
+            .ok()
+            .and_then(|t| {
+                t.lines().find_map(|l| {
+                    l.strip_prefix("name:")
+                        .map(|n| n.trim().trim_matches(['"', '\'']).to_owned())
+                })
+            })
+            .unwrap_or_else(|| "?".into());
+        return Some(Skipped {
+            reason: format!(
+                "Helm chart `{chart}`: render it (`helm template {chart} {path} -f VALUES > rendered.yaml`) and scan the rendered manifests"
+            ),
+            path,
+            line: None,
+            kind: SkipKind::HelmChart,
+        });
+    }
+    if has("kustomization.yaml") || has("kustomization.yml") || has("Kustomization") {
+        return Some(Skipped {
+            reason: format!(
+                "Kustomize overlay: render it (`kubectl kustomize {path} > rendered.yaml`) and scan the rendered manifests (its files alone are bases and patches)"
+            ),
+            path,
+            line: None,
+            kind: SkipKind::Kustomize,
+        });
+    }
+    let is_role = rel
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|p| p == "roles")
+        || (has("tasks")
+            && root.join(rel).join("tasks").is_dir()
+            && (has("handlers")
+                || has("defaults")
+                || has("meta")
+                || has("templates")
+                || root.join(rel).join("tasks/main.yml").is_file()
+                || root.join(rel).join("tasks/main.yaml").is_file()));
+    if is_role {
+        return Some(Skipped {
+            reason: "Ansible role: it configures hosts, it does not create them; scan the infrastructure code that does (Terraform, a plan, the manifests it applies once rendered)".into(),
+            path,
+            line: None,
+            kind: SkipKind::Ansible,
+        });
+    }
+    None
+}
+
 fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Skipped>) {
     let dir = root.join(rel);
     let entries = match std::fs::read_dir(&dir) {
@@ -134,14 +199,27 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                 path: display(rel),
                 line: None,
                 reason: format!("directory not readable: {e}"),
+                kind: SkipKind::Unreadable,
             });
             return;
         }
     };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
+    let names: Vec<String> = entries
+        .iter()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    // A template directory: its YAML is not read (Terraform beside it still is).
+    let template = template_dir(root, rel, &names);
+    let read_yaml = template.is_none();
+    let descend = template
+        .as_ref()
+        .is_none_or(|t| t.kind == SkipKind::Kustomize);
+    if let Some(t) = template {
+        skipped.push(t);
+    }
+    for (entry, name) in entries.into_iter().zip(names) {
         let rel_path = rel.join(&name);
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_symlink() {
@@ -151,6 +229,7 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                         path: display(&rel_path),
                         line: None,
                         reason: "symbolic link to a directory, not followed (it could loop)".into(),
+                        kind: SkipKind::Unreadable,
                     });
                     continue;
                 }
@@ -160,17 +239,28 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
                         path: display(&rel_path),
                         line: None,
                         reason: format!("broken symbolic link: {e}"),
+                        kind: SkipKind::Unreadable,
                     });
                     continue;
                 }
             }
         } else if ft.is_dir() {
-            if !ignored_dir(&name) {
+            if descend && !ignored_dir(&name) {
                 walk(root, &rel_path, out, skipped);
             }
             continue;
         }
         if let Some(kind) = kind_of(&name) {
+            if kind == FileKind::Yaml && !read_yaml {
+                continue;
+            }
+            if !descend
+                && kind != FileKind::Tf
+                && kind != FileKind::TfJson
+                && kind != FileKind::TfVars
+            {
+                continue;
+            }
             out.push(Candidate {
                 path: entry.path(),
                 display: display(&rel_path),
@@ -179,6 +269,57 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<Candidate>, skipped: &mut Vec<Ski
             });
         }
     }
+}
+
+/// The `.tf` and `.tf.json` files of one module directory (not its subdirectories), for a
+/// module installed by `terraform init` or vendored, read only when a module calls it.
+fn module_files(root: &Path, rel: &Path, out: &mut Vec<Candidate>) {
+    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        if let Some(kind @ (FileKind::Tf | FileKind::TfJson)) = kind_of(&name) {
+            out.push(Candidate {
+                path: entry.path(),
+                display: display(&rel.join(&name)),
+                dir: rel.to_path_buf(),
+                kind,
+            });
+        }
+    }
+}
+
+/// `.terraform/modules/modules.json` of a root module: module key → installed directory
+/// (relative to the scanned root).
+fn installed_modules(root: &Path, dir: &Path) -> Option<HashMap<String, PathBuf>> {
+    let path = root.join(dir).join(".terraform/modules/modules.json");
+    let text = nuage_limits::read_regular_text(&path, 16 * 1024 * 1024).ok()?;
+    let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut out = HashMap::new();
+    for m in doc.get("Modules")?.as_array()? {
+        let (Some(key), Some(d)) = (
+            m.get("Key").and_then(serde_json::Value::as_str),
+            m.get("Dir").and_then(serde_json::Value::as_str),
+        ) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let installed = terraform::normalize(&dir.join(d));
+        // Never outside the scanned tree.
+        if installed.starts_with("..") || installed.is_absolute() {
+            continue;
+        }
+        out.insert(key.to_owned(), installed);
+    }
+    Some(out)
 }
 
 fn display(p: &Path) -> String {
@@ -199,6 +340,7 @@ fn skip(c: &Candidate, reason: impl Into<String>) -> Parsed {
         path: c.display.clone(),
         line: None,
         reason: reason.into(),
+        kind: SkipKind::Unreadable,
     })
 }
 
@@ -284,6 +426,14 @@ fn parse_text(
             }
         }
         FileKind::Yaml => {
+            if kubernetes::looks_like_playbook(text) {
+                return Parsed::Skipped(Skipped {
+                    path: display.to_owned(),
+                    line: None,
+                    reason: "Ansible playbook: it configures hosts, it does not create them; scan the infrastructure code that does".into(),
+                    kind: SkipKind::Ansible,
+                });
+            }
             if !kubernetes::looks_like_manifest(text) {
                 return Parsed::Nothing;
             }
@@ -302,11 +452,13 @@ pub fn scan_source(name: &str, text: &str, mappings: &Mappings, catalog: &Catalo
     let Some(kind) = kind_of(file_name) else {
         return Inventory {
             resources: Vec::new(),
+            coverage: Coverage::default(),
             skipped: vec![Skipped {
                 path: name.to_owned(),
                 line: None,
                 reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)"
                     .into(),
+                kind: SkipKind::NotInfrastructure,
             }],
         };
     };
@@ -316,6 +468,7 @@ pub fn scan_source(name: &str, text: &str, mappings: &Mappings, catalog: &Catalo
         mappings,
         catalog,
         1,
+        &HashMap::new(),
     )
 }
 
@@ -348,6 +501,7 @@ pub fn scan(
                     line: None,
                     reason: "not infrastructure code (.tf, .tf.json, .tfvars, plan .json, .yaml)"
                         .into(),
+                    kind: SkipKind::NotInfrastructure,
                 }),
             }
         }
@@ -355,20 +509,94 @@ pub fn scan(
             path: display(root),
             line: None,
             reason: format!("not readable: {e}"),
+            kind: SkipKind::Unreadable,
         }),
     }
     if let Some(p) = progress {
         p.files_total.store(candidates.len(), Ordering::Relaxed);
     }
 
-    let parsed = par_map(candidates.iter().collect(), opts.jobs, |c| {
+    let read = |c: &Candidate| {
         let p = read_candidate(c, opts, mappings);
         if let Some(p) = progress {
             p.files_done.fetch_add(1, Ordering::Relaxed);
         }
         p
-    });
-    assemble(parsed, skipped, mappings, catalog, opts.jobs)
+    };
+    let mut parsed = par_map(candidates.iter().collect(), opts.jobs, read);
+    let installed = if root.is_dir() {
+        called_modules(root, &mut parsed, |cs: Vec<Candidate>| {
+            par_map(cs.iter().collect(), opts.jobs, |c| {
+                read_candidate(c, opts, mappings)
+            })
+        })
+    } else {
+        HashMap::new()
+    };
+    assemble(parsed, skipped, mappings, catalog, opts.jobs, &installed)
+}
+
+/// Most module directories read beyond the walk (installed or vendored modules).
+const MAX_CALLED_MODULES: usize = 4096;
+
+/// Reads the modules the walk did not: those `terraform init` installed under
+/// `.terraform/modules` (from its `modules.json`), and local sources inside directories the walk
+/// skips (`vendor/…`). Returns each root module's installed modules by key.
+fn called_modules(
+    root: &Path,
+    parsed: &mut Vec<Parsed>,
+    read: impl Fn(Vec<Candidate>) -> Vec<Parsed>,
+) -> HashMap<PathBuf, HashMap<String, PathBuf>> {
+    let mut known: std::collections::HashSet<PathBuf> = parsed
+        .iter()
+        .filter_map(|p| match p {
+            Parsed::Tf(dir, _) => Some(dir.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut installed = HashMap::new();
+    let mut queue: Vec<PathBuf> = Vec::new();
+    for dir in &known {
+        if let Some(m) = installed_modules(root, dir) {
+            queue.extend(m.values().cloned());
+            installed.insert(dir.clone(), m);
+        }
+    }
+    let wanted = |parsed: &[Parsed], queue: &mut Vec<PathBuf>| {
+        for p in parsed {
+            if let Parsed::Tf(dir, f) = p {
+                for call in &f.modules {
+                    if let Some(child) = call
+                        .source
+                        .as_deref()
+                        .and_then(|s| terraform::local_module_dir(dir, s))
+                        && terraform::installed_module(&child)
+                    {
+                        queue.push(child);
+                    }
+                }
+            }
+        }
+    };
+    wanted(parsed, &mut queue);
+    let mut read_dirs = 0;
+    while !queue.is_empty() && read_dirs < MAX_CALLED_MODULES {
+        let mut candidates = Vec::new();
+        for dir in std::mem::take(&mut queue) {
+            if dir.starts_with("..") || !known.insert(dir.clone()) {
+                continue;
+            }
+            read_dirs += 1;
+            module_files(root, &dir, &mut candidates);
+        }
+        if candidates.is_empty() {
+            break;
+        }
+        let more = read(candidates);
+        wanted(&more, &mut queue);
+        parsed.extend(more);
+    }
+    installed
 }
 
 /// Applies `f` to every item on up to `jobs` threads, each taking the next item when done
@@ -420,6 +648,8 @@ struct Part {
     skipped: Vec<Skipped>,
     /// Module outputs and the resources they point at, in evaluation order.
     outputs: Vec<(String, Vec<String>)>,
+    /// Provider types the modules declare.
+    providers: Vec<String>,
 }
 
 /// Resources a plan or manifests give are resolved in shares of this many, in parallel.
@@ -433,6 +663,7 @@ fn assemble(
     mappings: &Mappings,
     catalog: &Catalog,
     jobs: usize,
+    installed: &HashMap<PathBuf, HashMap<String, PathBuf>>,
 ) -> Inventory {
     let mut dirs: BTreeMap<PathBuf, ModuleDir> = BTreeMap::new();
     let mut observed = Vec::new();
@@ -469,13 +700,16 @@ fn assemble(
                 let mut eval = terraform::Evaluator {
                     dirs: &dirs,
                     root: (&path, &dir),
+                    installed: installed.get(&path),
                     observed: Vec::new(),
                     skipped: Vec::new(),
                     outputs: Vec::new(),
+                    providers: Vec::new(),
                 };
                 eval.run();
                 part.skipped = eval.skipped;
                 part.outputs = eval.outputs;
+                part.providers = eval.providers;
                 eval.observed
             }
         };
@@ -495,11 +729,13 @@ fn join(parts: Vec<Part>, mut skipped: Vec<Skipped>, mappings: &Mappings) -> Inv
     let mut resources = Vec::with_capacity(total);
     let mut refs = Vec::with_capacity(total);
     let mut outputs: HashMap<String, Vec<String>> = HashMap::new();
+    let mut declared: Vec<String> = Vec::new();
     for part in parts {
         resources.extend(part.resources);
         refs.extend(part.refs);
         skipped.extend(part.skipped);
         outputs.extend(part.outputs);
+        declared.extend(part.providers);
     }
     // References through module outputs lead to the resources the outputs point at.
     if !outputs.is_empty() {
@@ -517,10 +753,112 @@ fn join(parts: Vec<Part>, mut skipped: Vec<Skipped>, mappings: &Mappings) -> Inv
             }
         }
     }
-    observe::zones_through_references(&mut resources, &refs, mappings);
+    observe::places_through_references(&mut resources, &refs, mappings);
     resources.sort_by(|a, b| (&a.file, a.line, &a.address).cmp(&(&b.file, b.line, &b.address)));
     skipped.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    Inventory { resources, skipped }
+    let coverage = coverage(&resources, &skipped, &declared, mappings);
+    Inventory {
+        resources,
+        skipped,
+        coverage,
+    }
+}
+
+/// How much the scan read and placed, and every provider accounted for.
+fn coverage(
+    resources: &[Resource],
+    skipped: &[Skipped],
+    declared: &[String],
+    mappings: &Mappings,
+) -> Coverage {
+    let mut c = Coverage {
+        resources: resources.len(),
+        ..Coverage::default()
+    };
+    // A handful of providers: counted in a short list (no hashing per resource; resources of
+    // one provider mostly follow one another).
+    let mut per_provider: Vec<(&str, Hosts, usize)> = Vec::new();
+    for r in resources {
+        let at = match per_provider
+            .iter()
+            .rposition(|(name, _, _)| *name == r.provider.as_str())
+        {
+            Some(at) => at,
+            None => {
+                let hosts = mappings
+                    .provider(&r.provider)
+                    .map_or(Hosts::Offer, |p| p.hosts);
+                per_provider.push((r.provider.as_str(), hosts, 0));
+                per_provider.len() - 1
+            }
+        };
+        let Some((_, hosts, n)) = per_provider.get_mut(at) else {
+            continue;
+        };
+        *n += 1;
+        if *hosts == Hosts::Nothing {
+            continue;
+        }
+        c.hosting += 1;
+        if r.offer.is_some() {
+            c.with_offer += 1;
+        }
+        let region_known = r.region.is_some()
+            && r.unplaced
+                .as_ref()
+                .is_none_or(|u| u.reason != UnplacedReason::RegionNotInCatalog);
+        if region_known {
+            c.with_region += 1;
+        }
+        if !r.placed() {
+            let reason = r
+                .unplaced
+                .as_ref()
+                .map_or(UnplacedReason::NotSet, |u| u.reason);
+            *c.unplaced.entry(reason.as_str().to_owned()).or_insert(0) += 1;
+        }
+    }
+    for s in skipped {
+        *c.skipped.entry(s.kind.as_str().to_owned()).or_insert(0) += 1;
+    }
+    let mut counted: BTreeMap<String, usize> = per_provider
+        .into_iter()
+        .map(|(name, _, n)| (name.to_owned(), n))
+        .fold(BTreeMap::new(), |mut m, (name, n)| {
+            *m.entry(name).or_insert(0) += n;
+            m
+        });
+    for name in declared {
+        let name = mappings
+            .provider(name)
+            .map_or(name.as_str(), |p| p.name.as_str());
+        counted.entry(name.to_owned()).or_insert(0);
+    }
+    c.providers = counted
+        .into_iter()
+        .map(|(name, n)| {
+            let pm = mappings.provider(&name);
+            let status = match pm.map(|p| p.hosts) {
+                None => ProviderStatus::Unmapped,
+                Some(Hosts::Nothing) => ProviderStatus::HostsNothing,
+                Some(Hosts::Elsewhere) => ProviderStatus::Elsewhere,
+                Some(Hosts::Offer) => {
+                    if pm.is_some_and(|p| p.offer.is_some() || !p.rule.is_empty()) {
+                        ProviderStatus::Mapped
+                    } else {
+                        ProviderStatus::Unmapped
+                    }
+                }
+            };
+            ProviderCoverage {
+                offer: pm.and_then(|p| p.offer.clone()),
+                name,
+                status,
+                resources: n,
+            }
+        })
+        .collect();
+    c
 }
 
 #[cfg(test)]

@@ -57,6 +57,45 @@ impl OfferRule {
     }
 }
 
+/// What a provider's resources run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hosts {
+    /// The provider's own offer (or the one its rules name).
+    #[default]
+    Offer,
+    /// It configures a service running elsewhere (a cluster, a database server, a SaaS).
+    Elsewhere,
+    /// Nothing: `random`, `tls`, `null`, `time`, `local`…
+    Nothing,
+}
+
+/// How a provider writes its region codes, for comparing them with the catalog's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionForm {
+    /// `EUROPE-WEST9` and `EU` → `europe-west9`, `eu` (Google's locations are case-insensitive).
+    Lower,
+    /// `West Europe` → `westeurope` (Azure's display names and codes).
+    LowerNoSpaces,
+    /// `gra7` → `GRA7` (OVHcloud).
+    Upper,
+}
+
+impl RegionForm {
+    pub fn apply(self, region: &str) -> String {
+        match self {
+            RegionForm::Lower => region.trim().to_ascii_lowercase(),
+            RegionForm::LowerNoSpaces => region
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase(),
+            RegionForm::Upper => region.trim().to_ascii_uppercase(),
+        }
+    }
+}
+
 /// What Nuage knows of a Terraform provider.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,10 +103,32 @@ pub struct ProviderMapping {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Other providers with the same settings, each keeping its own name.
+    #[serde(default)]
+    pub also: Vec<String>,
     #[serde(default)]
     pub offer: Option<String>,
+    /// What its resources run on.
+    #[serde(default)]
+    pub hosts: Hosts,
+    /// Its resources have no region (a global service); why, in words.
+    #[serde(default)]
+    pub regionless: Option<String>,
     #[serde(default)]
     pub region_attributes: Vec<String>,
+    /// How region codes are written, to compare them with the catalog's.
+    #[serde(default)]
+    pub region_form: Option<RegionForm>,
+    /// A code the catalog does not list may name a site by its letters (`GRA7` → `GRA`).
+    #[serde(default)]
+    pub region_site_prefix: bool,
+    /// Environment variables the provider takes its region from when the code gives none.
+    #[serde(default)]
+    pub region_env: Vec<String>,
+    /// Attributes pointing at resources whose region this one takes (an Azure subnet its
+    /// virtual network's, anything its resource group's).
+    #[serde(default)]
+    pub region_via: Vec<String>,
     #[serde(default)]
     pub zone_attributes: Vec<String>,
     /// Attributes that point at subnets whose zones are the resource's zones.
@@ -163,6 +224,7 @@ impl fmt::Display for MappingError {
 #[derive(Debug, Clone)]
 pub struct Mappings {
     providers: Vec<ProviderMapping>,
+
     types: Vec<TypeMapping>,
     by_name: HashMap<String, usize>,
     fallback: TypeMapping,
@@ -246,6 +308,8 @@ impl Mappings {
                             (&mut existing.region_attributes, &p.region_attributes),
                             (&mut existing.zone_attributes, &p.zone_attributes),
                             (&mut existing.zone_via, &p.zone_via),
+                            (&mut existing.region_via, &p.region_via),
+                            (&mut existing.region_env, &p.region_env),
                             (&mut existing.aliases, &p.aliases),
                         ] {
                             if !theirs.is_empty() {
@@ -278,6 +342,21 @@ impl Mappings {
                 }
             }
         }
+        // `also = [...]`: one entry per name, with the same settings.
+        let mut expanded = Vec::with_capacity(providers.len());
+        for p in providers {
+            for name in &p.also {
+                let mut copy = p.clone();
+                copy.name.clone_from(name);
+                copy.also.clear();
+                copy.aliases.clear();
+                expanded.push(copy);
+            }
+            let mut p = p;
+            p.also.clear();
+            expanded.push(p);
+        }
+        let providers = expanded;
         let mut by_name = HashMap::new();
         for (i, p) in providers.iter().enumerate() {
             by_name.insert(p.name.clone(), i);
@@ -295,6 +374,7 @@ impl Mappings {
                 .iter()
                 .chain(&p.zone_attributes)
                 .chain(&p.zone_via)
+                .chain(&p.region_via)
             {
                 wanted.add(a);
             }

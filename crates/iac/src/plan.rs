@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use nuage_doctrine::{Skipped, SourceKind};
+use nuage_doctrine::{SkipKind, Skipped, SourceKind, Unplaced, UnplacedReason};
 use serde_json::Value;
 
 use crate::LineIndex;
@@ -158,6 +158,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             e.line(),
             e.column()
         ),
+        kind: SkipKind::Syntax,
     })?;
     if root.get("planned_values").is_none() {
         return Err(Skipped {
@@ -166,6 +167,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             reason:
                 "a JSON plan needs `planned_values` (produce it with `terraform show -json PLAN`)"
                     .into(),
+            kind: SkipKind::Syntax,
         });
     }
     let variables: HashMap<String, Value> = root
@@ -175,7 +177,12 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
         .flatten()
         .filter_map(|(k, v)| v.get("value").map(|v| (k.clone(), v.clone())))
         .collect();
-    let mut providers: HashMap<String, (String, std::sync::Arc<Attrs>)> = HashMap::new();
+    type Config = (
+        String,
+        std::sync::Arc<Attrs>,
+        std::sync::Arc<Vec<(String, Unplaced)>>,
+    );
+    let mut providers: HashMap<String, Config> = HashMap::new();
     for (key, cfg) in root
         .pointer("/configuration/provider_config")
         .and_then(Value::as_object)
@@ -187,14 +194,31 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             .and_then(Value::as_str)
             .unwrap_or(key)
             .to_owned();
+        let mut why = Vec::new();
         let attrs = cfg
             .get("expressions")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .map(|(k, e)| (k.clone(), expression(e, &variables)))
+            .map(|(k, e)| {
+                let v = expression(e, &variables);
+                if v == Val::Unknown {
+                    why.push((
+                        k.clone(),
+                        Unplaced {
+                            reason: UnplacedReason::Expression,
+                            detail: "a provider expression the plan gives only as references"
+                                .into(),
+                        },
+                    ));
+                }
+                (k.clone(), v)
+            })
             .collect();
-        providers.insert(key.clone(), (name, std::sync::Arc::new(attrs)));
+        providers.insert(
+            key.clone(),
+            (name, std::sync::Arc::new(attrs), std::sync::Arc::new(why)),
+        );
     }
     let mut keys = HashMap::new();
     if let Some(m) = root.pointer("/configuration/root_module") {
@@ -250,8 +274,10 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             .cloned()
             .unwrap_or_else(|| provider.clone());
         let key = key.rsplit(':').next().unwrap_or(&key).to_owned();
-        if let Some((name, attrs)) = providers.get(&key).or_else(|| providers.get(&provider)) {
+        if let Some((name, attrs, why)) = providers.get(&key).or_else(|| providers.get(&provider)) {
             o.provider_attrs = attrs.clone();
+            o.provider_block = true;
+            o.provider_why = Some(why.clone());
             if name != &provider {
                 o.provider = name.clone();
             }
@@ -273,6 +299,17 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Vec<Observed>, Skipped> {
             unknown.get(address).copied(),
             &mut attrs,
         );
+        for (k, v) in &attrs {
+            if *v == Val::Unknown {
+                o.why.push((
+                    k.clone(),
+                    Unplaced {
+                        reason: UnplacedReason::AfterApply,
+                        detail: "known after apply (the plan says so)".into(),
+                    },
+                ));
+            }
+        }
         o.attrs = attrs.into_iter().collect();
         out.push(o);
     }

@@ -8,12 +8,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use hcl::eval::{Context, Evaluate};
 use hcl::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::Span;
-use nuage_doctrine::{Skipped, SourceKind};
+use nuage_doctrine::{SkipKind, Skipped, SourceKind, Unplaced};
 
 use crate::LineIndex;
+use crate::eval;
 use crate::hcl_fast;
 use crate::mapping::Wanted;
 use crate::observe::{Attrs, Observed, Val};
@@ -375,6 +375,7 @@ pub(crate) fn parse_hcl_edit(path: &str, text: &str, wanted: &Wanted) -> Result<
             e.location().column(),
             e.message()
         ),
+        kind: SkipKind::Syntax,
     })?;
     let mut lines = LineCounter {
         text: text.as_bytes(),
@@ -407,6 +408,7 @@ pub fn parse_tfvars(path: &str, text: &str) -> Result<TfVars, Skipped> {
         path: path.to_owned(),
         line: None,
         reason: format!("invalid HCL: {e}"),
+        kind: SkipKind::Syntax,
     })?;
     Ok(TfVars(
         body.attributes()
@@ -491,6 +493,7 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
             e.line(),
             e.column()
         ),
+        kind: SkipKind::Syntax,
     })?;
     let lines = LineIndex::new(text);
     let mut file = TfFile::default();
@@ -607,49 +610,13 @@ pub fn parse_tf_json(path: &str, text: &str) -> Result<TfFile, Skipped> {
     Ok(file)
 }
 
-/// An HCL value in the scanner's terms.
-fn val_of(v: &hcl::Value) -> Val {
-    match v {
-        hcl::Value::Null => Val::Null,
-        hcl::Value::Bool(b) => Val::Bool(*b),
-        hcl::Value::Number(n) => n.as_f64().map_or(Val::Null, Val::Num),
-        hcl::Value::String(s) => Val::Str(s.clone()),
-        hcl::Value::Array(items) => Val::List(items.iter().map(val_of).collect()),
-        hcl::Value::Object(map) => {
-            Val::Map(map.iter().map(|(k, v)| (k.clone(), val_of(v))).collect())
-        }
-    }
-}
-
-/// The evaluation scope of one module instance.
-struct Scope {
-    vars: hcl::Map<String, hcl::Value>,
-    locals: hcl::Map<String, hcl::Value>,
-}
-
-impl Scope {
-    fn context(&self) -> Context<'static> {
-        let mut ctx = Context::new();
-        ctx.declare_var("var", hcl::Value::Object(self.vars.clone()));
-        ctx.declare_var("local", hcl::Value::Object(self.locals.clone()));
-        ctx
-    }
-}
-
-fn eval(expr: &Expression, ctx: &Context<'_>) -> Val {
-    match expr {
-        Expression::String(s) => Val::Str(s.clone()),
-        Expression::Bool(b) => Val::Bool(*b),
-        Expression::Null => Val::Null,
-        _ => expr.evaluate(ctx).map_or(Val::Unknown, |v| val_of(&v)),
-    }
-}
-
 /// A provider configuration as resources see it.
 #[derive(Debug, Clone)]
 struct ProviderConfig {
     kind: String,
     attrs: std::sync::Arc<Attrs>,
+    /// Why each unknown attribute is unknown.
+    why: std::sync::Arc<Vec<(String, Unplaced)>>,
 }
 
 /// A module directory: its files, and where its module calls point.
@@ -709,9 +676,16 @@ pub fn roots(dirs: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
         }
     }
     dirs.keys()
-        .filter(|d| !called.contains(*d))
+        .filter(|d| !called.contains(*d) && !installed_module(d))
         .cloned()
         .collect()
+}
+
+/// A module `terraform init` installed (under `.terraform/modules`) or a vendored one: only
+/// evaluated when a module calls it.
+pub fn installed_module(dir: &Path) -> bool {
+    dir.components()
+        .any(|c| matches!(c.as_os_str().to_str(), Some(".terraform" | "vendor")))
 }
 
 /// Evaluates the configuration: every root module and the local modules it calls.
@@ -720,20 +694,42 @@ pub struct Evaluator<'a> {
     pub dirs: &'a BTreeMap<PathBuf, ModuleDir>,
     /// The root module being evaluated (no other module calls it, so it is not in `dirs`).
     pub root: (&'a Path, &'a ModuleDir),
+    /// Modules `terraform init` installed for this root: module key (`vpc`, `vpc.subnets`) →
+    /// directory.
+    pub installed: Option<&'a HashMap<String, PathBuf>>,
     pub observed: Vec<Observed>,
     pub skipped: Vec<Skipped>,
     /// `module.network.subnet_a` → the resources its value points at, in evaluation order.
     pub outputs: Vec<(String, Vec<String>)>,
+    /// Provider types the modules declare (`required_providers`, provider blocks).
+    pub providers: Vec<String>,
 }
 
 const MAX_DEPTH: usize = 16;
+
+/// What a module call passes to the called module.
+struct Call {
+    args: HashMap<String, Val>,
+    why: HashMap<String, Unplaced>,
+    refs: HashMap<String, Vec<String>>,
+}
+
+/// An address relative to a module, or whole when marked (see [`eval::references`]).
+fn qualified(prefix: &str, target: &str) -> String {
+    match target.strip_prefix('=') {
+        Some(whole) => whole.to_owned(),
+        None => format!("{prefix}{target}"),
+    }
+}
 
 impl<'a> Evaluator<'a> {
     /// Evaluates the root module and the local modules it calls.
     pub fn run(&mut self) {
         let root = self.root.0;
         let mut stack = vec![root.to_path_buf()];
-        self.module(root, "", HashMap::new(), None, &mut stack);
+        self.module(root, "", "", HashMap::new(), None, &mut stack);
+        self.providers.sort();
+        self.providers.dedup();
     }
 
     fn dir(&self, path: &Path) -> Option<&'a ModuleDir> {
@@ -744,62 +740,53 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[allow(
+        clippy::too_many_lines,
+        reason = "a module walk reads its blocks in one place"
+    )]
     fn module(
         &mut self,
         dir: &Path,
         prefix: &str,
+        key: &str,
         inherited: HashMap<String, ProviderConfig>,
-        args: Option<hcl::Map<String, hcl::Value>>,
+        call: Option<Call>,
         stack: &mut Vec<PathBuf>,
     ) {
         let Some(m) = self.dir(dir) else { return };
         // Variables: defaults, then tfvars (root) or the caller's arguments.
-        let mut scope = Scope {
-            vars: hcl::Map::new(),
-            locals: hcl::Map::new(),
-        };
-        let empty = Context::new();
-        for f in &m.files {
-            for (name, default) in &f.variables {
-                if let Some(Ok(v)) = default.as_ref().map(|e| e.evaluate(&empty)) {
-                    scope.vars.insert(name.clone(), v);
+        let mut scope = eval::Scope::new();
+        {
+            let empty = eval::Scope::new();
+            for f in &m.files {
+                for (name, default) in &f.variables {
+                    if let Some(e) = default {
+                        scope.vars.insert(name.clone(), eval::value(e, &empty));
+                    }
                 }
             }
-        }
-        match args {
-            Some(args) => scope.vars.extend(args),
-            None => {
-                for tv in &m.tfvars {
-                    for (k, e) in &tv.0 {
-                        if let Ok(v) = e.evaluate(&empty) {
-                            scope.vars.insert(k.clone(), v);
+            match call {
+                Some(call) => {
+                    scope.vars.extend(call.args);
+                    scope.var_why = call.why;
+                    scope.var_refs = call.refs;
+                }
+                None => {
+                    for tv in &m.tfvars {
+                        for (k, e) in &tv.0 {
+                            scope.vars.insert(k.clone(), eval::value(e, &empty));
                         }
                     }
                 }
             }
         }
-        // Locals may refer to each other: evaluate until nothing new resolves.
-        let pending: Vec<&(String, Expression)> =
+        // Locals may refer to each other: evaluated until nothing changes.
+        let locals: Vec<&(String, Expression)> =
             m.files.iter().flat_map(|f| f.locals.iter()).collect();
-        let mut resolved = HashSet::new();
-        loop {
-            let ctx = scope.context();
-            let before = resolved.len();
-            for (name, expr) in &pending {
-                if resolved.contains(name) {
-                    continue;
-                }
-                if let Ok(v) = expr.evaluate(&ctx) {
-                    scope.locals.insert(name.clone(), v);
-                    resolved.insert(name.clone());
-                }
-            }
-            if resolved.len() == before {
-                break;
-            }
-        }
-        let ctx = scope.context();
+        scope.resolve_locals(&locals);
         let required = m.required();
+        self.providers
+            .extend(required.values().map(|k| (*k).to_owned()));
 
         // Providers: inherited defaults, then this module's own blocks.
         let mut providers = inherited;
@@ -812,16 +799,25 @@ impl<'a> Evaluator<'a> {
                 let kind = required
                     .get(p.local.as_str())
                     .map_or_else(|| p.local.clone(), |k| (*k).to_owned());
+                self.providers.push(kind.clone());
+                let mut why = Vec::new();
                 let attrs: Attrs = p
                     .attrs
                     .iter()
-                    .map(|(k, e)| (k.clone(), eval(e, &ctx)))
+                    .map(|(k, e)| {
+                        let v = eval::value(e, &scope);
+                        if v == Val::Unknown {
+                            why.push((k.clone(), eval::why(e, &scope)));
+                        }
+                        (k.clone(), v)
+                    })
                     .collect();
                 providers.insert(
                     key,
                     ProviderConfig {
                         kind,
                         attrs: std::sync::Arc::new(attrs),
+                        why: std::sync::Arc::new(why),
                     },
                 );
             }
@@ -858,6 +854,8 @@ impl<'a> Evaluator<'a> {
                 o.provider_config_name = r.provider_ref.clone();
                 if let Some(c) = config {
                     o.provider_attrs = c.attrs.clone();
+                    o.provider_why = Some(c.why.clone());
+                    o.provider_block = true;
                 }
                 o.repeated = r.repeated.clone();
                 for (k, e) in &r.attrs {
@@ -867,11 +865,12 @@ impl<'a> Evaluator<'a> {
                     ) {
                         continue;
                     }
-                    let v = eval(e, &ctx);
-                    if v == Val::Unknown {
-                        for target in referenced_resources(e) {
-                            o.refs.push((k.clone(), format!("{prefix}{target}")));
+                    let v = eval::value(e, &scope);
+                    if v.has_unknown() {
+                        for target in eval::references(e, &scope) {
+                            o.refs.push((k.clone(), qualified(prefix, &target)));
                         }
+                        o.why.push((k.clone(), eval::why(e, &scope)));
                     }
                     o.attrs.insert(k.clone(), v);
                 }
@@ -882,9 +881,9 @@ impl<'a> Evaluator<'a> {
         // Outputs: what resources they point at, for references through modules.
         for f in &m.files {
             for (name, expr) in &f.outputs {
-                let targets: Vec<String> = referenced_resources(expr)
+                let targets: Vec<String> = eval::references(expr, &scope)
                     .into_iter()
-                    .map(|t| format!("{prefix}{t}"))
+                    .map(|t| qualified(prefix, &t))
                     .collect();
                 if !targets.is_empty() {
                     self.outputs.push((format!("{prefix}{name}"), targets));
@@ -892,23 +891,36 @@ impl<'a> Evaluator<'a> {
             }
         }
 
-        // Local modules.
+        // Called modules: local sources, and remote ones `terraform init` installed.
         for f in &m.files {
             for call in &f.modules {
                 let Some(source) = &call.source else { continue };
-                let Some(child) = local_module_dir(dir, source) else {
-                    self.skipped.push(Skipped {
-                        path: call.file.clone(),
-                        line: Some(call.line),
-                        reason: format!("module \"{}\": remote source `{source}` not fetched (run `terraform init` and scan a plan, or vendor the module)", call.name),
-                    });
-                    continue;
+                let child_key = if key.is_empty() {
+                    call.name.clone()
+                } else {
+                    format!("{key}.{}", call.name)
+                };
+                let child = match local_module_dir(dir, source) {
+                    Some(child) => child,
+                    None => match self.installed.and_then(|i| i.get(&child_key)) {
+                        Some(installed) => installed.clone(),
+                        None => {
+                            self.skipped.push(Skipped {
+                                path: call.file.clone(),
+                                line: Some(call.line),
+                                reason: format!("module \"{}\": remote source `{source}` not installed here (run `terraform init`, whose .terraform/modules Nuage then reads, or scan a plan, or vendor the module)", call.name),
+                                kind: SkipKind::RemoteModule,
+                            });
+                            continue;
+                        }
+                    },
                 };
                 if self.dir(&child).is_none() {
                     self.skipped.push(Skipped {
                         path: call.file.clone(),
                         line: Some(call.line),
                         reason: format!("module \"{}\": no configuration in `{source}`", call.name),
+                        kind: SkipKind::BrokenModule,
                     });
                     continue;
                 }
@@ -920,14 +932,28 @@ impl<'a> Evaluator<'a> {
                             "module \"{}\": `{source}` calls itself or nests too deep",
                             call.name
                         ),
+                        kind: SkipKind::BrokenModule,
                     });
                     continue;
                 }
-                let mut child_args = hcl::Map::new();
+                let mut passed = Call {
+                    args: HashMap::new(),
+                    why: HashMap::new(),
+                    refs: HashMap::new(),
+                };
                 for (k, e) in &call.args {
-                    if let Ok(v) = e.evaluate(&ctx) {
-                        child_args.insert(k.clone(), v);
+                    let v = eval::value(e, &scope);
+                    if v.has_unknown() {
+                        passed.why.insert(k.clone(), eval::why(e, &scope));
+                        let refs: Vec<String> = eval::references(e, &scope)
+                            .into_iter()
+                            .map(|t| qualified(prefix, &t))
+                            .collect();
+                        if !refs.is_empty() {
+                            passed.refs.insert(k.clone(), refs);
+                        }
                     }
+                    passed.args.insert(k.clone(), v);
                 }
                 let mut child_providers: HashMap<String, ProviderConfig> = providers
                     .iter()
@@ -944,43 +970,13 @@ impl<'a> Evaluator<'a> {
                 self.module(
                     &child,
                     &child_prefix,
+                    &child_key,
                     child_providers,
-                    Some(child_args),
+                    Some(passed),
                     stack,
                 );
                 stack.pop();
             }
         }
-    }
-}
-
-/// `aws_subnet.a` for `aws_subnet.a.id`, in any part of an expression.
-fn referenced_resources(expr: &Expression) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_refs(expr, &mut out);
-    out
-}
-
-fn collect_refs(expr: &Expression, out: &mut Vec<String>) {
-    match expr {
-        Expression::Traversal(t) => {
-            if let (Expression::Variable(root), Some(TraversalOperator::GetAttr(name))) =
-                (&t.expr, t.operators.first())
-            {
-                let root = root.as_str();
-                if root == "module" {
-                    if let Some(TraversalOperator::GetAttr(output)) = t.operators.get(1) {
-                        out.push(format!("module.{}.{}", name.as_str(), output.as_str()));
-                    }
-                } else if root.contains('_')
-                    && !matches!(root, "var" | "local" | "data" | "path" | "each" | "count")
-                {
-                    out.push(format!("{root}.{}", name.as_str()));
-                }
-            }
-        }
-        Expression::Array(items) => items.iter().for_each(|e| collect_refs(e, out)),
-        Expression::Parenthesis(e) => collect_refs(e, out),
-        _ => {}
     }
 }

@@ -426,3 +426,217 @@ fn deep_files_are_skipped_with_the_parsers_limit() {
         assert!(skipped.line.is_some(), "{name}: {skipped:?}");
     }
 }
+
+fn placement() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/placement")
+}
+
+#[test]
+fn locations_in_every_form_and_through_what_resources_point_at() {
+    use nuage_doctrine::UnplacedReason;
+    let inv = run(&placement(), None);
+    let region = |a: &str| find(&inv, a).region.clone();
+    let reason = |a: &str| find(&inv, a).unplaced.as_ref().map(|u| u.reason);
+    // Azure: a local object with one unknown attribute still gives its location, written as
+    // Azure's display name; children take their network's or resource group's.
+    assert_eq!(
+        region("azurerm_virtual_network.test").as_deref(),
+        Some("westeurope")
+    );
+    assert_eq!(
+        region("azurerm_resource_group.main").as_deref(),
+        Some("westeurope")
+    );
+    let subnet = find(&inv, "azurerm_subnet.test");
+    assert_eq!(subnet.region.as_deref(), Some("westeurope"));
+    assert!(
+        subnet
+            .evidence
+            .iter()
+            .any(|e| e.starts_with("region = westeurope ← ") && e.contains(" → azurerm_")),
+        "{:?}",
+        subnet.evidence
+    );
+    assert_eq!(
+        region("azurerm_storage_account.archives").as_deref(),
+        Some("eastus")
+    );
+    assert_eq!(
+        region("azurerm_storage_container.pieces").as_deref(),
+        Some("eastus")
+    );
+    assert_eq!(
+        reason("azurerm_key_vault.existing_rg"),
+        Some(UnplacedReason::OutsideCode)
+    );
+    // Google: multi-regions and codes in capitals.
+    assert_eq!(
+        region("google_storage_bucket.exports").as_deref(),
+        Some("us")
+    );
+    assert_eq!(
+        region("google_storage_bucket.archives").as_deref(),
+        Some("eu")
+    );
+    assert_eq!(
+        region("google_storage_bucket.pieces").as_deref(),
+        Some("europe-west9")
+    );
+    // Outscale: `api { region }`, the qualified region of an alias, the zone before the
+    // provider's default.
+    let front = find(&inv, "outscale_vm.front");
+    assert_eq!(front.region.as_deref(), Some("eu-west-2"));
+    assert!(
+        front
+            .evidence
+            .iter()
+            .any(|e| e == "region = eu-west-2 ← provider \"outscale\"")
+    );
+    assert_eq!(
+        region("outscale_vm.dossiers").as_deref(),
+        Some("cloudgouv-eu-west-1")
+    );
+    assert_eq!(
+        region("outscale_volume.export").as_deref(),
+        Some("us-east-2")
+    );
+    // Unknown, with the reason: a variable given at run time, a region from the environment.
+    let data = find(&inv, "outscale_volume.data");
+    let u = data.unplaced.as_ref().unwrap();
+    assert_eq!(u.reason, UnplacedReason::VariableWithoutValue);
+    assert!(u.detail.contains("var.region"), "{}", u.detail);
+    let app = find(&inv, "outscale_vm.app");
+    let u = app.unplaced.as_ref().unwrap();
+    assert_eq!(u.reason, UnplacedReason::RunTime);
+    assert!(u.detail.contains("OSC_REGION"), "{}", u.detail);
+    // OVHcloud: a datacentre of a site, lower or upper case.
+    assert_eq!(
+        region("ovh_cloud_project_kube.cluster").as_deref(),
+        Some("GRA")
+    );
+    assert_eq!(
+        region("ovh_cloud_project_database.db").as_deref(),
+        Some("GRA")
+    );
+    // Every resource that hosts something and is not placed says why.
+    for r in &inv.resources {
+        if r.offer.is_none() || r.region.is_none() {
+            let hosts_nothing = ["random", "tls", "null"].contains(&r.provider.as_str());
+            assert!(
+                hosts_nothing || r.unplaced.is_some(),
+                "{} has no reason",
+                r.address
+            );
+        }
+    }
+}
+
+#[test]
+fn modules_installed_by_terraform_init_and_vendored_modules_are_read() {
+    let inv = run(&placement(), None);
+    let subnet = find(&inv, "module.vpc.aws_subnet.private");
+    assert_eq!(subnet.file, "registry/.terraform/modules/vpc/main.tf");
+    assert_eq!(subnet.line, 10);
+    assert_eq!(subnet.region.as_deref(), Some("eu-west-3"));
+    assert_eq!(subnet.zones, ["eu-west-3a"]);
+    assert!(
+        inv.resources
+            .iter()
+            .any(|r| r.address == "module.vpc.module.flow.aws_flow_log.this")
+    );
+    // An installed module is not a root module of its own.
+    assert!(!inv.resources.iter().any(|r| r.address == "aws_vpc.this"));
+    assert_eq!(
+        find(&inv, "module.net.scaleway_vpc_private_network.pn")
+            .region
+            .as_deref(),
+        Some("fr-par")
+    );
+    let remote = inv
+        .skipped
+        .iter()
+        .find(|s| s.path == "registry/main.tf")
+        .unwrap();
+    assert_eq!(remote.kind, nuage_doctrine::SkipKind::RemoteModule);
+    assert!(remote.reason.contains("not_installed"), "{}", remote.reason);
+}
+
+#[test]
+fn every_provider_is_accounted_for_and_templates_are_named() {
+    use nuage_doctrine::{ProviderStatus, SkipKind};
+    let inv = run(&placement(), None);
+    let status = |name: &str| {
+        inv.coverage
+            .providers
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no provider {name}"))
+    };
+    assert_eq!(status("random").status, ProviderStatus::HostsNothing);
+    assert_eq!(status("tls").status, ProviderStatus::HostsNothing);
+    assert_eq!(status("null").status, ProviderStatus::HostsNothing);
+    assert_eq!(status("helm").status, ProviderStatus::Elsewhere);
+    assert_eq!(status("exoscale").offer.as_deref(), Some("exoscale"));
+    assert_eq!(status("clevercloud").status, ProviderStatus::Mapped);
+    let cf = status("cloudflare");
+    assert_eq!((cf.status, cf.resources), (ProviderStatus::Unmapped, 1));
+    assert_eq!(
+        find(&inv, "exoscale_compute_instance.app")
+            .region
+            .as_deref(),
+        Some("ch-gva-2")
+    );
+    assert_eq!(
+        find(&inv, "clevercloud_postgresql.db").region.as_deref(),
+        Some("par")
+    );
+    let kinds: Vec<(&str, SkipKind)> = inv
+        .skipped
+        .iter()
+        .map(|s| (s.path.as_str(), s.kind))
+        .collect();
+    for expected in [
+        ("templates/chart", SkipKind::HelmChart),
+        ("templates/overlay", SkipKind::Kustomize),
+        ("templates/ansible/roles/web", SkipKind::Ansible),
+        ("templates/ansible/site.yml", SkipKind::Ansible),
+    ] {
+        assert!(kinds.contains(&expected), "{expected:?} in {kinds:?}");
+    }
+    let chart = inv
+        .skipped
+        .iter()
+        .find(|s| s.kind == SkipKind::HelmChart)
+        .unwrap();
+    assert!(
+        chart.reason.contains("helm template portail"),
+        "{}",
+        chart.reason
+    );
+    assert!(!inv.resources.iter().any(|r| r.kind == "Deployment"));
+    // The summary counts it all.
+    let c = &inv.coverage;
+    assert_eq!(c.resources, inv.resources.len());
+    assert_eq!(c.hosting, c.resources - 3);
+    assert_eq!(c.unplaced.get("variable_without_value"), Some(&1));
+    assert_eq!(c.unplaced.get("run_time"), Some(&1));
+    assert_eq!(c.unplaced.get("unmapped_provider"), Some(&1));
+    assert_eq!(c.skipped.get("helm_chart"), Some(&1));
+    assert_eq!(
+        c.with_region,
+        inv.resources
+            .iter()
+            .filter(|r| r.placed() || (r.region.is_some() && r.offer.is_none()))
+            .count()
+    );
+}
+
+#[test]
+fn a_tree_without_infrastructure_has_an_empty_coverage() {
+    let inv = run(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/empty-tree"),
+        None,
+    );
+    assert!(inv.resources.is_empty());
+    assert_eq!(inv.coverage.hosting, 0);
+}

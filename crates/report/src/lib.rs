@@ -18,7 +18,10 @@ pub use json::{JsonError, newline_indent, to_json, to_json_pretty, to_json_strin
 pub use junit::{junit, junit_findings};
 pub use markdown::markdown;
 pub use sarif::{sarif, sarif_findings};
-pub use scan::{ScanView, scan_markdown, scan_text};
+pub use scan::{
+    ScanView, coverage_lines, coverage_summary, gitlab_coverage, junit_coverage, sarif_coverage,
+    scan_markdown, scan_text,
+};
 pub use text::{TextOptions, text};
 
 /// One assessed input: where it came from and what the engine said.

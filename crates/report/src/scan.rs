@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use nuage_doctrine::{Assessment, Finding, Lang, Resource, Skipped, Status};
+use nuage_doctrine::{
+    Assessment, Coverage, Finding, Lang, ProviderStatus, Resource, Skipped, Status,
+};
 
 use crate::labels::pick;
 use crate::{Item, TextOptions};
@@ -22,6 +24,159 @@ pub struct ScanView<'a> {
     pub assessment: Option<&'a Assessment>,
     /// The dossier's path, with an assessment.
     pub dossier: Option<&'a str>,
+    /// What the scan read and placed.
+    pub coverage: &'a Coverage,
+}
+
+fn percent(n: usize, of: usize) -> String {
+    (n * 100)
+        .checked_div(of)
+        .map_or_else(|| "—".into(), |p| format!("{p} %"))
+}
+
+fn joined(map: &BTreeMap<String, usize>) -> String {
+    let mut items: Vec<(&String, &usize)> = map.iter().collect();
+    items.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    items
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The coverage summary, one line per fact: found, with an offer, with a region, unplaced by
+/// reason, skipped by kind, providers not mapped.
+pub fn coverage_lines(lang: Lang, c: &Coverage) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "{} {} ({} {})",
+            pick(lang, "ressources trouvées :", "resources found:"),
+            c.resources,
+            c.hosting,
+            pick(lang, "qui hébergent", "hosting")
+        ),
+        format!(
+            "{} {} ({})",
+            pick(lang, "avec une offre :", "with an offer:"),
+            c.with_offer,
+            percent(c.with_offer, c.hosting)
+        ),
+        format!(
+            "{} {} ({})",
+            pick(lang, "avec une région :", "with a region:"),
+            c.with_region,
+            percent(c.with_region, c.hosting)
+        ),
+    ];
+    if !c.unplaced.is_empty() {
+        lines.push(format!(
+            "{} {} — {}",
+            pick(lang, "non placées :", "not placed:"),
+            c.unplaced_total(),
+            joined(&c.unplaced)
+        ));
+    }
+    if !c.skipped.is_empty() {
+        lines.push(format!(
+            "{} {} — {}",
+            pick(lang, "non lus :", "not read:"),
+            c.skipped.values().sum::<usize>(),
+            joined(&c.skipped)
+        ));
+    }
+    let unmapped: Vec<String> = c
+        .providers
+        .iter()
+        .filter(|p| p.status == ProviderStatus::Unmapped)
+        .map(|p| format!("{} ({})", p.name, p.resources))
+        .collect();
+    if !unmapped.is_empty() {
+        lines.push(format!(
+            "{} {}",
+            pick(
+                lang,
+                "fournisseurs sans offre :",
+                "providers without an offer:"
+            ),
+            unmapped.join(", ")
+        ));
+    }
+    lines
+}
+
+/// One line: `982 resources, 950 with an offer, 900 with a region; not placed: …`.
+pub fn coverage_summary(lang: Lang, c: &Coverage) -> String {
+    coverage_lines(lang, c).join(" ; ")
+}
+
+/// Adds the coverage to a SARIF log, in its run's properties.
+pub fn sarif_coverage(doc: &mut serde_json::Value, c: &Coverage) {
+    if let Some(run) = doc
+        .get_mut("runs")
+        .and_then(|r| r.get_mut(0))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        let props = run
+            .entry("properties")
+            .or_insert_with(|| serde_json::json!({}));
+        if let (Some(props), Ok(v)) = (props.as_object_mut(), serde_json::to_value(c)) {
+            props.insert("coverage".into(), v);
+        }
+    }
+}
+
+/// Adds the coverage to a JUnit report, as properties of its test suite.
+pub fn junit_coverage(xml: &str, c: &Coverage) -> String {
+    let Some(at) = xml
+        .find("<testsuite ")
+        .and_then(|i| xml.get(i..)?.find(">\n").map(|j| i + j + 2))
+    else {
+        return xml.to_owned();
+    };
+    let mut props = String::from("    <properties>\n");
+    let mut add = |name: &str, value: String| {
+        let _ = writeln!(
+            props,
+            "      <property name=\"{name}\" value=\"{}\"/>",
+            value
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+        );
+    };
+    add("coverage.resources", c.resources.to_string());
+    add("coverage.hosting", c.hosting.to_string());
+    add("coverage.with_offer", c.with_offer.to_string());
+    add("coverage.with_region", c.with_region.to_string());
+    for (k, n) in &c.unplaced {
+        add(&format!("coverage.unplaced.{k}"), n.to_string());
+    }
+    for (k, n) in &c.skipped {
+        add(&format!("coverage.skipped.{k}"), n.to_string());
+    }
+    props.push_str("    </properties>\n");
+    let (head, tail) = xml.split_at(at);
+    format!("{head}{props}{tail}")
+}
+
+/// Adds the coverage to GitLab Code Quality issues, as one `info` issue.
+pub fn gitlab_coverage(issues: &mut serde_json::Value, lang: Lang, path: &str, c: &Coverage) {
+    let description = format!(
+        "{} {}",
+        pick(lang, "Couverture de l'analyse :", "Scan coverage:"),
+        coverage_summary(lang, c)
+    );
+    if let Some(list) = issues.as_array_mut() {
+        list.push(serde_json::json!({
+            "type": "issue",
+            "description": description,
+            "check_name": "nuage/coverage",
+            "categories": ["Compliance"],
+            "fingerprint": format!("nuage-coverage-{path}"),
+            "severity": "info",
+            "location": { "path": path, "lines": { "begin": 1 } }
+        }));
+    }
 }
 
 /// Resource lists longer than this are summarised in text and Markdown (JSON has them all).
@@ -32,7 +187,11 @@ fn place(r: &Resource, lang: Lang) -> String {
         .offer
         .as_deref()
         .unwrap_or(pick(lang, "offre inconnue", "unknown offer"));
-    let region = r.region.as_deref().unwrap_or("?");
+    let region = match (&r.region, &r.unplaced) {
+        (Some(region), _) => region.clone(),
+        (None, Some(u)) => format!("? ({})", u.reason.as_str()),
+        (None, None) => "?".to_owned(),
+    };
     if r.zones.is_empty() {
         format!("{offer} · {region}")
     } else {
@@ -86,6 +245,10 @@ pub fn scan_text(v: &ScanView<'_>, options: TextOptions) -> String {
     );
     for (offer, n) in by_offer(v.resources, lang) {
         let _ = writeln!(out, "  {offer:<28} {n}");
+    }
+    let _ = writeln!(out, "\n{}", bold(pick(lang, "Couverture", "Coverage")));
+    for line in coverage_lines(lang, v.coverage) {
+        let _ = writeln!(out, "  {line}");
     }
     if v.resources.len() <= LIST_LIMIT && !v.resources.is_empty() {
         let _ = writeln!(out, "\n{}", bold(pick(lang, "Ressources", "Resources")));
@@ -162,6 +325,10 @@ pub fn scan_markdown(v: &ScanView<'_>) -> String {
     );
     for (offer, n) in by_offer(v.resources, lang) {
         let _ = writeln!(out, "| `{offer}` | {n} |");
+    }
+    let _ = writeln!(out, "\n**{}**\n", pick(lang, "Couverture", "Coverage"));
+    for line in coverage_lines(lang, v.coverage) {
+        let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
     let open: Vec<&Finding> = v

@@ -4,6 +4,7 @@
 //! already engaged. The scan's per-resource check applies the same test to each resource.
 
 use super::prelude::*;
+use nuage_catalog::QualificationStatus;
 
 fn r9_citations(ctx: &Ctx<'_>) -> Vec<crate::assessment::Citation> {
     let mut c = vec![ctx.cite(Rule::R9)];
@@ -428,6 +429,30 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
             .collect();
         let why = why.join(" ; ");
         let address = &r.address;
+        // The regions a qualification covers, when the region is what falls short.
+        let scope = gaps.iter().find_map(|g| match g {
+            R9Gap::NotQualified(QualificationStatus::RegionOutOfScope(q))
+            | R9Gap::RegionUnknown(q) => q
+                .regions
+                .as_deref()
+                .map(|regions| words::ids(lang, regions)),
+            _ => None,
+        });
+        let read = match (
+            r.evidence.iter().find(|e| e.starts_with("region = ")),
+            &r.unplaced,
+        ) {
+            (Some(evidence), _) => text!(lang,
+                fr: " Région lue : « {evidence} ».",
+                en: " Region read: « {evidence} »."),
+            (None, Some(unplaced)) => {
+                let detail = &unplaced.detail;
+                text!(lang,
+                    fr: " Région non lue : {detail}.",
+                    en: " Region not read: {detail}.")
+            }
+            (None, None) => String::new(),
+        };
         let (status, message) = if unknown {
             (
                 Status::ToVerify,
@@ -443,14 +468,27 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
                     en: "`{address}` hosts particularly sensitive data on a commercial offer that does not meet R9: {why}."),
             )
         };
-        out.push(finding(
+        let name = &offer.name;
+        let remedy = match &scope {
+            Some(qualified) if unknown => text!(lang,
+                fr: "Fixer la région de `{address}` dans le code, dans le périmètre qualifié de {name} ({qualified}).",
+                en: "Set the region of `{address}` in the code, within {name}'s qualified perimeter ({qualified})."),
+            Some(qualified) => text!(lang,
+                fr: "Déployer `{address}` dans la région qualifiée SecNumCloud de {name} ({qualified}), ou sur le cloud interne de l'État ou une autre offre qualifiée et immunisée.",
+                en: "Deploy `{address}` in {name}'s SecNumCloud-qualified region ({qualified}), or on the State's internal cloud or another qualified, immune offer."),
+            None => text!(lang,
+                fr: "Déplacer cette ressource sur le cloud interne de l'État ou sur une offre qualifiée SecNumCloud et immunisée, dans sa région qualifiée.",
+                en: "Move this resource to the State's internal cloud or to a SecNumCloud-qualified, immune offer, in its qualified region."),
+        };
+        out.push(
+            finding(
                 Rule::R9,
                 status,
-                message,
+                message + &read,
                 vec![ctx.cite(Rule::R9)],
-                Some(text!(lang,
-                    fr: "Déplacer cette ressource sur le cloud interne de l'État ou sur une offre qualifiée SecNumCloud et immunisée, dans sa région qualifiée.",
-                    en: "Move this resource to the State's internal cloud or to a SecNumCloud-qualified, immune offer, in its qualified region.")),
-            ).at(r));
+                Some(remedy),
+            )
+            .at(r),
+        );
     }
 }
