@@ -14,6 +14,34 @@ use crate::model::*;
 pub struct Registry {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    pub(crate) limits: Limits,
+}
+
+/// The registry's caps on what clients may store (docs/server.md, « Limites et durcissement »).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A draft untouched for this many days expires.
+    pub draft_days: i64,
+    /// Drafts without an owner (started before logging in), all clients together.
+    pub anonymous_drafts: i64,
+    /// Drafts per account.
+    pub drafts_per_user: i64,
+    /// The largest draft, in bytes of JSON answers.
+    pub draft_bytes: usize,
+    /// Scans kept per project: attaching one more removes the oldest.
+    pub scans_per_project: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            draft_days: 30,
+            anonymous_drafts: 10_000,
+            drafts_per_user: 200,
+            draft_bytes: 64 * 1024,
+            scans_per_project: 20,
+        }
+    }
 }
 
 const PROJECT_COLUMNS: &str = "id, organisation_id, ministry_id, name, current_version, \
@@ -38,7 +66,21 @@ impl Registry {
 
     pub async fn open_with(url: &str, max_connections: u32) -> Result<Self, Error> {
         let (pool, backend) = db::open(url, max_connections).await?;
-        Ok(Registry { pool, backend })
+        Ok(Registry {
+            pool,
+            backend,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The same registry with other caps.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     pub fn backend(&self) -> Backend {
@@ -106,15 +148,32 @@ impl Registry {
                 Some(id)
             }
         };
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        // A ministry's name is unique among ministries, an operator's within its ministry:
+        // a refusal never tells about another ministry's operators.
+        let exists: Option<i64> = match parent {
+            None => {
+                sqlx::query_scalar(
+                    "SELECT id FROM organisations WHERE kind = 'ministry' AND name = $1",
+                )
                 .bind(name)
                 .fetch_optional(&mut *tx)
-                .await?;
+                .await?
+            }
+            Some(m) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM organisations WHERE kind = 'operator' AND ministry_id = $1 AND name = $2",
+                )
+                .bind(m.0)
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
         if exists.is_some() {
-            return Err(Error::Conflict(format!(
-                "an organisation named « {name} » exists"
-            )));
+            return Err(Error::Conflict(match parent {
+                None => format!("a ministry named « {name} » exists"),
+                Some(_) => format!("this ministry has an operator named « {name} »"),
+            }));
         }
         let at = now();
         let id: i64 = sqlx::query_scalar(
@@ -153,9 +212,23 @@ impl Registry {
         organisation_in(&mut conn, id).await
     }
 
+    /// The ministry of this name.
+    pub async fn ministry_by_name(&self, name: &str) -> Result<Option<Organisation>, Error> {
+        let row = sqlx::query(
+            "SELECT id, kind, name, ministry_id, created_at FROM organisations \
+             WHERE kind = 'ministry' AND name = $1",
+        )
+        .bind(name.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(organisation_from).transpose()
+    }
+
+    /// The first organisation of this name (names repeat across ministries' operators).
     pub async fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>, Error> {
         let row = sqlx::query(
-            "SELECT id, kind, name, ministry_id, created_at FROM organisations WHERE name = $1",
+            "SELECT id, kind, name, ministry_id, created_at FROM organisations WHERE name = $1 \
+             ORDER BY id LIMIT 1",
         )
         .bind(name)
         .fetch_optional(&self.pool)

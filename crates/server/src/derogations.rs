@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use nuage_registry::{
 };
 use serde::Deserialize;
 
-use crate::projects::{Caller, json_body, readable, registry_problem};
+use crate::projects::{Caller, Id, json_body, readable, registry_problem};
 use crate::{AppState, Problem};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -99,7 +99,7 @@ async fn deadline_from_catalog(
 async fn request(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<RequestDerogation>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
     let request = json_body(body)?;
@@ -206,7 +206,7 @@ pub(crate) async fn request_derogation(
 async fn of_project(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<StoredDerogation>>, Problem> {
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     state
@@ -237,7 +237,7 @@ pub(crate) async fn readable_derogation(
 async fn show(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<StoredDerogation>, Problem> {
     readable_derogation(&state, &caller, id)
         .await
@@ -247,7 +247,7 @@ async fn show(
 async fn transition(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<TransitionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StoredDerogation>, Problem> {
     let request = json_body(body)?;
