@@ -359,11 +359,7 @@ fn issue(args: &IssueArgs) -> ExitCode {
             .issue_token_with(
                 &actor("tokens issue"),
                 &user,
-                &NewToken {
-                    name: args.name.clone(),
-                    scope,
-                    days: args.days,
-                },
+                &NewToken::for_days(&args.name, scope, args.days),
             )
             .await
             .map_err(|e| e.to_string())?;

@@ -184,8 +184,19 @@ pub const TOKEN_DEFAULT_DAYS: i64 = 90;
 pub struct NewToken {
     pub name: String,
     pub scope: TokenScope,
-    /// Days from now until it expires, 1 to [`TOKEN_MAX_DAYS`].
-    pub days: i64,
+    /// When it expires (Unix seconds): later than now, at most [`TOKEN_MAX_DAYS`] from now.
+    pub expires_at: i64,
+}
+
+impl NewToken {
+    /// A token that expires `days` from now.
+    pub fn for_days(name: &str, scope: TokenScope, days: i64) -> Self {
+        NewToken {
+            name: name.to_owned(),
+            scope,
+            expires_at: unix_now().saturating_add(days.saturating_mul(86_400)),
+        }
+    }
 }
 
 /// A new token's secret, shown once; only its hash is stored.
@@ -644,11 +655,7 @@ impl Registry {
         self.issue_token_with(
             actor,
             user,
-            &NewToken {
-                name: name.to_owned(),
-                scope: TokenScope::Write,
-                days: TOKEN_DEFAULT_DAYS,
-            },
+            &NewToken::for_days(name, TokenScope::Write, TOKEN_DEFAULT_DAYS),
         )
         .await
     }
@@ -667,10 +674,13 @@ impl Registry {
                 reason: "a token's name has 1 to 200 characters".into(),
             });
         }
-        if !(1..=TOKEN_MAX_DAYS).contains(&token.days) {
+        let issued_at = unix_now();
+        // A minute of slack: `for_days` read the clock a moment earlier.
+        if token.expires_at <= issued_at || token.expires_at > issued_at + TOKEN_MAX_DAYS * 86_400 + 60
+        {
             return Err(Error::Invalid {
                 field: "expires_in_days",
-                reason: format!("a token lives 1 to {TOKEN_MAX_DAYS} days"),
+                reason: format!("a token lives at most {TOKEN_MAX_DAYS} days, and expires later than now"),
             });
         }
         if user.is_disabled() {
@@ -681,7 +691,7 @@ impl Registry {
         }
         let secret = format!("nuage_{}", random_hex::<32>()?);
         let created = now();
-        let expires = unix_now() + token.days * 86_400;
+        let expires = token.expires_at;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at, scope, expires_at) \

@@ -233,11 +233,11 @@ async fn issue(
         .issue_token_with(
             &caller.actor(),
             &owner,
-            &NewToken {
-                name: request.name,
-                scope: request.scope.unwrap_or(TokenScope::Write),
+            &NewToken::for_days(
+                &request.name,
+                request.scope.unwrap_or(TokenScope::Write),
                 days,
-            },
+            ),
         )
         .await
         .map_err(registry_problem)?;

@@ -107,11 +107,11 @@ pub async fn bootstrap(
         .issue_token_with(
             &actor,
             &controller,
-            &nuage_registry::NewToken {
-                name: DEV_TOKEN_NAME.into(),
-                scope: nuage_registry::TokenScope::Write,
-                days: 30,
-            },
+            &nuage_registry::NewToken::for_days(
+                DEV_TOKEN_NAME,
+                nuage_registry::TokenScope::Write,
+                30,
+            ),
         )
         .await?;
     registry
