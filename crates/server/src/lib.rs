@@ -66,9 +66,9 @@ pub struct AppState {
     /// Timeouts and caps on what a client may hold (see `limits.rs`).
     pub limits: ServerLimits,
     /// Scans being read and stored now (each may weigh tens of megabytes once read).
-    pub(crate) scan_uploads: Arc<tokio::sync::Semaphore>,
+    pub scan_uploads: Arc<tokio::sync::Semaphore>,
     /// Drafts started without logging in, per client and hour.
-    pub(crate) anonymous_drafts: limits::ClientCounter,
+    pub anonymous_drafts: limits::ClientCounter,
 }
 
 impl AppState {

@@ -104,7 +104,7 @@ impl axum::extract::FromRequestParts<crate::AppState> for Client {
 
 /// Counts per client over a fixed window, in a bounded map.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ClientCounter {
+pub struct ClientCounter {
     inner: Arc<Mutex<HashMap<Option<IpAddr>, (Instant, u32)>>>,
 }
 
