@@ -326,6 +326,8 @@ impl Registry {
             });
         }
         check_role_ministry(role, ministry)?;
+        crate::store::storable("subject", subject)?;
+        crate::store::storable("display_name", display_name)?;
         let mut tx = self.begin_write().await?;
         check_ministry(&mut tx, ministry).await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE subject = $1")
@@ -668,6 +670,7 @@ impl Registry {
         token: &NewToken,
     ) -> Result<IssuedToken, Error> {
         let name = token.name.trim();
+        crate::store::storable("name", name)?;
         if name.is_empty() || name.chars().count() > 200 {
             return Err(Error::Invalid {
                 field: "name",

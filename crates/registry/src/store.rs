@@ -50,6 +50,30 @@ const PROJECT_COLUMNS: &str = "id, organisation_id, ministry_id, name, current_v
 const ASSESSMENT_COLUMNS: &str = "id, project_id, dossier_version, dossier_hash, edition, \
     catalog_version, assessed_on, verdict, body, created_at, created_by";
 
+/// Refuses text the databases cannot store alike: PostgreSQL's TEXT holds no NUL character.
+pub(crate) fn storable(field: &'static str, text: &str) -> Result<(), Error> {
+    if text.contains('\0') {
+        return Err(Error::Invalid {
+            field,
+            reason: "contains a NUL character".into(),
+        });
+    }
+    Ok(())
+}
+
+fn storable_project(
+    name: &str,
+    dossier: &NewDossier,
+    summary: &ProjectSummary,
+) -> Result<(), Error> {
+    storable("name", name)?;
+    storable("dossier.source", &dossier.source)?;
+    for o in &summary.obstacles {
+        storable("obstacles", o)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
@@ -122,6 +146,7 @@ impl Registry {
                 reason: "empty".into(),
             });
         }
+        storable("name", name)?;
         let mut tx = self.begin_write().await?;
         let parent = match (kind, ministry) {
             (OrganisationKind::Ministry, None) => None,
@@ -280,6 +305,7 @@ impl Registry {
                 reason: "empty".into(),
             });
         }
+        storable_project(name, dossier, summary)?;
         let mut tx = self.begin_write().await?;
         let org = organisation_in(&mut tx, organisation).await?;
         let at = now();
@@ -319,6 +345,9 @@ impl Registry {
         organisation: OrganisationId,
         items: &[(String, NewDossier, ProjectSummary, NewAssessment)],
     ) -> Result<usize, Error> {
+        for (name, dossier, summary, _) in items {
+            storable_project(name, dossier, summary)?;
+        }
         let mut tx = self.begin_write().await?;
         let org = organisation_in(&mut tx, organisation).await?;
         let at = now();
@@ -352,6 +381,7 @@ impl Registry {
         summary: &ProjectSummary,
         assessment: &NewAssessment,
     ) -> Result<(Project, StoredAssessment), Error> {
+        storable_project("", dossier, summary)?;
         let mut tx = self.begin_write().await?;
         let before = project_in(&mut tx, id).await?;
         if let Some(expected) = expected_version

@@ -191,12 +191,14 @@ async fn tokens(
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueToken {
     /// What the token is for (`gitlab-ci`), shown in lists.
+    #[schemars(length(min = 1, max = 200), regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"))]
     pub(crate) name: String,
     /// `read` only reads; `write` (the default) does all the owner's role allows.
     #[serde(default)]
     pub(crate) scope: Option<TokenScope>,
     /// Days until it expires (default 90, at most 366).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 366))]
     pub(crate) expires_in_days: Option<i64>,
     /// Another account (an administrator); the caller's own by default.
     #[serde(default)]

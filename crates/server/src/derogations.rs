@@ -28,7 +28,10 @@ pub(crate) fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RequestDerogation {
+    #[schemars(extend("enum" = ["r9_transitional", "r7_no_cloud", "office_suite"]))]
     pub(crate) kind: String,
+    /// At least one character other than a blank; no NUL character.
+    #[schemars(length(min = 1), regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"))]
     pub(crate) justification: String,
     #[serde(default)]
     pub(crate) documents: Vec<String>,
@@ -37,6 +40,7 @@ pub(crate) struct RequestDerogation {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TransitionRequest {
+    #[schemars(extend("enum" = ["submit", "approve_for_minister", "refuse", "validate_for_prime_minister", "activate", "expire"]))]
     pub(crate) transition: String,
     pub(crate) reason: Option<String>,
     #[serde(default)]

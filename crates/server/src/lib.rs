@@ -364,7 +364,7 @@ fn format_of(headers: &HeaderMap) -> Result<Format, Problem> {
 /// `POST /api/v1/assess`: assesses a dossier without storing anything.
 async fn assess_stateless(
     State(state): State<AppState>,
-    Query(query): Query<AssessQuery>,
+    query: Result<Query<AssessQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -379,6 +379,11 @@ async fn assess_stateless(
                 MAX_DOSSIER_BYTES / 1024
             ),
         )
+    })?;
+    let Query(query) = query.map_err(|r| {
+        let mut p = Problem::bad_request(r.body_text());
+        p.field = Some("lang".into());
+        p
     })?;
     let format = format_of(&headers)?;
     let lang = match query.lang.as_deref() {

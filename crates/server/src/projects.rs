@@ -409,6 +409,7 @@ pub(crate) fn json_body<T>(
 #[serde(deny_unknown_fields)]
 pub(crate) struct DossierInput {
     /// `toml`, `json` or `yaml`.
+    #[schemars(extend("enum" = ["toml", "json", "yaml"]))]
     pub(crate) format: String,
     pub(crate) source: String,
 }
@@ -428,6 +429,7 @@ pub(crate) struct CreateProject {
 pub(crate) struct UpdateDossier {
     dossier: DossierInput,
     /// The version the change was made from; a stale one is refused (409).
+    #[schemars(range(min = 1))]
     expected_version: Option<i64>,
     obstacles: Option<Vec<String>>,
 }
@@ -606,6 +608,8 @@ async fn organisations(
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateOrganisation {
     kind: nuage_registry::OrganisationKind,
+    /// At least one character other than a blank; no NUL character.
+    #[schemars(length(min = 1), regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"))]
     name: String,
     ministry_id: Option<OrganisationId>,
 }
@@ -740,6 +744,27 @@ async fn list(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
+    if let Some(limit) = query.limit
+        && !(1..=PageRequest::MAX_LIMIT).contains(&limit)
+    {
+        let mut p = Problem::bad_request(format!(
+            "limit {limit}: from 1 to {}",
+            PageRequest::MAX_LIMIT
+        ));
+        p.field = Some("limit".into());
+        return Err(p);
+    }
+    for (name, id) in [
+        ("organisation_id", query.organisation_id.map(|o| o.0)),
+        ("ministry_id", query.ministry_id.map(|o| o.0)),
+        ("after", query.after.map(|p| p.0)),
+    ] {
+        if id.is_some_and(|v| v < 1) {
+            let mut p = Problem::bad_request(format!("{name}: expected a positive integer"));
+            p.field = Some(name.into());
+            return Err(p);
+        }
+    }
     let scope = caller.listing_scope().map_err(registry_problem)?;
     // A caller confined to a ministry asking for another one gets an empty list.
     let ministry = match (scope, query.ministry_id) {
