@@ -528,7 +528,40 @@ impl Registry {
         assessment_from(&row)
     }
 
-    /// A project's assessments, newest first.
+    /// A project's latest assessment, with its body.
+    pub async fn latest_assessment(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<StoredAssessment>, Error> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE project_id = $1 ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(project.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(assessment_from).transpose()
+    }
+
+    /// A project's assessments, newest first, at most `limit`, without their bodies (`body`
+    /// is empty): lists never load the assessments themselves.
+    pub async fn assessment_history(
+        &self,
+        project: ProjectId,
+        limit: u32,
+    ) -> Result<Vec<StoredAssessment>, Error> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, project_id, dossier_version, dossier_hash, edition, catalog_version, \
+             assessed_on, verdict, '' AS body, created_at, created_by FROM assessments \
+             WHERE project_id = $1 ORDER BY id DESC LIMIT {}",
+            limit.max(1)
+        )))
+        .bind(project.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(assessment_from).collect()
+    }
+
+    /// A project's assessments, newest first, with their bodies.
     pub async fn assessments(&self, project: ProjectId) -> Result<Vec<StoredAssessment>, Error> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE project_id = $1 ORDER BY id DESC"

@@ -137,11 +137,9 @@ pub(crate) async fn request_derogation(
     // The doctrine must open this derogation to this project, per its latest assessment.
     let latest = state
         .registry
-        .assessments(project.id)
+        .latest_assessment(project.id)
         .await
         .map_err(registry_problem)?
-        .into_iter()
-        .next()
         .ok_or_else(|| Problem::internal("project without assessment"))?;
     let body: serde_json::Value =
         serde_json::from_str(&latest.body).map_err(|e| Problem::internal(e.to_string()))?;

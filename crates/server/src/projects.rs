@@ -809,7 +809,7 @@ async fn show(
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     let latest = state
         .registry
-        .assessments(project.id)
+        .assessment_history(project.id, 1)
         .await
         .map_err(registry_problem)?
         .first()
@@ -901,7 +901,7 @@ async fn assessments(
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     let all = state
         .registry
-        .assessments(project.id)
+        .assessment_history(project.id, 100_000)
         .await
         .map_err(registry_problem)?;
     Ok(Json(all.iter().map(AssessmentMeta::from).collect()))

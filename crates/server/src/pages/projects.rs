@@ -120,11 +120,9 @@ pub(super) async fn latest_assessment(
 ) -> Result<Option<(Assessment, nuage_registry::StoredAssessment)>, Problem> {
     let stored = state
         .registry
-        .assessments(project)
+        .latest_assessment(project)
         .await
-        .map_err(registry_problem)?
-        .into_iter()
-        .next();
+        .map_err(registry_problem)?;
     match stored {
         None => Ok(None),
         Some(s) => {
@@ -277,7 +275,8 @@ pub(super) async fn project_page(
         Ok(d) => d,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
-    let assessments = match state.registry.assessments(project.id).await {
+    // The history lists the latest assessments, never their bodies.
+    let assessments = match state.registry.assessment_history(project.id, 200).await {
         Ok(a) => a,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
