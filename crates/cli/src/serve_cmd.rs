@@ -171,7 +171,11 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             );
         }
     };
-    let client_ip_header = match args.client_ip_header.as_deref().map(str::parse::<nuage_server::HeaderName>) {
+    let client_ip_header = match args
+        .client_ip_header
+        .as_deref()
+        .map(str::parse::<nuage_server::HeaderName>)
+    {
         None => None,
         Some(Ok(name)) => Some(name),
         Some(Err(_)) => {

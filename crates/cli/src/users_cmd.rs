@@ -236,11 +236,16 @@ async fn account(registry: &Registry, given: &str) -> Result<User, String> {
         None
     };
     found.ok_or_else(|| {
-        format!("account `{given}`: no account has this number, subject or e-mail (nuage users list)")
+        format!(
+            "account `{given}`: no account has this number, subject or e-mail (nuage users list)"
+        )
     })
 }
 
-async fn ministry_named(registry: &Registry, name: &str) -> Result<nuage_registry::OrganisationId, String> {
+async fn ministry_named(
+    registry: &Registry,
+    name: &str,
+) -> Result<nuage_registry::OrganisationId, String> {
     match registry.ministry_by_name(name).await {
         Ok(Some(m)) => Ok(m.id),
         Ok(None) => Err(format!("--ministry `{name}`: no ministry of this name")),
@@ -259,7 +264,11 @@ fn parse_role(text: &str) -> Result<Role, String> {
 }
 
 fn state_of(user: &User) -> &'static str {
-    if user.is_disabled() { "désactivé" } else { "actif" }
+    if user.is_disabled() {
+        "désactivé"
+    } else {
+        "actif"
+    }
 }
 
 fn list(args: &ListArgs) -> ExitCode {
@@ -281,7 +290,8 @@ fn list(args: &ListArgs) -> ExitCode {
                 u.id,
                 state_of(u),
                 u.role.as_str(),
-                u.ministry_id.map_or_else(|| "—".to_owned(), |m| m.to_string()),
+                u.ministry_id
+                    .map_or_else(|| "—".to_owned(), |m| m.to_string()),
                 u.subject,
                 u.display_name
             ));
@@ -291,7 +301,11 @@ fn list(args: &ListArgs) -> ExitCode {
 }
 
 fn switch(args: &AccountArgs, disabled: bool) -> ExitCode {
-    let command = if disabled { "users disable" } else { "users enable" };
+    let command = if disabled {
+        "users disable"
+    } else {
+        "users enable"
+    };
     with_registry(&args.database, &args.common, async |registry| {
         let user = account(registry, &args.account).await?;
         let after = registry

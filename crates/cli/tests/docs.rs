@@ -91,6 +91,9 @@ fn server_md_lists_every_limit_flag() {
         "--client-ip-header",
     ] {
         assert!(help.contains(flag), "nuage serve has no {flag}");
-        assert!(section.contains(flag), "docs/server.md does not document {flag}");
+        assert!(
+            section.contains(flag),
+            "docs/server.md does not document {flag}"
+        );
     }
 }

@@ -124,7 +124,11 @@ fn listing_scans_does_not_load_them() {
         let scans = format!("/api/v1/projects/{project}/scans");
         for _ in 0..3 {
             let stored = request(&address, "POST", &scans, &token, &scan);
-            assert!(stored.starts_with("HTTP/1.1 201"), "{}", &stored[..stored.len().min(500)]);
+            assert!(
+                stored.starts_with("HTTP/1.1 201"),
+                "{}",
+                &stored[..stored.len().min(500)]
+            );
         }
         drop(scan);
         let pid = server.child.id();
@@ -138,7 +142,11 @@ fn listing_scans_does_not_load_them() {
                     for _ in 0..3 {
                         let listed = request(&address, "GET", &scans, &token, "");
                         assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
-                        assert!(listed.len() < 10_000, "a listing weighs {} bytes", listed.len());
+                        assert!(
+                            listed.len() < 10_000,
+                            "a listing weighs {} bytes",
+                            listed.len()
+                        );
                     }
                 })
             })
@@ -166,13 +174,22 @@ fn slow_clients_are_cut_off() {
     std::fs::create_dir_all(&dir).unwrap();
     let server = Server::start(
         &dir,
-        &["--header-timeout", "2", "--read-timeout", "2", "--idle-timeout", "3"],
+        &[
+            "--header-timeout",
+            "2",
+            "--read-timeout",
+            "2",
+            "--idle-timeout",
+            "3",
+        ],
     );
     let address = server.address.clone();
     let started = Instant::now();
     // Headers that never end, a body that never comes, a connection that says nothing.
     let mut slow_head = TcpStream::connect(&address).unwrap();
-    slow_head.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow_head
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
     let mut slow_body = TcpStream::connect(&address).unwrap();
     slow_body
         .write_all(

@@ -52,7 +52,12 @@ fn request(address: &str, method: &str, path: &str, token: &str, body: &str) -> 
 }
 
 /// Runs Schemathesis on the live API; its report, and whether it passed.
-fn schemathesis(python: &Path, address: &str, token: &str, only_destructive: bool) -> (bool, String) {
+fn schemathesis(
+    python: &Path,
+    address: &str,
+    token: &str,
+    only_destructive: bool,
+) -> (bool, String) {
     let root = workspace();
     let filter = if only_destructive {
         "--include-path-regex"
@@ -146,7 +151,11 @@ fn schemathesis_finds_no_failure_on_either_database() {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        eprintln!("{database}:\n{}\n{}", summary(&report), summary(&destructive));
+        eprintln!(
+            "{database}:\n{}\n{}",
+            summary(&report),
+            summary(&destructive)
+        );
         assert!(passed, "{database}: Schemathesis found failures:\n{report}");
         assert!(
             destructive_passed,

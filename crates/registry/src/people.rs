@@ -540,7 +540,11 @@ impl Registry {
         audit(
             &mut tx,
             actor,
-            if disabled { "user.disable" } else { "user.enable" },
+            if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
             "user",
             &id.to_string(),
             after.ministry_id,
@@ -679,11 +683,14 @@ impl Registry {
         }
         let issued_at = unix_now();
         // A minute of slack: `for_days` read the clock a moment earlier.
-        if token.expires_at <= issued_at || token.expires_at > issued_at + TOKEN_MAX_DAYS * 86_400 + 60
+        if token.expires_at <= issued_at
+            || token.expires_at > issued_at + TOKEN_MAX_DAYS * 86_400 + 60
         {
             return Err(Error::Invalid {
                 field: "expires_in_days",
-                reason: format!("a token lives at most {TOKEN_MAX_DAYS} days, and expires later than now"),
+                reason: format!(
+                    "a token lives at most {TOKEN_MAX_DAYS} days, and expires later than now"
+                ),
             });
         }
         if user.is_disabled() {
@@ -774,13 +781,11 @@ impl Registry {
 
     /// One token, without its secret.
     pub async fn token(&self, id: TokenId) -> Result<TokenInfo, Error> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{TOKEN_SELECT} WHERE t.id = $1"
-        )))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::not_found("token", id))?;
+        let row = sqlx::query(AssertSqlSafe(format!("{TOKEN_SELECT} WHERE t.id = $1")))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::not_found("token", id))?;
         token_from(&row, unix_now())
     }
 

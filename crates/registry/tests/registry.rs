@@ -752,11 +752,22 @@ async fn organisation_names_are_unique_within_a_ministry_only() {
 
 async fn ministry_and_user(reg: &Registry, subject: &str) -> (Organisation, User) {
     let m = reg
-        .create_organisation(&actor("setup"), OrganisationKind::Ministry, "Ministère T", None)
+        .create_organisation(
+            &actor("setup"),
+            OrganisationKind::Ministry,
+            "Ministère T",
+            None,
+        )
         .await
         .unwrap();
     let user = reg
-        .create_user(&actor("setup"), subject, "Test", Role::ProjectMember, Some(m.id))
+        .create_user(
+            &actor("setup"),
+            subject,
+            "Test",
+            Role::ProjectMember,
+            Some(m.id),
+        )
         .await
         .unwrap();
     (m, user)
@@ -768,7 +779,11 @@ async fn tokens_have_a_scope_an_expiry_a_last_use_and_are_revoked() {
         let (_, alice) = ministry_and_user(&reg, "oidc:alice").await;
         let who = actor("admin");
         let read = reg
-            .issue_token_with(&who, &alice, &NewToken::for_days("lecture", TokenScope::Read, 30))
+            .issue_token_with(
+                &who,
+                &alice,
+                &NewToken::for_days("lecture", TokenScope::Read, 30),
+            )
             .await
             .unwrap();
         let found = reg.token_user(&read.secret).await.unwrap().unwrap();
@@ -814,7 +829,16 @@ async fn tokens_have_a_scope_an_expiry_a_last_use_and_are_revoked() {
                 )
                 .await
                 .unwrap_err();
-            assert!(matches!(err, Error::Invalid { field: "expires_in_days", .. }), "{err}");
+            assert!(
+                matches!(
+                    err,
+                    Error::Invalid {
+                        field: "expires_in_days",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
         }
 
         // Revoked: refused at once, listed as such, in the audit log.
@@ -830,7 +854,10 @@ async fn tokens_have_a_scope_an_expiry_a_last_use_and_are_revoked() {
 async fn a_disabled_account_neither_logs_in_nor_uses_its_tokens() {
     for reg in registries().await {
         let (m, alice) = ministry_and_user(&reg, "oidc:bob").await;
-        let token = reg.issue_token(&actor("admin"), &alice, "ci").await.unwrap();
+        let token = reg
+            .issue_token(&actor("admin"), &alice, "ci")
+            .await
+            .unwrap();
         let session = reg.open_session(&alice, "test").await.unwrap();
         let off = reg
             .set_disabled(&actor("admin"), alice.id, true)
@@ -855,7 +882,16 @@ async fn a_disabled_account_neither_logs_in_nor_uses_its_tokens() {
             .set_role(&actor("admin"), alice.id, Role::Dinum, Some(m.id))
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Invalid { field: "ministry_id", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::Invalid {
+                    field: "ministry_id",
+                    ..
+                }
+            ),
+            "{err}"
+        );
         let auditor = reg
             .set_role(&actor("admin"), alice.id, Role::Auditor, Some(m.id))
             .await
@@ -870,7 +906,14 @@ async fn a_disabled_account_neither_logs_in_nor_uses_its_tokens() {
             .collect();
         assert_eq!(
             actions,
-            ["user.create", "token.issue", "session.open", "user.disable", "user.enable", "user.role"]
+            [
+                "user.create",
+                "token.issue",
+                "session.open",
+                "user.disable",
+                "user.enable",
+                "user.role"
+            ]
         );
     }
 }
@@ -879,7 +922,12 @@ async fn a_disabled_account_neither_logs_in_nor_uses_its_tokens() {
 async fn an_account_opened_by_email_binds_to_the_first_verified_subject_only() {
     for reg in registries().await {
         let m = reg
-            .create_organisation(&actor("setup"), OrganisationKind::Ministry, "Ministère E", None)
+            .create_organisation(
+                &actor("setup"),
+                OrganisationKind::Ministry,
+                "Ministère E",
+                None,
+            )
             .await
             .unwrap();
         let opened = reg
@@ -917,7 +965,10 @@ async fn an_account_opened_by_email_binds_to_the_first_verified_subject_only() {
             None
         );
         assert_eq!(
-            reg.user_for_login("sub-1", None, false).await.unwrap().map(|u| u.id),
+            reg.user_for_login("sub-1", None, false)
+                .await
+                .unwrap()
+                .map(|u| u.id),
             Some(opened.id)
         );
         // The registry's own subjects are not the provider's to claim.
@@ -952,7 +1003,10 @@ async fn drafts_expire_and_are_capped() {
         let err = reg.create_draft(Some(&alice), "{}").await.unwrap_err();
         assert!(matches!(err, Error::LimitReached(_)), "{err}");
         let big = format!("{{\"x\": \"{}\"}}", "a".repeat(2000));
-        let err = reg.save_draft(&mine.id, Some(&alice), &big).await.unwrap_err();
+        let err = reg
+            .save_draft(&mine.id, Some(&alice), &big)
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::TooLarge(_)), "{err}");
 
         // Untouched past the limit's days, a draft is gone (here: 0 days, one second later).
@@ -961,7 +1015,10 @@ async fn drafts_expire_and_are_capped() {
             ..Limits::default()
         });
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-        assert!(matches!(reg.draft(&mine.id).await, Err(Error::NotFound { .. })));
+        assert!(matches!(
+            reg.draft(&mine.id).await,
+            Err(Error::NotFound { .. })
+        ));
         assert!(matches!(
             reg.save_draft(&mine.id, Some(&alice), "{}").await,
             Err(Error::NotFound { .. })
@@ -981,7 +1038,12 @@ async fn a_project_keeps_its_latest_scans_and_lists_them_without_their_inventory
             ..Limits::default()
         });
         let m = reg
-            .create_organisation(&actor("setup"), OrganisationKind::Ministry, "Ministère S", None)
+            .create_organisation(
+                &actor("setup"),
+                OrganisationKind::Ministry,
+                "Ministère S",
+                None,
+            )
             .await
             .unwrap();
         let (project, _) = reg
@@ -1015,13 +1077,24 @@ async fn a_project_keeps_its_latest_scans_and_lists_them_without_their_inventory
                 .unwrap();
             ids.push(stored.id);
         }
-        let listed: Vec<ScanId> = reg.scans(project.id).await.unwrap().iter().map(|s| s.id).collect();
+        let listed: Vec<ScanId> = reg
+            .scans(project.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
         assert_eq!(listed, vec![ids[4], ids[3], ids[2]]);
         assert_eq!(reg.scan_count(project.id).await.unwrap(), 3);
         let (latest, summary) = reg.latest_scan(project.id).await.unwrap().unwrap();
         assert_eq!(latest.id, ids[4]);
         assert_eq!(summary.as_deref(), Some("{\"n\": 4}"));
-        assert!(reg.scan_body(project.id, ids[4]).await.unwrap().contains("\"n\": 4"));
+        assert!(
+            reg.scan_body(project.id, ids[4])
+                .await
+                .unwrap()
+                .contains("\"n\": 4")
+        );
         assert!(matches!(
             reg.scan_body(project.id, ids[0]).await,
             Err(Error::NotFound { .. })

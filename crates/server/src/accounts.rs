@@ -155,7 +155,12 @@ async fn set_role(
     }
     state
         .registry
-        .set_role(&caller.actor(), target.id, request.role, request.ministry_id)
+        .set_role(
+            &caller.actor(),
+            target.id,
+            request.role,
+            request.ministry_id,
+        )
         .await
         .map(Json)
         .map_err(registry_problem)
@@ -191,7 +196,10 @@ async fn tokens(
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueToken {
     /// What the token is for (`gitlab-ci`), shown in lists.
-    #[schemars(length(min = 1, max = 200), regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"))]
+    #[schemars(
+        length(min = 1, max = 200),
+        regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$")
+    )]
     pub(crate) name: String,
     /// `read` only reads; `write` (the default) does all the owner's role allows.
     #[serde(default)]

@@ -82,7 +82,9 @@ fn looks_like_formula(value: &str) -> bool {
     value.starts_with(['\t', '\r'])
         || value
             .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
-            .starts_with(['=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}'])
+            .starts_with([
+                '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+            ])
 }
 
 /// One CSV field, quoted when it must be (RFC 4180); a cell a spreadsheet could execute is

@@ -3,8 +3,8 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
-mod cache;
 mod accounts;
+mod cache;
 mod dashboard;
 mod derogations;
 pub mod dev;
@@ -29,8 +29,8 @@ use nuage_doctrine::{Format, Lang, assess, read_dossier};
 use nuage_registry::Registry;
 use serde::Deserialize;
 
-pub use derogations::refresh_deadlines;
 pub use axum::http::HeaderName;
+pub use derogations::refresh_deadlines;
 pub use limits::ServerLimits;
 pub use metrics::Metrics;
 pub use problem::Problem;
@@ -450,10 +450,26 @@ async fn assess_stateless(
 mod tests {
     #[test]
     fn only_loopback_names_are_dev_hosts() {
-        for ok in ["localhost", "localhost:8080", "127.0.0.1:1", "127.0.0.1", "[::1]:80", "[::1]", "LOCALHOST:3"] {
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:1",
+            "127.0.0.1",
+            "[::1]:80",
+            "[::1]",
+            "LOCALHOST:3",
+        ] {
             assert!(super::is_loopback_host(ok), "{ok}");
         }
-        for bad in ["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "", "[::1]x", "localhost:80x", "10.0.0.1:80"] {
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "",
+            "[::1]x",
+            "localhost:80x",
+            "10.0.0.1:80",
+        ] {
             assert!(!super::is_loopback_host(bad), "{bad}");
         }
     }

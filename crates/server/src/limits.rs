@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
+use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderName, Request};
-use axum::body::Bytes;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -102,10 +102,13 @@ impl axum::extract::FromRequestParts<crate::AppState> for Client {
     }
 }
 
+/// Per client: when its window started, and how many it counted since.
+type Windows = HashMap<Option<IpAddr>, (Instant, u32)>;
+
 /// Counts per client over a fixed window, in a bounded map.
 #[derive(Debug, Clone, Default)]
 pub struct ClientCounter {
-    inner: Arc<Mutex<HashMap<Option<IpAddr>, (Instant, u32)>>>,
+    inner: Arc<Mutex<Windows>>,
 }
 
 /// Clients remembered at once; past it, windows that have ended are forgotten, and if none
@@ -214,10 +217,7 @@ impl AsyncWrite for IdleStream {
         }
     }
 
-    fn poll_shutdown(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 

@@ -146,8 +146,14 @@ fn query_parameters(method: &str, path: &str) -> Vec<Value> {
         ],
         ("get", "/projects") => vec![
             id_query("organisation_id", "Les projets d'une organisation"),
-            id_query("ministry_id", "Les projets d'un ministère et de ses opérateurs"),
-            text_query("verdict", "non_compliant, to_verify, compliant, not_applicable"),
+            id_query(
+                "ministry_id",
+                "Les projets d'un ministère et de ses opérateurs",
+            ),
+            text_query(
+                "verdict",
+                "non_compliant, to_verify, compliant, not_applicable",
+            ),
             text_query("hosting_kind", "Mode d'hébergement"),
             text_query("sensitivity", "sensitive, not_sensitive, undetermined"),
             text_query("procedure", "Procédure de contrôle"),
@@ -157,7 +163,10 @@ fn query_parameters(method: &str, path: &str) -> Vec<Value> {
                    "schema": {"type": "integer", "minimum": 1, "maximum": nuage_registry::PageRequest::MAX_LIMIT}}),
         ],
         ("get", "/dashboard") | ("get", "/export/projects.csv") => {
-            vec![id_query("ministry_id", "Un ministère (DINUM, auditeurs de tous les ministères)")]
+            vec![id_query(
+                "ministry_id",
+                "Un ministère (DINUM, auditeurs de tous les ministères)",
+            )]
         }
         ("get", "/tokens") => vec![id_query("user_id", "Un compte que l'appelant administre")],
         _ => vec![],
@@ -168,13 +177,37 @@ fn query_parameters(method: &str, path: &str) -> Vec<Value> {
 /// TOML, JSON or YAML), or a request the doctrine or the workflow decides on. They answer 422,
 /// naming the field, when it does not hold.
 pub const VALIDATED_BEYOND_SCHEMA: &[(&str, &str, &str)] = &[
-    ("post", "/assess", "the dossier does not read, or its date has no edition"),
+    (
+        "post",
+        "/assess",
+        "the dossier does not read, or its date has no edition",
+    ),
     ("post", "/projects", "the dossier's text does not read"),
-    ("put", "/projects/{id}/dossier", "the dossier's text does not read"),
-    ("post", "/projects/{id}/derogations", "the project's latest assessment does not open this derogation"),
-    ("post", "/derogations/{id}/transitions", "the step needs a reason, or a deadline that has passed"),
-    ("post", "/organisations", "ministry_id does not name a ministry"),
-    ("put", "/users/{id}/role", "the role and the ministry do not go together, or ministry_id is not a ministry"),
+    (
+        "put",
+        "/projects/{id}/dossier",
+        "the dossier's text does not read",
+    ),
+    (
+        "post",
+        "/projects/{id}/derogations",
+        "the project's latest assessment does not open this derogation",
+    ),
+    (
+        "post",
+        "/derogations/{id}/transitions",
+        "the step needs a reason, or a deadline that has passed",
+    ),
+    (
+        "post",
+        "/organisations",
+        "ministry_id does not name a ministry",
+    ),
+    (
+        "put",
+        "/users/{id}/role",
+        "the role and the ministry do not go together, or ministry_id is not a ministry",
+    ),
     ("post", "/tokens", "the account is disabled"),
 ];
 

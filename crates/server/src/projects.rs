@@ -280,7 +280,9 @@ impl FromRequestParts<AppState> for Caller {
                 .get::<MatchedPath>()
                 .is_some_and(|p| p.as_str().ends_with("/replay"));
         if found.scope == TokenScope::Read && !reads {
-            return Err(forbidden("this token's scope is `read`: it changes nothing"));
+            return Err(forbidden(
+                "this token's scope is `read`: it changes nothing",
+            ));
         }
         Ok(Caller(found.user))
     }

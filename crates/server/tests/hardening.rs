@@ -125,7 +125,11 @@ async fn administrators_disable_enable_and_change_roles_through_the_api() {
         let mallory_id = mallory["id"].as_i64().unwrap();
 
         let (status, _) = call(&w, "GET", "/api/v1/users", Some(&w.alice), None).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "a member administers nothing");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "a member administers nothing"
+        );
         let (status, users) = call(&w, "GET", "/api/v1/users", Some(&w.carol), None).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
@@ -159,7 +163,11 @@ async fn administrators_disable_enable_and_change_roles_through_the_api() {
         assert_eq!(status, StatusCode::OK, "{off}");
         assert!(off["disabled_at"].is_string());
         let (status, _) = call(&w, "GET", "/api/v1/me", Some(&w.alice), None).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "a disabled account's token");
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "a disabled account's token"
+        );
         let (status, _) = call(
             &w,
             "POST",
@@ -191,7 +199,11 @@ async fn administrators_disable_enable_and_change_roles_through_the_api() {
             Some(json!({"role": "dinum"})),
         )
         .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "a controller does not make DINUM");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "a controller does not make DINUM"
+        );
         let (status, changed) = call(
             &w,
             "PUT",
@@ -238,8 +250,11 @@ async fn a_server_error_carries_no_internal_detail() {
         for secret in ["database", "pool", "sqlite", "postgres", "closed"] {
             assert!(!detail.to_lowercase().contains(secret), "{detail}");
         }
-        let (response, body) =
-            send(&w.state, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+        let (response, body) = send(
+            &w.state,
+            Request::get("/readyz").body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(!body.contains("pool"), "{body}");
     }
@@ -303,12 +318,31 @@ async fn dev_mode_checks_the_host_header() {
 async fn https_brings_hsts_and_a_host_prefixed_session_cookie() {
     let w = world(registries().await.remove(0)).await;
     let plain = w.state.clone();
-    let (response, _) = send(&plain, Request::get("/healthz").body(Body::empty()).unwrap()).await;
-    assert!(response.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    let (response, _) = send(
+        &plain,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert!(
+        response
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
 
-    let mut state = w.state.clone().with_public_url("https://nuage.example.gouv.fr");
+    let mut state = w
+        .state
+        .clone()
+        .with_public_url("https://nuage.example.gouv.fr");
     state.dev = true;
-    let (response, _) = send(&state, Request::get("/healthz").header(header::HOST, "localhost").body(Body::empty()).unwrap()).await;
+    let (response, _) = send(
+        &state,
+        Request::get("/healthz")
+            .header(header::HOST, "localhost")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         response.headers()[header::STRICT_TRANSPORT_SECURITY],
         "max-age=31536000"
@@ -325,7 +359,10 @@ async fn https_brings_hsts_and_a_host_prefixed_session_cookie() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{body}");
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("__Host-nuage_session="), "{cookie}");
-    assert!(cookie.contains("; Secure") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Domain"), "{cookie}");
     // And the pages read it back under that name.
     let secret = cookie.split(';').next().unwrap();
@@ -359,7 +396,10 @@ async fn csv_cells_that_start_a_formula_after_blanks_are_neutralised() {
         let (response, csv) = send(&w.state, request).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert!(csv.contains("\"'\t=HYPERLINK("), "{csv}");
-        assert!(!csv.contains(",\t=HYPERLINK") && !csv.contains(",\"\t="), "{csv}");
+        assert!(
+            !csv.contains(",\t=HYPERLINK") && !csv.contains(",\"\t="),
+            "{csv}"
+        );
     }
 }
 
@@ -374,7 +414,9 @@ async fn organisation_names_do_not_leak_across_ministries() {
             "POST",
             "/api/v1/organisations",
             Some(&w.bob),
-            Some(json!({"kind": "operator", "name": "Agence secrète", "ministry_id": w.ministry_b})),
+            Some(
+                json!({"kind": "operator", "name": "Agence secrète", "ministry_id": w.ministry_b}),
+            ),
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
@@ -383,7 +425,9 @@ async fn organisation_names_do_not_leak_across_ministries() {
             "POST",
             "/api/v1/organisations",
             Some(&w.carol),
-            Some(json!({"kind": "operator", "name": "Agence secrète", "ministry_id": w.ministry_a})),
+            Some(
+                json!({"kind": "operator", "name": "Agence secrète", "ministry_id": w.ministry_a}),
+            ),
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{created}");

@@ -272,7 +272,12 @@ async fn an_account_opened_by_email_goes_to_the_first_verified_subject_only() {
             let idp = provider_vouching(Alg::Es256, Fault::None, "attacker", verified);
             let state = configured(&w.state, &idp.issuer, "s3cret");
             let refused = login(&state, false).await;
-            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{verified:?}: {}", refused.body);
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "{verified:?}: {}",
+                refused.body
+            );
             assert_eq!(session_of(&refused), None, "{verified:?}");
             assert!(refused.body.contains("ne certifie pas"), "{}", refused.body);
         }

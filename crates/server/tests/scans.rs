@@ -197,7 +197,10 @@ async fn the_project_page_shows_a_bounded_summary_of_a_large_scan() {
         let html = String::from_utf8_lossy(&html);
         assert!(html.contains("20000"), "the totals are shown");
         assert!(html.contains("4900"), "and how many findings are left out");
-        assert!(!html.contains("outscale_vm.web_19999"), "not every resource");
+        assert!(
+            !html.contains("outscale_vm.web_19999"),
+            "not every resource"
+        );
     }
 }
 
@@ -232,7 +235,14 @@ async fn scans_are_counted_per_project_and_lists_carry_no_inventory() {
             let keys: Vec<&String> = scan.as_object().unwrap().keys().collect();
             assert_eq!(
                 keys,
-                ["created_at", "created_by", "findings", "id", "project_id", "resources"]
+                [
+                    "created_at",
+                    "created_by",
+                    "findings",
+                    "id",
+                    "project_id",
+                    "resources"
+                ]
             );
         }
     }

@@ -51,7 +51,11 @@ pub(super) async fn open_draft(
 }
 
 /// A client that is not logged in starts a bounded number of drafts an hour.
-fn anonymous_draft_allowed(state: &AppState, viewer: &Viewer, client: Client) -> Result<(), Response> {
+fn anonymous_draft_allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    client: Client,
+) -> Result<(), Response> {
     if viewer.user().is_some()
         || state.anonymous_drafts.allow(
             client.0,
