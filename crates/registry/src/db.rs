@@ -66,11 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_scans.sql"),
         postgres: include_str!("../migrations/postgres/0006_scans.sql"),
     },
+    // Version 7 is the derogation workflow's migration, on main.
     Migration {
-        version: 7,
+        version: 8,
         name: "hardening",
-        sqlite: include_str!("../migrations/sqlite/0007_hardening.sql"),
-        postgres: include_str!("../migrations/postgres/0007_hardening.sql"),
+        sqlite: include_str!("../migrations/sqlite/0008_hardening.sql"),
+        postgres: include_str!("../migrations/postgres/0008_hardening.sql"),
     },
 ];
 
