@@ -93,6 +93,12 @@ fn dev_mode_opens_a_local_session_with_a_banner() {
     // A restart reuses the token instead of adding one.
     let again = Server::start(&dir, &["--dev"]);
     assert_eq!(again.dev_token(), token);
+    // Serving (its signal handlers in place) before it is told to stop.
+    let health = http(
+        &again.address,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(again.terminate().0.success());
     let tokens = Command::new(env!("CARGO_BIN_EXE_nuage"))
         .args(["tokens", "list", "dev:local", "--json"])
@@ -108,6 +114,11 @@ fn dev_mode_opens_a_local_session_with_a_banner() {
     let third = Server::start(&dir, &["--dev"]);
     let fresh = third.dev_token();
     assert_ne!(fresh, token);
+    let health = http(
+        &third.address,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(third.terminate().0.success());
     let tokens = Command::new(env!("CARGO_BIN_EXE_nuage"))
         .args(["tokens", "list", "dev:local", "--json"])
