@@ -132,6 +132,9 @@ enum Command {
     /// Manage the registry's accounts (who may log in, with which role).
     #[command(subcommand)]
     Users(users_cmd::UsersCommand),
+    /// Manage the API tokens (issue, list, revoke).
+    #[command(subcommand)]
+    Tokens(users_cmd::TokensCommand),
 }
 
 #[derive(Args, Debug)]
@@ -199,6 +202,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain_cmd::run(&args),
         Command::Serve(args) => serve_cmd::run(&args),
         Command::Users(command) => users_cmd::run(&command),
+        Command::Tokens(command) => users_cmd::run_tokens(&command),
         Command::Schema(args) => {
             let catalog = match args.common.load_catalog() {
                 Ok(c) => c,

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
 use nuage_registry::Registry;
@@ -56,6 +57,35 @@ pub(crate) struct ServeArgs {
     /// collector. NUAGE_LOG filters them (default `info`; `warn` silences requests).
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Seconds a request's line and headers may take to arrive (also how long a kept-alive
+    /// connection waits for its next request).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a request's body may take to arrive.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    read_timeout: u64,
+    /// Seconds a connection may stay without a byte moving either way.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Connections served at once (more wait to be accepted).
+    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=65536))]
+    max_connections: u64,
+    /// Drafts a client (an address) may start per hour without logging in.
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    anonymous_drafts_per_hour: u32,
+    /// Drafts without an owner on the server, all clients together.
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    max_anonymous_drafts: i64,
+    /// Days after which a draft left untouched expires.
+    #[arg(long, default_value_t = 30, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=3650))]
+    draft_days: i64,
+    /// Scans kept per project: attaching one more removes the oldest.
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    scans_per_project: i64,
+    /// Behind a reverse proxy: the header it writes the client's address in (the last address
+    /// of `X-Forwarded-For`, say). Only with a proxy that sets it: a client could write it.
+    #[arg(long, value_name = "HEADER")]
+    client_ip_header: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -141,6 +171,38 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             );
         }
     };
+    let client_ip_header = match args
+        .client_ip_header
+        .as_deref()
+        .map(str::parse::<nuage_server::HeaderName>)
+    {
+        None => None,
+        Some(Ok(name)) => Some(name),
+        Some(Err(_)) => {
+            return fail(
+                &args.common,
+                &format!(
+                    "--client-ip-header `{}`: not a header name",
+                    args.client_ip_header.as_deref().unwrap_or_default()
+                ),
+            );
+        }
+    };
+    let limits = nuage_server::ServerLimits {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        read_timeout: Duration::from_secs(args.read_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        max_connections: usize::try_from(args.max_connections).unwrap_or(1024),
+        anonymous_drafts_per_hour: args.anonymous_drafts_per_hour,
+        client_ip_header,
+        ..nuage_server::ServerLimits::default()
+    };
+    let stored_limits = nuage_registry::Limits {
+        draft_days: args.draft_days,
+        anonymous_drafts: args.max_anonymous_drafts,
+        scans_per_project: args.scans_per_project,
+        ..nuage_registry::Limits::default()
+    };
     let database = database_url(args.database.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -151,7 +213,7 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
     };
     runtime.block_on(async {
         let registry = match Registry::open(&database).await {
-            Ok(r) => r,
+            Ok(r) => r.with_limits(stored_limits),
             Err(e) => return fail(&args.common, &format!("database: {e}")),
         };
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
@@ -185,15 +247,27 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             Err(e) => eprintln!("échéances suggérées des dérogations non mises à jour : {}", e.detail),
         }
         if args.dev {
-            match nuage_server::dev::bootstrap(&registry).await {
-                Ok(token) => eprintln!(
-                    "\n  ┌─ MODE DÉVELOPPEMENT — session locale sans connexion, ne pas exposer ─┐\n  \
-                     │ organisation : {}\n  \
-                     │ jeton d'API  : {token}\n  \
-                     │ essai        : curl -H 'Authorization: Bearer {token}' http://{address}/api/v1/me\n  \
-                     └───────────────────────────────────────────────────────────────────────┘\n",
-                    nuage_server::dev::DEV_MINISTRY
-                ),
+            // The token is kept beside the database between starts (readable by its owner
+            // only), so that a restart prints the same one instead of issuing another.
+            let keep = dev_token_file(&database);
+            let previous = std::fs::read_to_string(&keep).ok();
+            match nuage_server::dev::bootstrap(&registry, previous.as_deref()).await {
+                Ok(session) => {
+                    if !session.reused
+                        && let Err(e) = write_private(&keep, &session.token)
+                    {
+                        eprintln!("jeton de développement non conservé ({}) : {e}", keep.display());
+                    }
+                    let token = session.token;
+                    eprintln!(
+                        "\n  ┌─ MODE DÉVELOPPEMENT — session locale sans connexion, ne pas exposer ─┐\n  \
+                         │ organisation : {}\n  \
+                         │ jeton d'API  : {token}\n  \
+                         │ essai        : curl -H 'Authorization: Bearer {token}' http://{address}/api/v1/me\n  \
+                         └───────────────────────────────────────────────────────────────────────┘\n",
+                        nuage_server::dev::DEV_MINISTRY
+                    );
+                }
                 Err(e) => return fail(&args.common, &format!("--dev: {e}")),
             }
         }
@@ -202,7 +276,7 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             None => Arc::new(today),
         };
         let mut state = match AppState::new(catalog, registry.clone(), clock, args.dev) {
-            Ok(s) => s,
+            Ok(s) => s.with_limits(limits),
             Err(e) => return fail(&args.common, &e),
         };
         if let Some(url) = &args.public_url {
@@ -229,6 +303,35 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
             Err(e) => fail(&args.common, &format!("server: {e}")),
         }
     })
+}
+
+/// Where `--dev` keeps its token: beside a SQLite database, or in the working directory.
+fn dev_token_file(database: &str) -> std::path::PathBuf {
+    match database
+        .strip_prefix("sqlite://")
+        .or_else(|| database.strip_prefix("sqlite:"))
+    {
+        Some(rest) => {
+            let path = rest.split('?').next().unwrap_or(rest);
+            std::path::PathBuf::from(format!("{path}.dev-token"))
+        }
+        None => std::path::PathBuf::from("nuage-dev-token"),
+    }
+}
+
+/// Writes a secret to a file only its owner reads.
+fn write_private(path: &std::path::Path, secret: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(secret.as_bytes())?;
+    file.write_all(b"\n")
 }
 
 fn parse_day(text: &str) -> Option<nuage_catalog::Date> {

@@ -65,3 +65,36 @@ fn readme_starts_with_the_two_commands() {
         ".ci/run runs the README's test command"
     );
 }
+
+/// docs/server.md's « Limites et durcissement » names every cap `nuage serve` has a flag for.
+#[test]
+fn server_md_lists_every_limit_flag() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc = std::fs::read_to_string(root.join("docs/server.md")).unwrap();
+    let section = doc
+        .split("## Limites et durcissement")
+        .nth(1)
+        .expect("a « Limites et durcissement » section");
+    let help = Command::new(env!("CARGO_BIN_EXE_nuage"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for flag in [
+        "--header-timeout",
+        "--read-timeout",
+        "--idle-timeout",
+        "--max-connections",
+        "--anonymous-drafts-per-hour",
+        "--max-anonymous-drafts",
+        "--draft-days",
+        "--scans-per-project",
+        "--client-ip-header",
+    ] {
+        assert!(help.contains(flag), "nuage serve has no {flag}");
+        assert!(
+            section.contains(flag),
+            "docs/server.md does not document {flag}"
+        );
+    }
+}

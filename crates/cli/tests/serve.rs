@@ -76,12 +76,65 @@ fn dev_mode_opens_a_local_session_with_a_banner() {
     let me = http(
         &address,
         &format!(
-            "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+            "GET /api/v1/me HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
         ),
     );
     assert!(me.starts_with("HTTP/1.1 200"), "{me}");
     assert!(me.contains("\"role\":\"ministry_controller\""), "{me}");
+    // DNS rebinding: a request addressed to another name does not reach the dev session.
+    let rebound = http(
+        &address,
+        &format!(
+            "GET /api/v1/me HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
     assert!(server.terminate().0.success());
+
+    // A restart reuses the token instead of adding one.
+    let again = Server::start(&dir, &["--dev"]);
+    assert_eq!(again.dev_token(), token);
+    // Serving (its signal handlers in place) before it is told to stop.
+    let health = http(
+        &again.address,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(again.terminate().0.success());
+    let tokens = Command::new(env!("CARGO_BIN_EXE_nuage"))
+        .args(["tokens", "list", "dev:local", "--json"])
+        .env_remove("NUAGE_DATABASE_URL")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(tokens.status.success());
+    let tokens: serde_json::Value = serde_json::from_slice(&tokens.stdout).unwrap();
+    assert_eq!(tokens.as_array().unwrap().len(), 1, "{tokens}");
+    // A token file that no longer matches (revoked, expired, another database): a new one.
+    std::fs::write(dir.join("nuage.db.dev-token"), "nuage_not-a-token\n").unwrap();
+    let third = Server::start(&dir, &["--dev"]);
+    let fresh = third.dev_token();
+    assert_ne!(fresh, token);
+    let health = http(
+        &third.address,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(third.terminate().0.success());
+    let tokens = Command::new(env!("CARGO_BIN_EXE_nuage"))
+        .args(["tokens", "list", "dev:local", "--json"])
+        .env_remove("NUAGE_DATABASE_URL")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let tokens: serde_json::Value = serde_json::from_slice(&tokens.stdout).unwrap();
+    let live: Vec<_> = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["state"] == "active")
+        .collect();
+    assert_eq!(live.len(), 1, "the older dev token is revoked: {tokens}");
 }
 
 #[test]

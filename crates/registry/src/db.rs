@@ -1,6 +1,6 @@
 //! Connection and schema migrations for the two supported databases.
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{AnyPoolOptions, AnyRow, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 use crate::Error;
@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_derogation_workflow.sql"),
         postgres: include_str!("../migrations/postgres/0007_derogation_workflow.sql"),
     },
+    Migration {
+        version: 8,
+        name: "hardening",
+        sqlite: include_str!("../migrations/sqlite/0008_hardening.sql"),
+        postgres: include_str!("../migrations/postgres/0008_hardening.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.
@@ -135,10 +141,26 @@ pub fn redact(url: &str) -> String {
 }
 
 async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), Error> {
+    let mut conn = pool.acquire().await?;
+    if backend == Backend::Sqlite {
+        // A migration may rebuild a table (SQLite cannot drop a constraint): foreign keys are
+        // off while migrations run (the pragma has no effect inside a transaction) and checked
+        // before they commit, as SQLite's documentation prescribes.
+        conn.execute("PRAGMA foreign_keys = OFF").await?;
+    }
+    let migrated = migrate_on(&mut conn, backend).await;
+    if backend == Backend::Sqlite {
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+    }
+    migrated
+}
+
+async fn migrate_on(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), Error> {
+    use sqlx::Connection;
     let mut tx = match backend {
         // IMMEDIATE takes the write lock now, so two processes starting together serialise.
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => pool.begin().await?,
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => conn.begin().await?,
     };
     if backend == Backend::Postgres {
         // Several instances may start at once behind a load balancer.
@@ -176,6 +198,17 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), Error> {
             .execute(&mut *tx)
             .await
             .map_err(failed)?;
+    }
+    if backend == Backend::Sqlite {
+        let broken: Vec<AnyRow> = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await?;
+        if !broken.is_empty() {
+            return Err(Error::Corrupt(format!(
+                "{} row(s) break a foreign key after migrating",
+                broken.len()
+            )));
+        }
     }
     tx.commit().await?;
     Ok(())

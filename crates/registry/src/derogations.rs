@@ -152,6 +152,10 @@ impl Registry {
         if let Some(d) = &new.deadline {
             crate::model::check_date("deadline", d)?;
         }
+        crate::store::storable("justification", &new.justification)?;
+        for d in &new.documents {
+            crate::store::storable("documents", d)?;
+        }
         if new.justification.trim().is_empty() {
             return Err(Error::Invalid {
                 field: "justification",
@@ -247,6 +251,10 @@ impl Registry {
         let mut tx = self.begin_write().await?;
         let before = derogation_in(&mut tx, id).await?;
         let to = next(&before, step, user.role, access)?;
+        crate::store::storable("reason", reason.unwrap_or_default())?;
+        for d in documents {
+            crate::store::storable("documents", d)?;
+        }
         if step == Transition::Refuse && reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(Error::Invalid {
                 field: "reason",

@@ -23,6 +23,12 @@ pub enum Error {
     NewerSchema(i64),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A cap on a resource is reached (drafts, for instance): retry later.
+    #[error("limit reached: {0}")]
+    LimitReached(String),
+    /// Too large to store.
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }

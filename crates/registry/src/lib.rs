@@ -45,7 +45,10 @@ pub use model::{
     OrganisationId, OrganisationKind, Page, PageRequest, Project, ProjectFilter, ProjectId,
     ProjectSummary, StoredAssessment, dossier_hash,
 };
-pub use people::{Access, IssuedToken, Role, TokenId, User, UserId};
+pub use people::{
+    Access, IssuedToken, NewToken, Role, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenId, TokenInfo,
+    TokenScope, TokenUser, User, UserId,
+};
 pub use scans::{NewScan, ScanId, StoredScan};
 pub use sessions::{Draft, DraftId, Session};
-pub use store::Registry;
+pub use store::{Limits, Registry};

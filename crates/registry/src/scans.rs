@@ -1,5 +1,7 @@
 //! Scans attached to a project: the inventory `nuage scan --format json` printed, kept as
-//! sent (append-only), with counts for lists.
+//! sent, with counts and a summary for lists and pages. A project keeps its latest scans up to
+//! the limits' `scans_per_project`: attaching one more removes the oldest. Lists never read an
+//! inventory itself, only its summary.
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -13,15 +15,18 @@ id_type!(
     ScanId
 );
 
-/// A scan as uploaded; the server checks its shape before it gets here.
+/// A scan as uploaded; the server checks its shape and summarises it before it gets here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewScan {
     pub resources: i64,
     pub findings: i64,
     /// The JSON `nuage scan` printed.
     pub body: String,
+    /// What pages show of it (JSON, the server's format), small whatever the inventory's size.
+    pub summary: String,
 }
 
+/// A scan as listed: counts, never the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StoredScan {
     pub id: ScanId,
@@ -30,10 +35,9 @@ pub struct StoredScan {
     pub findings: i64,
     pub created_at: String,
     pub created_by: Actor,
-    /// The inventory itself (left out of lists).
-    #[serde(skip)]
-    pub body: String,
 }
+
+const SCAN_COLUMNS: &str = "id, project_id, resources, findings, created_at, created_by";
 
 fn scan_from(row: &AnyRow) -> Result<StoredScan, Error> {
     Ok(StoredScan {
@@ -43,12 +47,12 @@ fn scan_from(row: &AnyRow) -> Result<StoredScan, Error> {
         findings: row.try_get("findings")?,
         created_at: row.try_get("created_at")?,
         created_by: Actor(row.try_get("created_by")?),
-        body: row.try_get("body")?,
     })
 }
 
 impl Registry {
-    /// Attaches a scan to a project.
+    /// Attaches a scan to a project, removing the oldest beyond the limit (each removal in
+    /// the audit log).
     pub async fn append_scan(
         &self,
         actor: &Actor,
@@ -59,8 +63,8 @@ impl Registry {
         let owner = project_in(&mut tx, project).await?;
         let at = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO scans (project_id, ministry_id, resources, findings, body, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO scans (project_id, ministry_id, resources, findings, body, created_at, created_by, summary) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(project.0)
         .bind(owner.ministry_id.0)
@@ -69,6 +73,7 @@ impl Registry {
         .bind(&scan.body)
         .bind(&at)
         .bind(actor.as_str())
+        .bind(&scan.summary)
         .fetch_one(&mut *tx)
         .await?;
         let stored = StoredScan {
@@ -78,7 +83,6 @@ impl Registry {
             findings: scan.findings,
             created_at: at,
             created_by: actor.clone(),
-            body: scan.body.clone(),
         };
         audit(
             &mut tx,
@@ -91,19 +95,81 @@ impl Registry {
             Some(&stored),
         )
         .await?;
+        let keep = self.limits.scans_per_project.max(1);
+        let beyond: Vec<AnyRow> = sqlx::query(
+            "SELECT id, project_id, resources, findings, created_at, created_by FROM scans \
+             WHERE project_id = $1 ORDER BY id DESC LIMIT 1000 OFFSET $2",
+        )
+        .bind(project.0)
+        .bind(keep)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &beyond {
+            let old = scan_from(row)?;
+            sqlx::query("DELETE FROM scans WHERE id = $1")
+                .bind(old.id.0)
+                .execute(&mut *tx)
+                .await?;
+            audit(
+                &mut tx,
+                actor,
+                "scan.prune",
+                "project",
+                &project.to_string(),
+                Some(owner.ministry_id),
+                Some(&old),
+                None::<&()>,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(stored)
     }
 
-    /// A project's scans, the latest first.
+    /// A project's scans, the latest first (counts only).
     pub async fn scans(&self, project: ProjectId) -> Result<Vec<StoredScan>, Error> {
-        let rows = sqlx::query(
-            "SELECT id, project_id, resources, findings, body, created_at, created_by FROM scans \
-             WHERE project_id = $1 ORDER BY id DESC",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE project_id = $1 ORDER BY id DESC LIMIT 1000"
+        )))
         .bind(project.0)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(scan_from).collect()
+    }
+
+    /// How many scans a project keeps.
+    pub async fn scan_count(&self, project: ProjectId) -> Result<i64, Error> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM scans WHERE project_id = $1")
+                .bind(project.0)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// A project's latest scan with its summary (`None` for a scan attached before summaries
+    /// were made).
+    pub async fn latest_scan(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<(StoredScan, Option<String>)>, Error> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCAN_COLUMNS}, summary FROM scans WHERE project_id = $1 ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(project.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((scan_from(&r)?, r.try_get("summary")?)))
+            .transpose()
+    }
+
+    /// The inventory of one scan of `project`, as it was sent.
+    pub async fn scan_body(&self, project: ProjectId, scan: ScanId) -> Result<String, Error> {
+        sqlx::query_scalar("SELECT body FROM scans WHERE project_id = $1 AND id = $2")
+            .bind(project.0)
+            .bind(scan.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::not_found("scan", scan))
     }
 }

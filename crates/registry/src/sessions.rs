@@ -1,9 +1,9 @@
 //! Browser sessions (after an OpenID Connect login or in `--dev`) and questionnaire drafts.
 
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
-use crate::people::{random_hex, token_hash, user_from};
+use crate::people::{USER_COLUMNS, random_hex, token_hash, user_from};
 use crate::store::audit;
 use crate::{Error, Registry, User};
 
@@ -103,11 +103,11 @@ impl Registry {
 
     /// The live session behind a cookie's secret.
     pub async fn session(&self, secret: &str) -> Result<Option<Session>, Error> {
-        let row = sqlx::query(
-            "SELECT u.id, u.subject, u.display_name, u.role, u.ministry_id, u.created_at, s.csrf, s.expires_at \
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, s.csrf, s.expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = $1 AND s.expires_at >= $2",
-        )
+             WHERE s.id_hash = $1 AND s.expires_at >= $2 AND u.disabled_at IS NULL"
+        )))
         .bind(token_hash(secret))
         .bind(unix_now())
         .fetch_optional(&self.pool)
@@ -132,11 +132,45 @@ impl Registry {
         Ok(())
     }
 
-    /// Starts a draft with `answers` (JSON).
+    /// Starts a draft with `answers` (JSON). Drafts left untouched for the limits' days are
+    /// swept first; then a draft nobody owns counts against the anonymous drafts' cap, an
+    /// owned one against its owner's.
     pub async fn create_draft(&self, user: Option<&User>, answers: &str) -> Result<Draft, Error> {
+        self.check_draft_size(answers)?;
         let id = DraftId(random_hex::<16>()?);
         let at = unix_now();
         let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM drafts WHERE updated_at < $1")
+            .bind(self.draft_cutoff(at))
+            .execute(&mut *tx)
+            .await?;
+        let (count, cap): (i64, i64) = match user {
+            None => (
+                sqlx::query_scalar("SELECT COUNT(*) FROM drafts WHERE user_id IS NULL")
+                    .fetch_one(&mut *tx)
+                    .await?,
+                self.limits.anonymous_drafts,
+            ),
+            Some(u) => (
+                sqlx::query_scalar("SELECT COUNT(*) FROM drafts WHERE user_id = $1")
+                    .bind(u.id.0)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                self.limits.drafts_per_user,
+            ),
+        };
+        if count >= cap {
+            return Err(Error::LimitReached(match user {
+                None => format!(
+                    "{cap} drafts without an owner are open on this server: log in, or retry when older ones expire ({} days untouched)",
+                    self.limits.draft_days
+                ),
+                Some(_) => format!(
+                    "you have {cap} drafts: a draft expires {} days after its last change",
+                    self.limits.draft_days
+                ),
+            }));
+        }
         sqlx::query(
             "INSERT INTO drafts (id, user_id, answers, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
         )
@@ -155,12 +189,31 @@ impl Registry {
         })
     }
 
+    fn check_draft_size(&self, answers: &str) -> Result<(), Error> {
+        if answers.len() > self.limits.draft_bytes {
+            return Err(Error::TooLarge(format!(
+                "a draft's answers weigh at most {} KiB",
+                self.limits.draft_bytes / 1024
+            )));
+        }
+        Ok(())
+    }
+
+    /// Drafts last changed before this instant have expired.
+    fn draft_cutoff(&self, now: i64) -> i64 {
+        now - self.limits.draft_days * 86_400
+    }
+
+    /// A draft that has not expired.
     pub async fn draft(&self, id: &DraftId) -> Result<Draft, Error> {
-        let row = sqlx::query("SELECT user_id, answers, updated_at FROM drafts WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| Error::not_found("draft", id))?;
+        let row = sqlx::query(
+            "SELECT user_id, answers, updated_at FROM drafts WHERE id = $1 AND updated_at >= $2",
+        )
+        .bind(id.as_str())
+        .bind(self.draft_cutoff(unix_now()))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::not_found("draft", id))?;
         let user: Option<i64> = row.try_get("user_id")?;
         Ok(Draft {
             id: id.clone(),
@@ -177,14 +230,18 @@ impl Registry {
         user: Option<&User>,
         answers: &str,
     ) -> Result<(), Error> {
+        self.check_draft_size(answers)?;
+        let at = unix_now();
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE drafts SET answers = $1, updated_at = $2, user_id = COALESCE(user_id, $3) WHERE id = $4",
+            "UPDATE drafts SET answers = $1, updated_at = $2, user_id = COALESCE(user_id, $3) \
+             WHERE id = $4 AND updated_at >= $5",
         )
         .bind(answers)
-        .bind(unix_now())
+        .bind(at)
         .bind(user.map(|u| u.id.0))
         .bind(id.as_str())
+        .bind(self.draft_cutoff(at))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -194,12 +251,30 @@ impl Registry {
         Ok(())
     }
 
+    /// How many drafts are open: (without an owner, in all).
+    pub async fn draft_counts(&self) -> Result<(i64, i64), Error> {
+        let cutoff = self.draft_cutoff(unix_now());
+        let anonymous: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM drafts WHERE user_id IS NULL AND updated_at >= $1",
+        )
+        .bind(cutoff)
+        .fetch_one(&self.pool)
+        .await?;
+        let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM drafts WHERE updated_at >= $1")
+            .bind(cutoff)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((anonymous, all))
+    }
+
     /// A user's drafts, the latest first.
     pub async fn drafts_of(&self, user: &User) -> Result<Vec<Draft>, Error> {
         let rows = sqlx::query(
-            "SELECT id, user_id, answers, updated_at FROM drafts WHERE user_id = $1 ORDER BY updated_at DESC, id LIMIT 50",
+            "SELECT id, user_id, answers, updated_at FROM drafts WHERE user_id = $1 AND updated_at >= $2 \
+             ORDER BY updated_at DESC, id LIMIT 50",
         )
         .bind(user.id.0)
+        .bind(self.draft_cutoff(unix_now()))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -14,6 +14,34 @@ use crate::model::*;
 pub struct Registry {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    pub(crate) limits: Limits,
+}
+
+/// The registry's caps on what clients may store (docs/server.md, « Limites et durcissement »).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A draft untouched for this many days expires.
+    pub draft_days: i64,
+    /// Drafts without an owner (started before logging in), all clients together.
+    pub anonymous_drafts: i64,
+    /// Drafts per account.
+    pub drafts_per_user: i64,
+    /// The largest draft, in bytes of JSON answers.
+    pub draft_bytes: usize,
+    /// Scans kept per project: attaching one more removes the oldest.
+    pub scans_per_project: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            draft_days: 30,
+            anonymous_drafts: 10_000,
+            drafts_per_user: 200,
+            draft_bytes: 64 * 1024,
+            scans_per_project: 20,
+        }
+    }
 }
 
 const PROJECT_COLUMNS: &str = "id, organisation_id, ministry_id, name, current_version, \
@@ -21,6 +49,30 @@ const PROJECT_COLUMNS: &str = "id, organisation_id, ministry_id, name, current_v
 
 const ASSESSMENT_COLUMNS: &str = "id, project_id, dossier_version, dossier_hash, edition, \
     catalog_version, assessed_on, verdict, body, created_at, created_by";
+
+/// Refuses text the databases cannot store alike: PostgreSQL's TEXT holds no NUL character.
+pub(crate) fn storable(field: &'static str, text: &str) -> Result<(), Error> {
+    if text.contains('\0') {
+        return Err(Error::Invalid {
+            field,
+            reason: "contains a NUL character".into(),
+        });
+    }
+    Ok(())
+}
+
+fn storable_project(
+    name: &str,
+    dossier: &NewDossier,
+    summary: &ProjectSummary,
+) -> Result<(), Error> {
+    storable("name", name)?;
+    storable("dossier.source", &dossier.source)?;
+    for o in &summary.obstacles {
+        storable("obstacles", o)?;
+    }
+    Ok(())
+}
 
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
@@ -38,7 +90,21 @@ impl Registry {
 
     pub async fn open_with(url: &str, max_connections: u32) -> Result<Self, Error> {
         let (pool, backend) = db::open(url, max_connections).await?;
-        Ok(Registry { pool, backend })
+        Ok(Registry {
+            pool,
+            backend,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The same registry with other caps.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     pub fn backend(&self) -> Backend {
@@ -80,6 +146,7 @@ impl Registry {
                 reason: "empty".into(),
             });
         }
+        storable("name", name)?;
         let mut tx = self.begin_write().await?;
         let parent = match (kind, ministry) {
             (OrganisationKind::Ministry, None) => None,
@@ -106,15 +173,32 @@ impl Registry {
                 Some(id)
             }
         };
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        // A ministry's name is unique among ministries, an operator's within its ministry:
+        // a refusal never tells about another ministry's operators.
+        let exists: Option<i64> = match parent {
+            None => {
+                sqlx::query_scalar(
+                    "SELECT id FROM organisations WHERE kind = 'ministry' AND name = $1",
+                )
                 .bind(name)
                 .fetch_optional(&mut *tx)
-                .await?;
+                .await?
+            }
+            Some(m) => {
+                sqlx::query_scalar(
+                    "SELECT id FROM organisations WHERE kind = 'operator' AND ministry_id = $1 AND name = $2",
+                )
+                .bind(m.0)
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
         if exists.is_some() {
-            return Err(Error::Conflict(format!(
-                "an organisation named « {name} » exists"
-            )));
+            return Err(Error::Conflict(match parent {
+                None => format!("a ministry named « {name} » exists"),
+                Some(_) => format!("this ministry has an operator named « {name} »"),
+            }));
         }
         let at = now();
         let id: i64 = sqlx::query_scalar(
@@ -153,9 +237,23 @@ impl Registry {
         organisation_in(&mut conn, id).await
     }
 
+    /// The ministry of this name.
+    pub async fn ministry_by_name(&self, name: &str) -> Result<Option<Organisation>, Error> {
+        let row = sqlx::query(
+            "SELECT id, kind, name, ministry_id, created_at FROM organisations \
+             WHERE kind = 'ministry' AND name = $1",
+        )
+        .bind(name.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(organisation_from).transpose()
+    }
+
+    /// The first organisation of this name (names repeat across ministries' operators).
     pub async fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>, Error> {
         let row = sqlx::query(
-            "SELECT id, kind, name, ministry_id, created_at FROM organisations WHERE name = $1",
+            "SELECT id, kind, name, ministry_id, created_at FROM organisations WHERE name = $1 \
+             ORDER BY id LIMIT 1",
         )
         .bind(name)
         .fetch_optional(&self.pool)
@@ -210,6 +308,7 @@ impl Registry {
                 reason: "empty".into(),
             });
         }
+        storable_project(name, dossier, summary)?;
         let mut tx = self.begin_write().await?;
         let org = organisation_in(&mut tx, organisation).await?;
         let at = now();
@@ -249,6 +348,9 @@ impl Registry {
         organisation: OrganisationId,
         items: &[(String, NewDossier, ProjectSummary, NewAssessment)],
     ) -> Result<usize, Error> {
+        for (name, dossier, summary, _) in items {
+            storable_project(name, dossier, summary)?;
+        }
         let mut tx = self.begin_write().await?;
         let org = organisation_in(&mut tx, organisation).await?;
         let at = now();
@@ -282,6 +384,7 @@ impl Registry {
         summary: &ProjectSummary,
         assessment: &NewAssessment,
     ) -> Result<(Project, StoredAssessment), Error> {
+        storable_project("", dossier, summary)?;
         let mut tx = self.begin_write().await?;
         let before = project_in(&mut tx, id).await?;
         if let Some(expected) = expected_version
@@ -428,7 +531,40 @@ impl Registry {
         assessment_from(&row)
     }
 
-    /// A project's assessments, newest first.
+    /// A project's latest assessment, with its body.
+    pub async fn latest_assessment(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<StoredAssessment>, Error> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE project_id = $1 ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(project.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(assessment_from).transpose()
+    }
+
+    /// A project's assessments, newest first, at most `limit`, without their bodies (`body`
+    /// is empty): lists never load the assessments themselves.
+    pub async fn assessment_history(
+        &self,
+        project: ProjectId,
+        limit: u32,
+    ) -> Result<Vec<StoredAssessment>, Error> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, project_id, dossier_version, dossier_hash, edition, catalog_version, \
+             assessed_on, verdict, '' AS body, created_at, created_by FROM assessments \
+             WHERE project_id = $1 ORDER BY id DESC LIMIT {}",
+            limit.max(1)
+        )))
+        .bind(project.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(assessment_from).collect()
+    }
+
+    /// A project's assessments, newest first, with their bodies.
     pub async fn assessments(&self, project: ProjectId) -> Result<Vec<StoredAssessment>, Error> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE project_id = $1 ORDER BY id DESC"

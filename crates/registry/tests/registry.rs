@@ -127,8 +127,14 @@ async fn organisations_ministries_and_operators() {
             ),
             "{err}"
         );
+        // Names are unique among ministries, and among one ministry's operators.
         let err = reg
-            .create_organisation(&who, OrganisationKind::Ministry, "ANTS", None)
+            .create_organisation(&who, OrganisationKind::Ministry, &interieur.name, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err}");
+        let err = reg
+            .create_organisation(&who, OrganisationKind::Operator, "ANTS", Some(interieur.id))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Conflict(_)), "{err}");
@@ -708,5 +714,399 @@ async fn sessions_and_drafts() {
             Err(Error::NotFound { .. })
         ));
         assert!(DraftId::parse("../etc").is_none());
+    }
+}
+
+// ---- hardening (issue 14): each of these fails on the registry before it ----
+
+#[tokio::test]
+async fn organisation_names_are_unique_within_a_ministry_only() {
+    for reg in registries().await {
+        let who = actor("dinum");
+        let a = reg
+            .create_organisation(&who, OrganisationKind::Ministry, "Ministère A", None)
+            .await
+            .unwrap();
+        let b = reg
+            .create_organisation(&who, OrganisationKind::Ministry, "Ministère B", None)
+            .await
+            .unwrap();
+        reg.create_organisation(&who, OrganisationKind::Operator, "Agence", Some(a.id))
+            .await
+            .unwrap();
+        // Another ministry may name an operator the same: a refusal would reveal A's operator.
+        let other = reg
+            .create_organisation(&who, OrganisationKind::Operator, "Agence", Some(b.id))
+            .await
+            .unwrap();
+        assert_eq!(other.ministry_id, b.id);
+        // The same ministry may not.
+        let err = reg
+            .create_organisation(&who, OrganisationKind::Operator, "Agence", Some(b.id))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err}");
+        assert_eq!(reg.ministry_by_name("Ministère B").await.unwrap(), Some(b));
+        assert_eq!(reg.ministry_by_name("Agence").await.unwrap(), None);
+    }
+}
+
+async fn ministry_and_user(reg: &Registry, subject: &str) -> (Organisation, User) {
+    let m = reg
+        .create_organisation(
+            &actor("setup"),
+            OrganisationKind::Ministry,
+            "Ministère T",
+            None,
+        )
+        .await
+        .unwrap();
+    let user = reg
+        .create_user(
+            &actor("setup"),
+            subject,
+            "Test",
+            Role::ProjectMember,
+            Some(m.id),
+        )
+        .await
+        .unwrap();
+    (m, user)
+}
+
+#[tokio::test]
+async fn tokens_have_a_scope_an_expiry_a_last_use_and_are_revoked() {
+    for reg in registries().await {
+        let (_, alice) = ministry_and_user(&reg, "oidc:alice").await;
+        let who = actor("admin");
+        let read = reg
+            .issue_token_with(
+                &who,
+                &alice,
+                &NewToken::for_days("lecture", TokenScope::Read, 30),
+            )
+            .await
+            .unwrap();
+        let found = reg.token_user(&read.secret).await.unwrap().unwrap();
+        assert_eq!(found.scope, TokenScope::Read);
+        assert_eq!(found.user.id, alice.id);
+        let listed = reg.tokens(Some(alice.id)).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].name, "lecture");
+        assert_eq!(listed[0].state, "active");
+        assert!(listed[0].last_used_at.is_some(), "the last use is recorded");
+        assert!(listed[0].expires_at.is_some());
+
+        // A token expires: one issued to live two seconds no longer authenticates after.
+        let now = jiff::Timestamp::now().as_second();
+        let short = reg
+            .issue_token_with(
+                &who,
+                &alice,
+                &NewToken {
+                    name: "court".into(),
+                    scope: TokenScope::Write,
+                    expires_at: now + 2,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(reg.user_for_token(&short.secret).await.unwrap().is_some());
+        tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+        assert_eq!(reg.user_for_token(&short.secret).await.unwrap(), None);
+        assert_eq!(reg.token(short.id).await.unwrap().state, "expired");
+
+        // No token without an expiry, nor one beyond the maximum.
+        for expires_at in [now - 1, now + (TOKEN_MAX_DAYS + 2) * 86_400] {
+            let err = reg
+                .issue_token_with(
+                    &who,
+                    &alice,
+                    &NewToken {
+                        name: "x".into(),
+                        scope: TokenScope::Write,
+                        expires_at,
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Invalid {
+                        field: "expires_in_days",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+        }
+
+        // Revoked: refused at once, listed as such, in the audit log.
+        reg.revoke_token(&who, read.id).await.unwrap();
+        assert_eq!(reg.user_for_token(&read.secret).await.unwrap(), None);
+        assert_eq!(reg.token(read.id).await.unwrap().state, "revoked");
+        let log = reg.audit_log("token", &read.id.to_string()).await.unwrap();
+        assert_eq!(log.last().unwrap().action, "token.revoke");
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_account_neither_logs_in_nor_uses_its_tokens() {
+    for reg in registries().await {
+        let (m, alice) = ministry_and_user(&reg, "oidc:bob").await;
+        let token = reg
+            .issue_token(&actor("admin"), &alice, "ci")
+            .await
+            .unwrap();
+        let session = reg.open_session(&alice, "test").await.unwrap();
+        let off = reg
+            .set_disabled(&actor("admin"), alice.id, true)
+            .await
+            .unwrap();
+        assert!(off.is_disabled());
+        assert_eq!(reg.user_for_token(&token.secret).await.unwrap(), None);
+        assert!(reg.session(&session.secret).await.unwrap().is_none());
+        let err = reg
+            .issue_token(&actor("admin"), &off, "another")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Invalid { .. }), "{err}");
+        let on = reg
+            .set_disabled(&actor("admin"), alice.id, false)
+            .await
+            .unwrap();
+        assert!(!on.is_disabled());
+        assert!(reg.user_for_token(&token.secret).await.unwrap().is_some());
+        // A role changes with its ministry, audited; a DINUM account belongs to none.
+        let err = reg
+            .set_role(&actor("admin"), alice.id, Role::Dinum, Some(m.id))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Invalid {
+                    field: "ministry_id",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let auditor = reg
+            .set_role(&actor("admin"), alice.id, Role::Auditor, Some(m.id))
+            .await
+            .unwrap();
+        assert_eq!(auditor.role, Role::Auditor);
+        let actions: Vec<String> = reg
+            .audit_log("user", &alice.id.to_string())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "user.create",
+                "token.issue",
+                "session.open",
+                "user.disable",
+                "user.enable",
+                "user.role"
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_account_opened_by_email_binds_to_the_first_verified_subject_only() {
+    for reg in registries().await {
+        let m = reg
+            .create_organisation(
+                &actor("setup"),
+                OrganisationKind::Ministry,
+                "Ministère E",
+                None,
+            )
+            .await
+            .unwrap();
+        let opened = reg
+            .create_user_by_email(
+                &actor("setup"),
+                "Alice@A.gouv.fr",
+                "Alice",
+                Role::MinistryController,
+                Some(m.id),
+            )
+            .await
+            .unwrap();
+        assert_eq!(opened.subject, "email:alice@a.gouv.fr");
+        // An unverified e-mail opens nothing, and binds nothing.
+        assert_eq!(
+            reg.user_for_login("attacker", Some("alice@a.gouv.fr"), false)
+                .await
+                .unwrap(),
+            None
+        );
+        // The first subject with the e-mail verified gets the account, for good.
+        let bound = reg
+            .user_for_login("sub-1", Some("ALICE@a.gouv.fr"), true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(bound.id, opened.id);
+        assert_eq!(bound.subject, "sub-1");
+        assert_eq!(bound.email.as_deref(), Some("alice@a.gouv.fr"));
+        // Another subject with the same verified e-mail does not.
+        assert_eq!(
+            reg.user_for_login("sub-2", Some("alice@a.gouv.fr"), true)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            reg.user_for_login("sub-1", None, false)
+                .await
+                .unwrap()
+                .map(|u| u.id),
+            Some(opened.id)
+        );
+        // The registry's own subjects are not the provider's to claim.
+        assert_eq!(
+            reg.user_for_login("email:alice@a.gouv.fr", None, false)
+                .await
+                .unwrap(),
+            None
+        );
+        let log = reg.audit_log("user", &opened.id.to_string()).await.unwrap();
+        assert_eq!(log.last().unwrap().action, "user.bind");
+    }
+}
+
+#[tokio::test]
+async fn drafts_expire_and_are_capped() {
+    for reg in registries().await {
+        let reg = reg.with_limits(Limits {
+            anonymous_drafts: 3,
+            drafts_per_user: 2,
+            draft_bytes: 1024,
+            ..Limits::default()
+        });
+        for _ in 0..3 {
+            reg.create_draft(None, "{}").await.unwrap();
+        }
+        let err = reg.create_draft(None, "{}").await.unwrap_err();
+        assert!(matches!(err, Error::LimitReached(_)), "{err}");
+        let (_, alice) = ministry_and_user(&reg, "oidc:drafter").await;
+        let mine = reg.create_draft(Some(&alice), "{}").await.unwrap();
+        reg.create_draft(Some(&alice), "{}").await.unwrap();
+        let err = reg.create_draft(Some(&alice), "{}").await.unwrap_err();
+        assert!(matches!(err, Error::LimitReached(_)), "{err}");
+        let big = format!("{{\"x\": \"{}\"}}", "a".repeat(2000));
+        let err = reg
+            .save_draft(&mine.id, Some(&alice), &big)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::TooLarge(_)), "{err}");
+
+        // Untouched past the limit's days, a draft is gone (here: 0 days, one second later).
+        let reg = reg.with_limits(Limits {
+            draft_days: 0,
+            ..Limits::default()
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        assert!(matches!(
+            reg.draft(&mine.id).await,
+            Err(Error::NotFound { .. })
+        ));
+        assert!(matches!(
+            reg.save_draft(&mine.id, Some(&alice), "{}").await,
+            Err(Error::NotFound { .. })
+        ));
+        // The next draft sweeps the expired ones away.
+        reg.create_draft(None, "{}").await.unwrap();
+        let reg = reg.with_limits(Limits::default());
+        assert_eq!(reg.draft_counts().await.unwrap(), (1, 1));
+    }
+}
+
+#[tokio::test]
+async fn a_project_keeps_its_latest_scans_and_lists_them_without_their_inventory() {
+    for reg in registries().await {
+        let reg = reg.with_limits(Limits {
+            scans_per_project: 3,
+            ..Limits::default()
+        });
+        let m = reg
+            .create_organisation(
+                &actor("setup"),
+                OrganisationKind::Ministry,
+                "Ministère S",
+                None,
+            )
+            .await
+            .unwrap();
+        let (project, _) = reg
+            .create_project(
+                &actor("setup"),
+                m.id,
+                "P",
+                &NewDossier {
+                    format: "toml".into(),
+                    source: "x".into(),
+                },
+                &summary("compliant", "saas"),
+                &assessment("compliant", "{}"),
+            )
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let stored = reg
+                .append_scan(
+                    &actor("ci"),
+                    project.id,
+                    &NewScan {
+                        resources: i,
+                        findings: 0,
+                        body: format!("{{\"resources\": [], \"n\": {i}}}"),
+                        summary: format!("{{\"n\": {i}}}"),
+                    },
+                )
+                .await
+                .unwrap();
+            ids.push(stored.id);
+        }
+        let listed: Vec<ScanId> = reg
+            .scans(project.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(listed, vec![ids[4], ids[3], ids[2]]);
+        assert_eq!(reg.scan_count(project.id).await.unwrap(), 3);
+        let (latest, summary) = reg.latest_scan(project.id).await.unwrap().unwrap();
+        assert_eq!(latest.id, ids[4]);
+        assert_eq!(summary.as_deref(), Some("{\"n\": 4}"));
+        assert!(
+            reg.scan_body(project.id, ids[4])
+                .await
+                .unwrap()
+                .contains("\"n\": 4")
+        );
+        assert!(matches!(
+            reg.scan_body(project.id, ids[0]).await,
+            Err(Error::NotFound { .. })
+        ));
+        let pruned = reg
+            .audit_log("project", &project.id.to_string())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "scan.prune")
+            .count();
+        assert_eq!(pruned, 2);
     }
 }

@@ -75,10 +75,22 @@ pub(crate) async fn dashboard_for(
         .map_err(registry_problem)
 }
 
-/// One CSV field, quoted when it must be (RFC 4180); a leading formula character is
-/// neutralised so a spreadsheet does not execute it.
+/// Whether a spreadsheet could read the cell as a formula: its first character other than
+/// blanks (spaces, tabs, line breaks, which spreadsheets skip) opens one (`=`, `+`, `-`, `@`,
+/// or their full-width forms), or it starts with a tab or a carriage return (OWASP's list).
+fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['\t', '\r'])
+        || value
+            .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+            .starts_with([
+                '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+            ])
+}
+
+/// One CSV field, quoted when it must be (RFC 4180); a cell a spreadsheet could execute is
+/// neutralised with a leading apostrophe.
 fn csv_field(out: &mut String, value: &str) {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+    let value = if looks_like_formula(value) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -190,6 +202,12 @@ mod tests {
             ("x\"y,z", "\"x\"\"y,z\""),
             ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
             ("-1,5", "\"'-1,5\""),
+            ("\t=HYPERLINK(1)", "'\t=HYPERLINK(1)"),
+            ("\r=1+1", "\"'\r=1+1\""),
+            ("  @SUM(A1)", "'  @SUM(A1)"),
+            ("\n+1", "\"'\n+1\""),
+            ("\u{ff1d}1+1", "'\u{ff1d}1+1"),
+            ("a=b", "a=b"),
         ] {
             let mut out = String::new();
             csv_field(&mut out, input);

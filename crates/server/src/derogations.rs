@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,7 @@ use nuage_registry::{
 };
 use serde::Deserialize;
 
-use crate::projects::{Caller, json_body, readable, registry_problem};
+use crate::projects::{Caller, Id, json_body, readable, registry_problem};
 use crate::{AppState, Problem};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -31,6 +31,8 @@ pub(crate) fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RequestDerogation {
     pub(crate) kind: DerogationKind,
+    /// At least one character other than a blank; no NUL character.
+    #[schemars(length(min = 1), regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"))]
     pub(crate) justification: String,
     #[serde(default)]
     pub(crate) documents: Vec<String>,
@@ -98,7 +100,7 @@ async fn deadline_from_catalog(
 async fn request(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<RequestDerogation>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
     let request = json_body(body)?;
@@ -124,11 +126,9 @@ pub(crate) async fn request_derogation(
     // The doctrine must open this derogation to this project, per its latest assessment.
     let latest = state
         .registry
-        .assessments(project.id)
+        .latest_assessment(project.id)
         .await
         .map_err(registry_problem)?
-        .into_iter()
-        .next()
         .ok_or_else(|| Problem::internal("project without assessment"))?;
     let assessment: Assessment = serde_json::from_str(&latest.body)
         .map_err(|e| Problem::internal(format!("stored assessment {}: {e}", latest.id)))?;
@@ -196,7 +196,7 @@ pub(crate) async fn request_derogation(
 async fn of_project(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<StoredDerogation>>, Problem> {
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     state
@@ -227,7 +227,7 @@ pub(crate) async fn readable_derogation(
 async fn show(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<StoredDerogation>, Problem> {
     readable_derogation(&state, &caller, id)
         .await
@@ -237,7 +237,7 @@ async fn show(
 async fn transition(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<TransitionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StoredDerogation>, Problem> {
     let request = json_body(body)?;
@@ -274,7 +274,7 @@ pub(crate) async fn move_derogation(
 async fn confirm_deadline(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<DeadlineRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StoredDerogation>, Problem> {
     let request = json_body(body)?;

@@ -42,7 +42,7 @@ async fn ministry(
     actor: &Actor,
     name: &str,
 ) -> Result<Organisation, nuage_registry::Error> {
-    match registry.organisation_by_name(name).await? {
+    match registry.ministry_by_name(name).await? {
         Some(m) => Ok(m),
         None => {
             registry
@@ -52,9 +52,24 @@ async fn ministry(
     }
 }
 
-/// Creates, when missing, two demonstration ministries and the accounts above, and issues a
-/// fresh API token for the controller. Safe to run on every start.
-pub async fn bootstrap(registry: &Registry) -> Result<String, nuage_registry::Error> {
+/// The name of the `--dev` session's token.
+pub const DEV_TOKEN_NAME: &str = "dev session";
+
+/// What `--dev` prints: its token, and whether it is the one of an earlier start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevSession {
+    pub token: String,
+    pub reused: bool,
+}
+
+/// Creates, when missing, two demonstration ministries and the accounts above. The
+/// controller's API token is `previous` (the one an earlier start printed, kept by the
+/// caller) while it is still valid for that account; otherwise a new one is issued and the
+/// older dev tokens revoked, so that restarts do not pile tokens up. Safe to run on every start.
+pub async fn bootstrap(
+    registry: &Registry,
+    previous: Option<&str>,
+) -> Result<DevSession, nuage_registry::Error> {
     let actor = Actor("nuage serve --dev".into());
     let own = ministry(registry, &actor, DEV_MINISTRY).await?;
     let other = ministry(registry, &actor, DEV_OTHER_MINISTRY).await?;
@@ -79,8 +94,31 @@ pub async fn bootstrap(registry: &Registry) -> Result<String, nuage_registry::Er
     }
     let controller =
         controller.ok_or_else(|| nuage_registry::Error::Corrupt("no dev controller".into()))?;
-    Ok(registry
-        .issue_token(&actor, &controller, "dev session")
-        .await?
-        .secret)
+    if let Some(secret) = previous.map(str::trim).filter(|s| !s.is_empty())
+        && let Some(found) = registry.token_user(secret).await?
+        && found.user.id == controller.id
+    {
+        return Ok(DevSession {
+            token: secret.to_owned(),
+            reused: true,
+        });
+    }
+    let issued = registry
+        .issue_token_with(
+            &actor,
+            &controller,
+            &nuage_registry::NewToken::for_days(
+                DEV_TOKEN_NAME,
+                nuage_registry::TokenScope::Write,
+                30,
+            ),
+        )
+        .await?;
+    registry
+        .revoke_tokens_named(&actor, &controller, DEV_TOKEN_NAME, Some(issued.id))
+        .await?;
+    Ok(DevSession {
+        token: issued.secret,
+        reused: false,
+    })
 }

@@ -3,11 +3,13 @@
 //! The router is built by [`app`] and tested without a socket; [`serve`] binds it and stops
 //! gracefully (in-flight requests finish) on Ctrl-C or SIGTERM.
 
+mod accounts;
 mod blocking;
 mod cache;
 mod dashboard;
 mod derogations;
 pub mod dev;
+pub mod limits;
 mod metrics;
 pub mod oidc;
 pub mod openapi;
@@ -28,7 +30,9 @@ use nuage_doctrine::{Format, Lang, assess, read_dossier};
 use nuage_registry::Registry;
 use serde::Deserialize;
 
+pub use axum::http::HeaderName;
 pub use derogations::refresh_deadlines;
+pub use limits::ServerLimits;
 pub use metrics::Metrics;
 pub use problem::Problem;
 
@@ -58,6 +62,12 @@ pub struct AppState {
     pub public_origin: Option<String>,
     /// Recent stateless assessments (see `cache.rs`).
     pub assess_cache: cache::AssessCache,
+    /// Timeouts and caps on what a client may hold (see `limits.rs`).
+    pub limits: ServerLimits,
+    /// Scans being read and stored now (each may weigh tens of megabytes once read).
+    pub scan_uploads: Arc<tokio::sync::Semaphore>,
+    /// Drafts started without logging in, per client and hour.
+    pub anonymous_drafts: limits::ClientCounter,
 }
 
 impl AppState {
@@ -80,7 +90,31 @@ impl AppState {
             secure_cookies: false,
             public_origin: None,
             assess_cache: cache::AssessCache::default(),
+            scan_uploads: Arc::new(tokio::sync::Semaphore::new(
+                ServerLimits::default().concurrent_scan_uploads,
+            )),
+            limits: ServerLimits::default(),
+            anonymous_drafts: limits::ClientCounter::default(),
         })
+    }
+
+    /// Other timeouts and caps than the defaults.
+    pub fn with_limits(mut self, limits: ServerLimits) -> Self {
+        self.scan_uploads = Arc::new(tokio::sync::Semaphore::new(
+            limits.concurrent_scan_uploads.max(1),
+        ));
+        self.limits = limits;
+        self
+    }
+
+    /// The session cookie's name: under https, `__Host-` binds it to this exact origin (no
+    /// `Domain`, `Path=/`, `Secure`), so a sibling site cannot set or overwrite it.
+    pub(crate) fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-nuage_session"
+        } else {
+            "nuage_session"
+        }
     }
 
     /// Adds OpenID Connect login; `secure_cookies` when the public address is HTTPS.
@@ -134,21 +168,82 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api)
-        .merge(pages::routes(state.clone()))
+        .merge(accounts::routes())
+        .merge(
+            pages::routes(state.clone())
+                // The largest form is an imported dossier; the rest are far smaller.
+                .layer(DefaultBodyLimit::max(MAX_DOSSIER_BYTES + 64 * 1024)),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::observe,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), dev_host))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
-/// Binds `listener` and serves until Ctrl-C or SIGTERM, letting in-flight requests finish.
+/// Binds `listener` and serves until Ctrl-C or SIGTERM, letting in-flight requests finish,
+/// under the state's timeouts and caps.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let limits = state.limits.clone();
+    limits::accept_loop(listener, app(state), limits, shutdown_signal()).await
+}
+
+/// `--dev` opens sessions without login on a loopback address: a page of another site must
+/// not reach it through a name that resolves to 127.0.0.1 (DNS rebinding). Only requests
+/// addressed to a loopback name are served.
+async fn dev_host(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    if state.dev {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| request.uri().authority().map(|a| a.as_str()))
+            .unwrap_or_default();
+        if !is_loopback_host(host) {
+            return Problem::new(
+                StatusCode::MISDIRECTED_REQUEST,
+                "urn:nuage:problem:host",
+                "Nom d'hôte refusé",
+                format!(
+                    "--dev answers only requests addressed to localhost, 127.0.0.1 or [::1], not `{}`",
+                    host.chars().take(100).collect::<String>()
+                ),
+            )
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// `localhost`, `127.0.0.1`, `[::1]` (each with or without a port).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, port)) if port.is_empty() || port.starts_with(':') => inside,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 async fn shutdown_signal() {
@@ -172,9 +267,21 @@ async fn shutdown_signal() {
     }
 }
 
-async fn security_headers(request: axum::extract::Request, next: Next) -> Response {
+async fn security_headers(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.secure_cookies {
+        // Reached over https: browsers keep to https for a year (no subdomains: a ministry's
+        // other sites are not this server's to decide).
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
@@ -256,7 +363,7 @@ fn format_of(headers: &HeaderMap) -> Result<Format, Problem> {
 /// `POST /api/v1/assess`: assesses a dossier without storing anything.
 async fn assess_stateless(
     State(state): State<AppState>,
-    Query(query): Query<AssessQuery>,
+    query: Result<Query<AssessQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -271,6 +378,11 @@ async fn assess_stateless(
                 MAX_DOSSIER_BYTES / 1024
             ),
         )
+    })?;
+    let Query(query) = query.map_err(|r| {
+        let mut p = Problem::bad_request(r.body_text());
+        p.field = Some("lang".into());
+        p
     })?;
     let format = format_of(&headers)?;
     let lang = match query.lang.as_deref() {
@@ -324,4 +436,33 @@ async fn assess_stateless(
         axum::body::Bytes::from_owner(json),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_loopback_names_are_dev_hosts() {
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:1",
+            "127.0.0.1",
+            "[::1]:80",
+            "[::1]",
+            "LOCALHOST:3",
+        ] {
+            assert!(super::is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "",
+            "[::1]x",
+            "localhost:80x",
+            "10.0.0.1:80",
+        ] {
+            assert!(!super::is_loopback_host(bad), "{bad}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use serde_json::{Map, Value, json};
 
+use crate::accounts::{IssueToken, Issued, SetRole};
 use crate::derogations::{DeadlineRequest, RequestDerogation, TransitionRequest};
 use crate::problem::Problem;
 use crate::projects::{
@@ -106,8 +107,109 @@ pub const OPERATIONS: &[Operation] = &[
     op!("post", "/derogations/{id}/deadline", "dérogations", "Confirmer l'échéance d'une dérogation (contrôleur ministériel ou DINUM) : celle que le catalogue suggère ou une autre", req: DeadlineRequest, 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
     op!("post", "/projects/{id}/scans", "projets", "Joindre au projet l'inventaire de son code d'infrastructure (la sortie de nuage scan --format json)", req: ScanUpload, 201 => schema::<nuage_registry::StoredScan>, auth: true),
     op!("get", "/projects/{id}/scans", "projets", "Les inventaires joints au projet, le plus récent d'abord", 200 => schema::<Vec<nuage_registry::StoredScan>>, auth: true),
+    op!("get", "/projects/{id}/scans/{scan}", "projets", "Un inventaire, tel qu'il a été envoyé", 200 => any_scan, auth: true),
     op!("get", "/dashboard", "tableaux de bord", "Tableau de bord d'un ministère, ou de tous (DINUM)", 200 => schema::<nuage_registry::Dashboard>, auth: true),
     op!("get", "/export/projects.csv", "tableaux de bord", "Export CSV des projets visibles", 200 => text, auth: true),
+    op!("get", "/users", "personnes", "Les comptes que l'appelant administre (DINUM : tous ; contrôleur : ceux de son ministère)", 200 => schema::<Vec<nuage_registry::User>>, auth: true),
+    op!("post", "/users/{id}/disable", "personnes", "Désactiver un compte : ses sessions se ferment, ses jetons n'ouvrent plus rien", 200 => schema::<nuage_registry::User>, auth: true),
+    op!("post", "/users/{id}/enable", "personnes", "Réactiver un compte", 200 => schema::<nuage_registry::User>, auth: true),
+    op!("put", "/users/{id}/role", "personnes", "Changer le rôle (et le ministère) d'un compte", req: SetRole, 200 => schema::<nuage_registry::User>, auth: true),
+    op!("get", "/tokens", "personnes", "Les jetons de l'appelant, ou d'un compte qu'il administre (user_id), sans leur secret", 200 => schema::<Vec<nuage_registry::TokenInfo>>, auth: true),
+    op!("post", "/tokens", "personnes", "Émettre un jeton (portée, échéance) ; son secret n'est donné qu'ici", req: IssueToken, 201 => schema::<Issued>, auth: true),
+    op!("post", "/tokens/{id}/revoke", "personnes", "Révoquer un jeton", 200 => schema::<nuage_registry::TokenInfo>, auth: true),
+];
+
+fn any_scan(_: &mut SchemaGenerator) -> Value {
+    json!({"type": "object", "description": "The inventory `nuage scan --format json` printed, as it was sent."})
+}
+
+/// An id in a path: what the server accepts, exactly.
+fn id_parameter(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true,
+           "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX}})
+}
+
+fn id_query(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description,
+           "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX}})
+}
+
+fn text_query(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description,
+           "schema": {"type": "string"}})
+}
+
+/// The query parameters of an operation.
+fn query_parameters(method: &str, path: &str) -> Vec<Value> {
+    match (method, path) {
+        ("post", "/assess") => vec![
+            json!({"name": "lang", "in": "query", "required": false, "schema": {"type": "string", "enum": ["fr", "en"]}}),
+        ],
+        ("get", "/projects") => vec![
+            id_query("organisation_id", "Les projets d'une organisation"),
+            id_query(
+                "ministry_id",
+                "Les projets d'un ministère et de ses opérateurs",
+            ),
+            text_query(
+                "verdict",
+                "non_compliant, to_verify, compliant, not_applicable",
+            ),
+            text_query("hosting_kind", "Mode d'hébergement"),
+            text_query("sensitivity", "sensitive, not_sensitive, undetermined"),
+            text_query("procedure", "Procédure de contrôle"),
+            text_query("q", "Un mot du nom du projet"),
+            id_query("after", "Le dernier id de la page précédente"),
+            json!({"name": "limit", "in": "query", "required": false, "description": "Projets par page",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": nuage_registry::PageRequest::MAX_LIMIT}}),
+        ],
+        ("get", "/dashboard") | ("get", "/export/projects.csv") => {
+            vec![id_query(
+                "ministry_id",
+                "Un ministère (DINUM, auditeurs de tous les ministères)",
+            )]
+        }
+        ("get", "/tokens") => vec![id_query("user_id", "Un compte que l'appelant administre")],
+        _ => vec![],
+    }
+}
+
+/// Operations whose body carries what JSON Schema cannot describe: a dossier's text (read as
+/// TOML, JSON or YAML), or a request the doctrine or the workflow decides on. They answer 422,
+/// naming the field, when it does not hold.
+pub const VALIDATED_BEYOND_SCHEMA: &[(&str, &str, &str)] = &[
+    (
+        "post",
+        "/assess",
+        "the dossier does not read, or its date has no edition",
+    ),
+    ("post", "/projects", "the dossier's text does not read"),
+    (
+        "put",
+        "/projects/{id}/dossier",
+        "the dossier's text does not read",
+    ),
+    (
+        "post",
+        "/projects/{id}/derogations",
+        "the project's latest assessment does not open this derogation",
+    ),
+    (
+        "post",
+        "/derogations/{id}/transitions",
+        "the step needs a reason, or a deadline that has passed",
+    ),
+    (
+        "post",
+        "/organisations",
+        "ministry_id does not name a ministry",
+    ),
+    (
+        "put",
+        "/users/{id}/role",
+        "the role and the ministry do not go together, or ministry_id is not a ministry",
+    ),
+    ("post", "/tokens", "the account is disabled"),
 ];
 
 /// The OpenAPI 3.1 document.
@@ -130,7 +232,7 @@ pub fn document() -> Value {
         );
         responses.insert(
             "default".into(),
-            json!({"description": "Problème (RFC 9457) : 400, 401, 403, 404, 409, 413, 415, 422", "content": {"application/problem+json": {"schema": problem}}}),
+            json!({"description": "Problème (RFC 9457) : 400, 401, 403, 404, 409, 413, 415, 421, 422, 429, 500, 503", "content": {"application/problem+json": {"schema": problem}}}),
         );
         let mut operation = Map::new();
         operation.insert("summary".into(), json!(op.summary));
@@ -161,15 +263,27 @@ pub fn document() -> Value {
                     "application/yaml": {"schema": {"type": "string"}}
                 }}),
             );
-            operation.insert(
-                "parameters".into(),
-                json!([{"name": "lang", "in": "query", "schema": {"enum": ["fr", "en"]}}]),
-            );
         }
-        if op.path.contains("{id}") {
-            operation.insert(
-                "parameters".into(),
-                json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]),
+        let mut parameters: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+            .map(id_parameter)
+            .collect();
+        parameters.extend(query_parameters(op.method, op.path));
+        if !parameters.is_empty() {
+            operation.insert("parameters".into(), Value::Array(parameters));
+        }
+        if let Some((_, _, why)) = VALIDATED_BEYOND_SCHEMA
+            .iter()
+            .find(|(m, p, _)| *m == op.method && *p == op.path)
+            && let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+        {
+            responses.insert(
+                "422".into(),
+                json!({"description": format!("Problème (RFC 9457) : {why}"), "content": {"application/problem+json": {"schema": problem}}}),
             );
         }
         if !op.authenticated {

@@ -61,23 +61,58 @@ impl Problem {
         )
     }
 
+    /// A failure of the server itself. What went wrong goes to the log, with a reference;
+    /// the client gets the reference and nothing of the cause (a query, a path, a host).
     pub fn internal(detail: impl Into<String>) -> Self {
+        let reference = reference();
+        tracing::error!(reference = %reference, detail = %detail.into(), "internal error");
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "urn:nuage:problem:internal",
             "Erreur interne",
-            detail.into(),
+            format!("internal error, reference {reference}: the server's log gives its cause"),
         )
     }
 
+    /// The database (or another dependency) does not answer; the cause goes to the log only.
     pub fn unavailable(detail: impl Into<String>) -> Self {
+        let reference = reference();
+        tracing::warn!(reference = %reference, detail = %detail.into(), "service unavailable");
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "urn:nuage:problem:unavailable",
             "Service indisponible",
+            format!("service unavailable, reference {reference}: retry later"),
+        )
+    }
+
+    /// A cap on a resource is reached (429 Too Many Requests).
+    pub fn limit(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "urn:nuage:problem:limit",
+            "Limite atteinte",
             detail.into(),
         )
     }
+
+    /// The detail with its field, for error pages.
+    pub fn detail_with_field(&self) -> String {
+        match &self.field {
+            Some(field) => format!("{} ({field})", self.detail),
+            None => self.detail.clone(),
+        }
+    }
+}
+
+/// A short random reference that ties an error the client saw to the log line that explains it.
+fn reference() -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 6];
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        return "-".into();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl IntoResponse for Problem {

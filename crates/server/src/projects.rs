@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, MatchedPath, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -14,7 +14,7 @@ use nuage_catalog::{Catalog, Date, OfferKind};
 use nuage_doctrine::{Assessment, Dossier, Format, Lang, assess, read_dossier};
 use nuage_registry::{
     Access, AssessmentId, NewAssessment, NewDossier, OrganisationId, PageRequest, Project,
-    ProjectFilter, ProjectId, ProjectSummary, Role, StoredAssessment, User,
+    ProjectFilter, ProjectId, ProjectSummary, Role, StoredAssessment, TokenScope, User,
 };
 use serde::{Deserialize, Serialize};
 
@@ -39,13 +39,19 @@ pub(crate) fn routes() -> Router<AppState> {
                 .get(scans)
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_SCAN_BYTES)),
         )
+        .route("/projects/{id}/scans/{scan}", get(scan_body))
 }
 
 /// The largest scan accepted: about 100 000 resources.
 pub const MAX_SCAN_BYTES: usize = 64 * 1024 * 1024;
 
 /// One resource of an uploaded scan: the fields the contract fixes (DESIGN.md, `nuage scan`);
-/// the scanner's other fields (evidence, service class…) are kept as sent.
+/// the scanner's other fields (evidence, service class…) are kept as sent. Every field is
+/// checked at upload; the summary reads only some of them.
+#[allow(
+    dead_code,
+    reason = "every field is checked at upload; the summary reads only some"
+)]
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub(crate) struct ScanResource {
     pub(crate) address: String,
@@ -88,10 +94,90 @@ pub(crate) fn read_scan(bytes: &[u8]) -> Result<ScanUpload, Problem> {
     })
 }
 
+/// What the project's page shows of a scan: counts by provider, offer and region, and the
+/// first findings. Made once at upload, it stays small whatever the inventory's size.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct ScanSummary {
+    pub(crate) resources: usize,
+    /// (provider, offer, region, resources), the largest groups first.
+    pub(crate) groups: Vec<(String, Option<String>, Option<String>, usize)>,
+    /// Groups beyond the ones kept.
+    pub(crate) more_groups: usize,
+    pub(crate) findings: Vec<ScanFinding>,
+    pub(crate) more_findings: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ScanFinding {
+    pub(crate) rule: String,
+    pub(crate) status: String,
+    pub(crate) message: String,
+    pub(crate) place: String,
+}
+
+/// How many groups and findings a summary keeps.
+const SUMMARY_GROUPS: usize = 100;
+const SUMMARY_FINDINGS: usize = 100;
+/// Text kept of one finding's message.
+const SUMMARY_MESSAGE_CHARS: usize = 500;
+
+pub(crate) fn summarise_scan(scan: &ScanUpload) -> ScanSummary {
+    let mut groups: std::collections::BTreeMap<(String, Option<String>, Option<String>), usize> =
+        std::collections::BTreeMap::new();
+    for r in &scan.resources {
+        *groups
+            .entry((r.provider.clone(), r.offer.clone(), r.region.clone()))
+            .or_default() += 1;
+    }
+    let mut groups: Vec<_> = groups
+        .into_iter()
+        .map(|((p, o, r), n)| (p, o, r, n))
+        .collect();
+    groups.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.0.cmp(&b.0)));
+    let more_groups = groups.len().saturating_sub(SUMMARY_GROUPS);
+    groups.truncate(SUMMARY_GROUPS);
+    let text = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .chars()
+            .take(SUMMARY_MESSAGE_CHARS)
+            .collect::<String>()
+    };
+    let findings = scan
+        .findings
+        .iter()
+        .take(SUMMARY_FINDINGS)
+        .map(|f| {
+            let place = match (
+                f.get("file").and_then(|x| x.as_str()),
+                f.get("line").and_then(serde_json::Value::as_u64),
+            ) {
+                (Some(file), Some(line)) => format!("{file}:{line}"),
+                (Some(file), None) => file.to_owned(),
+                _ => String::new(),
+            };
+            ScanFinding {
+                rule: text(f, "rule"),
+                status: text(f, "status"),
+                message: text(f, "message"),
+                place: place.chars().take(SUMMARY_MESSAGE_CHARS).collect(),
+            }
+        })
+        .collect();
+    ScanSummary {
+        resources: scan.resources.len(),
+        groups,
+        more_groups,
+        findings,
+        more_findings: scan.findings.len().saturating_sub(SUMMARY_FINDINGS),
+    }
+}
+
 async fn upload_scan(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|r| {
@@ -108,27 +194,43 @@ async fn upload_scan(
             "only the project's team or its ministry's controller attaches a scan",
         ));
     }
-    let scan = read_scan(&body)?;
+    // A scan may weigh tens of megabytes once read: a few at a time, on the blocking pool.
+    let _permit = state
+        .scan_uploads
+        .acquire()
+        .await
+        .map_err(|e| Problem::internal(e.to_string()))?;
+    let new = tokio::task::spawn_blocking(move || {
+        let scan = read_scan(&body)?;
+        let summary = serde_json::to_string(&summarise_scan(&scan))
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        let resources = i64::try_from(scan.resources.len()).unwrap_or(i64::MAX);
+        let findings = i64::try_from(scan.findings.len()).unwrap_or(i64::MAX);
+        drop(scan);
+        let body = String::from_utf8(body.to_vec())
+            .map_err(|_| Problem::bad_request("the scan is not UTF-8 text"))?;
+        Ok::<_, Problem>(nuage_registry::NewScan {
+            resources,
+            findings,
+            body,
+            summary,
+        })
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
     let stored = state
         .registry
-        .append_scan(
-            &caller.actor(),
-            project.id,
-            &nuage_registry::NewScan {
-                resources: i64::try_from(scan.resources.len()).unwrap_or(i64::MAX),
-                findings: i64::try_from(scan.findings.len()).unwrap_or(i64::MAX),
-                body: String::from_utf8_lossy(&body).into_owned(),
-            },
-        )
+        .append_scan(&caller.actor(), project.id, &new)
         .await
         .map_err(registry_problem)?;
+    drop(new);
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
 async fn scans(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<nuage_registry::StoredScan>>, Problem> {
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     state
@@ -139,7 +241,23 @@ async fn scans(
         .map_err(registry_problem)
 }
 
-/// The authenticated caller.
+/// One scan's inventory, as it was sent.
+async fn scan_body(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Ids(id, scan): Ids,
+) -> Result<Response, Problem> {
+    let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
+    let body = state
+        .registry
+        .scan_body(project.id, nuage_registry::ScanId(scan))
+        .await
+        .map_err(registry_problem)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The authenticated caller. A `read` token only reads: any other method is refused here,
+/// before the handler runs (replaying an assessment writes nothing and is a read).
 #[derive(Debug, Clone)]
 pub struct Caller(pub User);
 
@@ -154,10 +272,67 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(unauthenticated)?;
-        match state.registry.user_for_token(token).await {
-            Ok(Some(user)) => Ok(Caller(user)),
-            Ok(None) => Err(unauthenticated()),
-            Err(e) => Err(registry_problem(e)),
+        let found = match state.registry.token_user(token).await {
+            Ok(Some(found)) => found,
+            Ok(None) => return Err(unauthenticated()),
+            Err(e) => return Err(registry_problem(e)),
+        };
+        let reads = matches!(parts.method, Method::GET | Method::HEAD)
+            || parts
+                .extensions
+                .get::<MatchedPath>()
+                .is_some_and(|p| p.as_str().ends_with("/replay"));
+        if found.scope == TokenScope::Read && !reads {
+            return Err(forbidden(
+                "this token's scope is `read`: it changes nothing",
+            ));
+        }
+        Ok(Caller(found.user))
+    }
+}
+
+/// A resource's id in the path: a positive integer, or a 400 problem naming the parameter.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Id(pub(crate) i64);
+
+fn bad_id(name: &str) -> Problem {
+    let mut p = Problem::bad_request(format!(
+        "path parameter `{name}`: expected an integer from 1 to {}",
+        i64::MAX
+    ));
+    p.field = Some(name.into());
+    p
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match Path::<i64>::from_request_parts(parts, state).await {
+            Ok(Path(id)) if id >= 1 => Ok(Id(id)),
+            _ => Err(bad_id("id")),
+        }
+    }
+}
+
+/// Two ids in the path (`/projects/{id}/scans/{scan}`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ids(pub(crate) i64, pub(crate) i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((a, b))) => {
+                let parse = |t: &str| t.parse::<i64>().ok().filter(|v| *v >= 1);
+                match (parse(&a), parse(&b)) {
+                    (Some(a), Some(b)) => Ok(Ids(a, b)),
+                    (None, _) => Err(bad_id("id")),
+                    (_, None) => Err(bad_id("scan")),
+                }
+            }
+            Err(_) => Err(bad_id("id")),
         }
     }
 }
@@ -210,6 +385,13 @@ pub(crate) fn registry_problem(error: nuage_registry::Error) -> Problem {
             p.field = Some(field.into());
             p
         }
+        E::LimitReached(detail) => Problem::limit(detail),
+        E::TooLarge(detail) => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "urn:nuage:problem:body",
+            "Trop volumineux",
+            detail,
+        ),
         other => Problem::internal(other.to_string()),
     }
 }
@@ -242,6 +424,7 @@ pub(crate) fn json_body<T>(
 #[serde(deny_unknown_fields)]
 pub(crate) struct DossierInput {
     /// `toml`, `json` or `yaml`.
+    #[schemars(extend("enum" = ["toml", "json", "yaml"]))]
     pub(crate) format: String,
     pub(crate) source: String,
 }
@@ -261,6 +444,7 @@ pub(crate) struct CreateProject {
 pub(crate) struct UpdateDossier {
     dossier: DossierInput,
     /// The version the change was made from; a stale one is refused (409).
+    #[schemars(range(min = 1))]
     expected_version: Option<i64>,
     obstacles: Option<Vec<String>>,
 }
@@ -439,6 +623,8 @@ async fn organisations(
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateOrganisation {
     kind: nuage_registry::OrganisationKind,
+    /// At least one character other than a blank; no NUL character.
+    #[schemars(length(min = 1), regex(pattern = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"))]
     name: String,
     ministry_id: Option<OrganisationId>,
 }
@@ -573,6 +759,27 @@ async fn list(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(query) = query.map_err(|r| Problem::bad_request(r.body_text()))?;
+    if let Some(limit) = query.limit
+        && !(1..=PageRequest::MAX_LIMIT).contains(&limit)
+    {
+        let mut p = Problem::bad_request(format!(
+            "limit {limit}: from 1 to {}",
+            PageRequest::MAX_LIMIT
+        ));
+        p.field = Some("limit".into());
+        return Err(p);
+    }
+    for (name, id) in [
+        ("organisation_id", query.organisation_id.map(|o| o.0)),
+        ("ministry_id", query.ministry_id.map(|o| o.0)),
+        ("after", query.after.map(|p| p.0)),
+    ] {
+        if id.is_some_and(|v| v < 1) {
+            let mut p = Problem::bad_request(format!("{name}: expected a positive integer"));
+            p.field = Some(name.into());
+            return Err(p);
+        }
+    }
     let scope = caller.listing_scope().map_err(registry_problem)?;
     // A caller confined to a ministry asking for another one gets an empty list.
     let ministry = match (scope, query.ministry_id) {
@@ -612,12 +819,12 @@ fn empty_page() -> nuage_registry::Page<Project> {
 async fn show(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<ProjectView>, Problem> {
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     let latest = state
         .registry
-        .assessments(project.id)
+        .assessment_history(project.id, 1)
         .await
         .map_err(registry_problem)?
         .first()
@@ -631,7 +838,7 @@ async fn show(
 async fn update_dossier(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<UpdateDossier>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ProjectView>, Problem> {
     let request = json_body(body)?;
@@ -704,12 +911,12 @@ impl From<&StoredAssessment> for AssessmentMeta {
 async fn assessments(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<AssessmentMeta>>, Problem> {
     let (project, _) = readable(&state, &caller, ProjectId(id)).await?;
     let all = state
         .registry
-        .assessments(project.id)
+        .assessment_history(project.id, 100_000)
         .await
         .map_err(registry_problem)?;
     Ok(Json(all.iter().map(AssessmentMeta::from).collect()))
@@ -735,7 +942,7 @@ async fn stored_readable(
 async fn assessment(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, Problem> {
     let stored = stored_readable(&state, &caller, id).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], stored.body).into_response())
@@ -754,7 +961,7 @@ pub(crate) struct Replay {
 async fn replay(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Replay>, Problem> {
     let stored = stored_readable(&state, &caller, id).await?;
     if stored.catalog_version != state.catalog.version() {

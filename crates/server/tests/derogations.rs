@@ -343,6 +343,8 @@ async fn without_a_declared_date_the_catalog_only_suggests_the_deadline() {
             role: nuage_registry::Role::MinistryController,
             ministry_id: Some(nuage_registry::OrganisationId(w.ministry_a)),
             created_at: String::new(),
+            email: None,
+            disabled_at: None,
         };
         let bare = w
             .state

@@ -22,12 +22,23 @@ use tower::ServiceExt;
 const CALLBACK: &str = "http://nuage.test/connexion/retour";
 
 fn provider(alg: Alg, fault: Fault, sub: &str) -> nuage_testoidc::Provider {
+    provider_vouching(alg, fault, sub, Some(true))
+}
+
+/// A provider whose person has Alice's e-mail, `email_verified` as given.
+fn provider_vouching(
+    alg: Alg,
+    fault: Fault,
+    sub: &str,
+    email_verified: Option<bool>,
+) -> nuage_testoidc::Provider {
     nuage_testoidc::start(Options {
         client_id: "nuage".into(),
         client_secret: "s3cret".into(),
         identity: Identity {
             sub: sub.into(),
             email: "Alice.Martin@a.gouv.fr".into(),
+            email_verified,
             given_name: "Alice".into(),
             usual_name: "Martin".into(),
         },
@@ -216,6 +227,7 @@ async fn login_with_a_local_openid_provider() {
             identity: Identity {
                 sub: "stranger".into(),
                 email: "eve@ailleurs.fr".into(),
+                email_verified: Some(true),
                 given_name: "Eve".into(),
                 usual_name: "X".into(),
             },
@@ -226,6 +238,81 @@ async fn login_with_a_local_openid_provider() {
         let unknown = login(&state, false).await;
         assert_eq!(unknown.status, StatusCode::FORBIDDEN);
         assert!(unknown.body.contains("stranger"));
+    }
+}
+
+fn session_of(answer: &Answer) -> Option<String> {
+    answer
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("nuage_session=") && c.len() > 20)
+        .cloned()
+}
+
+/// The security review's account takeover: an account opened by e-mail went to whoever logged
+/// in with that e-mail, verified or not, and to every subject that did. Now an unverified
+/// e-mail opens nothing, and the first verified subject keeps the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_opened_by_email_goes_to_the_first_verified_subject_only() {
+    for registry in common::registries().await {
+        let w = common::world(registry).await;
+        let ministry = nuage_registry::OrganisationId(w.ministry_a);
+        w.state
+            .registry
+            .create_user(
+                &Actor("setup".into()),
+                "email:alice.martin@a.gouv.fr",
+                "Alice Martin",
+                Role::MinistryController,
+                Some(ministry),
+            )
+            .await
+            .unwrap();
+        // Someone at a provider that does not vouch for the address (absent, or false).
+        for verified in [None, Some(false)] {
+            let idp = provider_vouching(Alg::Es256, Fault::None, "attacker", verified);
+            let state = configured(&w.state, &idp.issuer, "s3cret");
+            let refused = login(&state, false).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "{verified:?}: {}",
+                refused.body
+            );
+            assert_eq!(session_of(&refused), None, "{verified:?}");
+            assert!(refused.body.contains("ne certifie pas"), "{}", refused.body);
+        }
+        // The person herself, verified: her account, bound to her subject.
+        let idp = provider(Alg::Es256, Fault::None, "alice-sub");
+        let state = configured(&w.state, &idp.issuer, "s3cret");
+        let done = login(&state, false).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert!(session_of(&done).is_some());
+        let bound = w
+            .state
+            .registry
+            .user_by_subject("alice-sub")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(bound.display_name, "Alice Martin");
+        // A second subject with the same verified e-mail does not share the account.
+        let idp = provider(Alg::Es256, Fault::None, "other-sub");
+        let state = configured(&w.state, &idp.issuer, "s3cret");
+        let second = login(&state, false).await;
+        assert_eq!(second.status, StatusCode::FORBIDDEN, "{}", second.body);
+        assert_eq!(session_of(&second), None);
+        // A disabled account does not log in, even with its own subject.
+        w.state
+            .registry
+            .set_disabled(&Actor("setup".into()), bound.id, true)
+            .await
+            .unwrap();
+        let idp = provider(Alg::Es256, Fault::None, "alice-sub");
+        let state = configured(&w.state, &idp.issuer, "s3cret");
+        let off = login(&state, false).await;
+        assert_eq!(off.status, StatusCode::FORBIDDEN, "{}", off.body);
+        assert_eq!(session_of(&off), None);
     }
 }
 

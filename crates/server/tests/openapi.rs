@@ -47,7 +47,10 @@ async fn every_described_operation_is_routed_and_every_reference_resolves() {
     }
     let w = world(registries().await.remove(0)).await;
     for op in OPERATIONS {
-        let path = format!("/api/v1{}", op.path.replace("{id}", "1"));
+        let path = format!(
+            "/api/v1{}",
+            op.path.replace("{id}", "1").replace("{scan}", "1")
+        );
         let (status, body) = call(
             &w,
             &op.method.to_uppercase(),

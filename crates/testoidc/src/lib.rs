@@ -33,6 +33,8 @@ use serde_json::{Value, json};
 pub struct Identity {
     pub sub: String,
     pub email: String,
+    /// The `email_verified` claim; `None` leaves it out of the token.
+    pub email_verified: Option<bool>,
     pub given_name: String,
     pub usual_name: String,
 }
@@ -288,6 +290,10 @@ async fn token(
         "iat": now,
         "exp": if fault == Fault::Expired { now - 600 } else { now + 300 },
     });
+    let mut claims = claims;
+    if let (Some(verified), Some(map)) = (who.email_verified, claims.as_object_mut()) {
+        map.insert("email_verified".into(), Value::Bool(verified));
+    }
     let id_token = sign(&p, &claims);
     axum::Json(json!({
         "access_token": random_token(),

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nuage_registry::{Role, Session, User};
 use serde::Deserialize;
 
-use super::SESSION_COOKIE;
 use super::{Chrome, Viewer, cookies, html};
 use crate::AppState;
 use crate::projects::registry_problem;
@@ -54,7 +53,8 @@ pub(super) fn session_cookie(state: &AppState, session: &Session) -> HeaderValue
     let max_age = session.expires_at - jiff_now();
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        state.session_cookie(),
         session.secret
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -82,7 +82,15 @@ pub(super) async fn log_in(state: &AppState, viewer: &Viewer, user: &User, how: 
     }
 }
 
-pub(super) const OIDC_COOKIE: &str = "nuage_oidc";
+/// The login-in-progress cookie (its path is `/connexion`, so `__Host-` cannot name it; under
+/// https `__Secure-` still keeps a plain-http page from setting it).
+pub(super) fn oidc_cookie(state: &AppState) -> &'static str {
+    if state.secure_cookies {
+        "__Secure-nuage_oidc"
+    } else {
+        "nuage_oidc"
+    }
+}
 
 /// `GET /connexion/proconnect`: off to the identity provider, with this login's secrets in a
 /// short-lived cookie (SameSite=Lax: it comes back with the provider's redirect).
@@ -103,7 +111,8 @@ pub(super) async fn oidc_begin(State(state): State<AppState>, viewer: Viewer) ->
             let secure = if state.secure_cookies { "; Secure" } else { "" };
             let mut response = Redirect::to(&url).into_response();
             if let Ok(cookie) = HeaderValue::from_str(&format!(
-                "{OIDC_COOKIE}={}; Path=/connexion; HttpOnly; SameSite=Lax; Max-Age=600{secure}",
+                "{}={}; Path=/connexion; HttpOnly; SameSite=Lax; Max-Age=600{secure}",
+                oidc_cookie(&state),
                 login.to_cookie()
             )) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -160,7 +169,7 @@ pub(super) async fn oidc_callback(
         return refused(detail.trim());
     }
     let login = cookies(&headers)
-        .get(OIDC_COOKIE)
+        .get(oidc_cookie(&state))
         .and_then(|c| crate::oidc::LoginState::from_cookie(c));
     let (Some(login), Some(code), Some(returned)) = (login, callback.code, callback.state) else {
         return refused(viewer.t(
@@ -190,20 +199,39 @@ pub(super) async fn oidc_callback(
             );
         }
     };
-    let mut user = state.registry.user_by_subject(&claims.sub).await;
-    if let (Ok(None), Some(email)) = (&user, &claims.email) {
-        // Accounts an administrator created before the person's first login.
-        user = state
-            .registry
-            .user_by_subject(&format!("email:{}", email.to_lowercase()))
-            .await;
-    }
+    // The account bound to this subject; or, the first time, the one opened with this
+    // e-mail, if the provider vouches for it (`email_verified`): it is bound to this subject
+    // then, and no other subject opens it after.
+    let user = state
+        .registry
+        .user_for_login(&claims.sub, claims.email.as_deref(), claims.email_verified)
+        .await;
     let user = match user {
+        Ok(Some(u)) if u.is_disabled() => {
+            return viewer.error(
+                &state,
+                StatusCode::FORBIDDEN,
+                viewer.t("Compte désactivé", "Account disabled"),
+                viewer.t(
+                    "Votre compte Nuage est désactivé : la direction du numérique de votre ministère peut le réactiver.",
+                    "Your Nuage account is disabled: your ministry's digital directorate can enable it again.",
+                ),
+            );
+        }
         Ok(Some(u)) => u,
         Ok(None) => {
+            let unverified = claims.email.is_some() && !claims.email_verified;
             let detail = format!(
-                "{} (sub {}, {})",
+                "{}{} (sub {}, {})",
                 viewer.t("Votre identité est reconnue mais vous n'avez pas encore de compte dans Nuage : demandez à la direction du numérique de votre ministère de vous en ouvrir un", "Your identity is known but you have no Nuage account yet: ask your ministry's digital directorate to open one"),
+                if unverified {
+                    viewer.t(
+                        ". Votre fournisseur d'identité ne certifie pas votre adresse électronique : un compte ouvert à cette adresse ne peut pas vous être attribué",
+                        ". Your identity provider does not vouch for your e-mail address: an account opened for that address cannot be given to you",
+                    )
+                } else {
+                    ""
+                },
                 claims.sub,
                 claims.email.unwrap_or_default()
             );
@@ -217,10 +245,13 @@ pub(super) async fn oidc_callback(
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
     let mut response = log_in(&state, &viewer, &user, "oidc").await;
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_static("nuage_oidc=; Path=/connexion; HttpOnly; SameSite=Lax; Max-Age=0"),
-    );
+    if let Ok(clear) = HeaderValue::from_str(&format!(
+        "{}=; Path=/connexion; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        oidc_cookie(&state),
+        if state.secure_cookies { "; Secure" } else { "" }
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, clear);
+    }
     response
 }
 
@@ -255,6 +286,9 @@ pub(super) async fn dev_login(
         );
     }
     let user = match state.registry.user_by_subject(&form.subject).await {
+        Ok(Some(u)) if u.is_disabled() => {
+            return viewer.error(&state, StatusCode::FORBIDDEN, "403", "account disabled");
+        }
         Ok(Some(u)) => u,
         Ok(None) => {
             return viewer.error(&state, StatusCode::NOT_FOUND, "404", "no such dev account");
@@ -284,9 +318,12 @@ pub(super) async fn logout(
         return viewer.problem(&state, registry_problem(e));
     }
     let mut response = Redirect::to("/").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("nuage_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-    );
+    if let Ok(clear) = HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        state.session_cookie(),
+        if state.secure_cookies { "; Secure" } else { "" }
+    )) {
+        response.headers_mut().insert(header::SET_COOKIE, clear);
+    }
     response
 }

@@ -47,7 +47,6 @@ use crate::projects::registry_problem;
 use crate::{AppState, Problem};
 use labels::label;
 
-const SESSION_COOKIE: &str = "nuage_session";
 const LANG_COOKIE: &str = "nuage_lang";
 
 pub(crate) fn routes(state: AppState) -> Router<AppState> {
@@ -135,10 +134,16 @@ impl FromRequestParts<AppState> for Viewer {
             .get(LANG_COOKIE)
             .and_then(|l| Lang::parse(l))
             .unwrap_or(Lang::Fr);
-        let session = match cookies.get(SESSION_COOKIE) {
+        let session = match cookies.get(state.session_cookie()) {
             None => None,
             Some(secret) => state.registry.session(secret).await.map_err(|e| {
-                (StatusCode::SERVICE_UNAVAILABLE, format!("registry: {e}\n")).into_response()
+                let p = Problem::unavailable(e.to_string());
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    format!("{}\n", p.detail),
+                )
+                    .into_response()
             })?,
         };
         Ok(Viewer {
@@ -245,11 +250,7 @@ impl Viewer {
 
     fn problem(&self, state: &AppState, p: Problem) -> Response {
         let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let detail = match &p.field {
-            Some(field) => format!("{} ({field})", p.detail),
-            None => p.detail.clone(),
-        };
-        self.error(state, status, p.title, &detail)
+        self.error(state, status, p.title, &p.detail_with_field())
     }
 }
 
@@ -326,6 +327,27 @@ fn backticks_to_code(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn only_paths_of_this_site_are_return_addresses() {
+        for ok in ["/", "/projets/3", "/questionnaire/ab/entite?x=1", "/a%20b"] {
+            assert!(super::is_local_path(ok), "{ok}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "/ /evil.example",
+            "evil",
+            "",
+        ] {
+            assert!(!super::is_local_path(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn backticks_become_code_and_the_rest_is_escaped() {
         assert_eq!(
             super::backticks_to_code("set `a = [\"<b>\"]` & <i>"),
@@ -338,11 +360,10 @@ mod tests {
 pub(crate) fn html<T: Template>(page: &T) -> Response {
     match page.render() {
         Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("template: {e}\n"),
-        )
-            .into_response(),
+        Err(e) => {
+            let p = Problem::internal(format!("template: {e}"));
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("{}\n", p.detail)).into_response()
+        }
     }
 }
 
@@ -399,10 +420,9 @@ async fn switch_lang(Path(lang): Path<String>, Query(back): Query<Back>) -> Resp
     } else {
         "fr"
     };
-    // Only a path of this site: no open redirect.
     let target = back
         .retour
-        .filter(|r| r.starts_with('/') && !r.starts_with("//") && !r.contains('\\'))
+        .filter(|r| is_local_path(r))
         .unwrap_or_else(|| "/".into());
     let mut response = Redirect::to(&target).into_response();
     if let Ok(cookie) = HeaderValue::from_str(&format!(
@@ -411,6 +431,17 @@ async fn switch_lang(Path(lang): Path<String>, Query(back): Query<Back>) -> Resp
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// A path of this site and nothing else: `/` then printable ASCII without spaces or
+/// backslashes, and never `//` at the start. Browsers drop tabs and line feeds from a
+/// `Location` and read `\` as `/`, so `/\t/evil.example` would leave the site: those bytes
+/// are refused anywhere in the path, not only at its start.
+pub(crate) fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2048
+        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
 /// Static files: long-lived in caches (the pages name them with `?v=ASSET_VERSION`), gzipped

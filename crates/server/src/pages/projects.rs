@@ -121,11 +121,9 @@ pub(super) async fn latest_assessment(
 ) -> Result<Option<(Assessment, nuage_registry::StoredAssessment)>, Problem> {
     let stored = state
         .registry
-        .assessments(project)
+        .latest_assessment(project)
         .await
-        .map_err(registry_problem)?
-        .into_iter()
-        .next();
+        .map_err(registry_problem)?;
     match stored {
         None => Ok(None),
         Some(s) => {
@@ -192,29 +190,39 @@ pub(super) struct ProjectPage {
 
 #[derive(Debug)]
 pub(super) struct ScanView {
+    id: String,
     when: String,
     who: String,
-    /// address, type, provider, offer, region, zones, place, evidence
-    resources: Vec<[String; 8]>,
+    resources: i64,
+    findings_count: i64,
+    /// provider, offer, region, resources
+    groups: Vec<[String; 4]>,
+    more_groups: usize,
     /// rule, status label, badge, message, place
     findings: Vec<(String, String, &'static str, String, String)>,
+    more_findings: usize,
+    /// The summary is missing (a scan attached before summaries were made).
+    summarised: bool,
 }
 
+/// What the page shows of the latest scan: its summary, never the inventory itself.
 pub(super) fn scan_view(
     lang: Lang,
     catalog: &nuage_catalog::Catalog,
     stored: &nuage_registry::StoredScan,
-) -> Option<ScanView> {
-    let scan = crate::projects::read_scan(stored.body.as_bytes()).ok()?;
-    let resources = scan
-        .resources
+    summary: Option<&str>,
+) -> ScanView {
+    let summary: Option<crate::projects::ScanSummary> =
+        summary.and_then(|s| serde_json::from_str(s).ok());
+    let summarised = summary.is_some();
+    let summary = summary.unwrap_or_default();
+    let groups = summary
+        .groups
         .iter()
-        .map(|r| {
+        .map(|(provider, offer, region, n)| {
             [
-                r.address.clone(),
-                r.kind.clone(),
-                r.provider.clone(),
-                r.offer.as_deref().map_or_else(
+                provider.clone(),
+                offer.as_deref().map_or_else(
                     || "—".to_owned(),
                     |id| {
                         catalog
@@ -222,47 +230,36 @@ pub(super) fn scan_view(
                             .map_or_else(|| id.to_owned(), |o| o.name.clone())
                     },
                 ),
-                r.region.clone().unwrap_or_default(),
-                r.zones.join(", "),
-                format!("{}:{}", r.file, r.line),
-                r.evidence.join(" ; "),
+                region.clone().unwrap_or_else(|| "—".to_owned()),
+                n.to_string(),
             ]
         })
         .collect();
-    let field = |v: &serde_json::Value, k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let findings = scan
+    let findings = summary
         .findings
         .iter()
         .map(|f| {
-            let status = field(f, "status");
-            let place = match (
-                f.get("file").and_then(|x| x.as_str()),
-                f.get("line").and_then(serde_json::Value::as_u64),
-            ) {
-                (Some(file), Some(line)) => format!("{file}:{line}"),
-                (Some(file), None) => file.to_owned(),
-                _ => String::new(),
-            };
             (
-                field(f, "rule"),
-                label(lang, &status),
-                badge(&status),
-                field(f, "message"),
-                place,
+                f.rule.clone(),
+                label(lang, &f.status),
+                badge(&f.status),
+                f.message.clone(),
+                f.place.clone(),
             )
         })
         .collect();
-    Some(ScanView {
+    ScanView {
+        id: stored.id.to_string(),
         when: stored.created_at.clone(),
         who: stored.created_by.0.clone(),
-        resources,
+        resources: stored.resources,
+        findings_count: stored.findings,
+        groups,
+        more_groups: summary.more_groups,
         findings,
-    })
+        more_findings: summary.more_findings,
+        summarised,
+    }
 }
 
 pub(super) async fn project_page(
@@ -287,7 +284,8 @@ pub(super) async fn project_page(
         Ok(d) => d,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
-    let assessments = match state.registry.assessments(project.id).await {
+    // The history lists the latest assessments, never their bodies.
+    let assessments = match state.registry.assessment_history(project.id, 200).await {
         Ok(a) => a,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
@@ -298,6 +296,10 @@ pub(super) async fn project_page(
         .map(|o| o.name)
         .unwrap_or_default();
     let scans = match state.registry.scans(project.id).await {
+        Ok(s) => s,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
+    let latest_scan = match state.registry.latest_scan(project.id).await {
         Ok(s) => s,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
@@ -389,9 +391,9 @@ pub(super) async fn project_page(
         can_request: access == Access::Write,
         open_kinds,
         history,
-        scan: scans
-            .first()
-            .and_then(|s| scan_view(lang, &state.catalog, s)),
+        scan: latest_scan
+            .as_ref()
+            .map(|(s, summary)| scan_view(lang, &state.catalog, s, summary.as_deref())),
     })
 }
 

@@ -15,6 +15,7 @@ use super::login::CsrfOnly;
 use super::views::VerdictView;
 use super::{Chrome, Viewer, filters, html};
 use crate::AppState;
+use crate::limits::Client;
 use crate::projects::{DossierInput, registry_problem};
 
 /// A draft the viewer may open: anyone with its address while nobody owns it, then its owner.
@@ -49,12 +50,42 @@ pub(super) async fn open_draft(
     Ok((id, answers))
 }
 
+/// A client that is not logged in starts a bounded number of drafts an hour.
+fn anonymous_draft_allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    client: Client,
+) -> Result<(), Response> {
+    if viewer.user().is_some()
+        || state.anonymous_drafts.allow(
+            client.0,
+            state.limits.anonymous_drafts_per_hour,
+            std::time::Duration::from_secs(3600),
+        )
+    {
+        return Ok(());
+    }
+    Err(viewer.error(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        viewer.t("Trop de brouillons", "Too many drafts"),
+        viewer.t(
+            "Vous avez commencé beaucoup de brouillons sans vous connecter : connectez-vous, ou réessayez dans une heure.",
+            "You started many drafts without logging in: log in, or try again in an hour.",
+        ),
+    ))
+}
+
 pub(super) async fn start(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: Client,
     axum::Form(form): axum::Form<CsrfOnly>,
 ) -> Response {
     if let Err(r) = viewer.check_csrf(&state, form.csrf.as_deref()) {
+        return r;
+    }
+    if let Err(r) = anonymous_draft_allowed(&state, &viewer, client) {
         return r;
     }
     match state.registry.create_draft(viewer.user(), "{}").await {
@@ -66,6 +97,7 @@ pub(super) async fn start(
 pub(super) async fn import(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: Client,
     mut form: Multipart,
 ) -> Response {
     let mut csrf = None;
@@ -132,6 +164,9 @@ pub(super) async fn import(
     };
     let (answers, lost) = state.questionnaire.answers_from(&dossier, &state.catalog);
     let json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
+    if let Err(r) = anonymous_draft_allowed(&state, &viewer, client) {
+        return r;
+    }
     let draft = match state.registry.create_draft(viewer.user(), &json).await {
         Ok(d) => d,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
