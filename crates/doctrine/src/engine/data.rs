@@ -190,17 +190,20 @@ fn dr_failures(ctx: &Ctx<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Checks R9's test on the offers of `envs`; returns (status, failures in words, failing offers).
-fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a Offer>) {
+/// Checks R9's test on the offers of `envs`; returns (failures in words, failing offers,
+/// whether every shortfall is one the catalog cannot settle and someone must verify).
+fn check_offers<'a>(ctx: &Ctx<'a>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a Offer>, bool) {
     // (labels of the environments, reasons) per distinct shortfall, in the order met.
     let mut groups: Vec<(Vec<String>, String)> = Vec::new();
     let mut failing = Vec::new();
+    let mut unsettled_only = true;
     for e in envs {
         let Some(offer) = e.offer else { continue };
         let gaps = r9_gaps(ctx, offer, e.env.region.as_deref());
         if gaps.is_empty() {
             continue;
         }
+        unsettled_only &= gaps.iter().all(|g| g.is_unsettled());
         let why: Vec<String> = gaps
             .iter()
             .map(|g| describe_gap(ctx.lang, ctx, offer, g))
@@ -223,7 +226,7 @@ fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> (Vec<String>, Vec<&'a O
         .into_iter()
         .map(|(labels, why)| format!("{} : {why}", text::list(ctx.lang, &labels)))
         .collect();
-    (failures, failing)
+    (failures, failing, unsettled_only)
 }
 
 fn qualified_alternatives(ctx: &Ctx<'_>, failing: &[&Offer]) -> Vec<Counterfactual> {
@@ -331,8 +334,17 @@ pub(crate) fn r9(ctx: &Ctx<'_>) -> Finding {
                 en: "{sentence} Production, staging and disaster recovery are hosted outside commercial offers (the State's internal cloud, interministerial products or the entity's own servers): R9's qualification demand only targets commercial offers.");
         }
     } else {
-        let (failures, failing) = check_offers(ctx, &commercial);
-        if failures.is_empty() {
+        let (failures, failing, unsettled_only) = check_offers(ctx, &commercial);
+        if !failures.is_empty() && unsettled_only {
+            status = Status::ToVerify;
+            let list = failures.join(" ; ");
+            message = text!(lang,
+                fr: "{sentence} Une offre commerciale retenue doit alors être qualifiée SecNumCloud et immunisée contre les lois extracommunautaires, ce que le catalogue ne permet pas d'établir : {list}.",
+                en: "{sentence} A commercial offer chosen must then be SecNumCloud-qualified and immune from extra-EU law, which the catalog cannot establish: {list}.");
+            remedy = Some(text!(lang,
+                fr: "Vérifier la qualification sur la liste de l'ANSSI (cyber.gouv.fr) pour la région et le jour, puis mettre le catalogue à jour avec la source ; préciser la région de chaque environnement.",
+                en: "Check the qualification on ANSSI's list (cyber.gouv.fr) for the region and the day, then update the catalog with the source; give each environment's region."));
+        } else if failures.is_empty() {
             status = Status::Compliant;
             let on = text::date(lang, ctx.on);
             message = text!(lang,
@@ -458,7 +470,21 @@ pub(crate) fn r14(ctx: &Ctx<'_>) -> Finding {
             None,
         );
     }
-    let (failures, _) = check_offers(ctx, &envs);
+    let (failures, _, unsettled_only) = check_offers(ctx, &envs);
+    if !failures.is_empty() && unsettled_only {
+        let list = failures.join(" ; ");
+        return finding(
+            Rule::R14,
+            Status::ToVerify,
+            text!(lang,
+                fr: "L'infrastructure et les services de l'éditeur doivent respecter R9 pour des données d'une sensibilité particulière, ce que le catalogue ne permet pas d'établir : {list}.",
+                en: "The publisher's infrastructure and services must meet R9 for particularly sensitive data, which the catalog cannot establish: {list}."),
+            citations,
+            Some(text!(lang,
+                fr: "Vérifier la qualification de l'éditeur et de son hébergeur sur la liste de l'ANSSI, puis mettre le catalogue à jour avec la source.",
+                en: "Check the qualification of the publisher and its host on ANSSI's list, then update the catalog with the source.")),
+        );
+    }
     if failures.is_empty() {
         return finding(
             Rule::R14,
@@ -525,7 +551,7 @@ fn location_status(ctx: &Ctx<'_>, e: &Env<'_>, offer: &Offer) -> (Status, Option
     let country_status = |code: &str| {
         ctx.catalog
             .jurisdiction(code)
-            .map(|j| (j.status, j.name.as_str(), j.note.as_deref()))
+            .map(|j| (j.status_on(ctx.on), j.name.as_str(), j.note_on(ctx.on)))
     };
     let judge = |status: DataProtection,
                  country: &str,
@@ -749,13 +775,19 @@ pub(crate) fn hds(ctx: &Ctx<'_>) -> Finding {
     let mut status = Status::Compliant;
     let mut missing = Vec::new();
     let mut unknown_internal = Vec::new();
+    let mut unsettled = Vec::new();
     for e in &envs {
         let Some(offer) = e.offer else { continue };
-        match (offer.hds.known(), offer.kind) {
+        let hds = ctx.catalog.hds_on(offer, ctx.on, e.env.region.as_deref());
+        match (hds.known(), offer.kind) {
             (Some(true), _) => {}
             (_, OfferKind::Internal | OfferKind::Interministerial) => {
                 status = status.worst(Status::ToVerify);
                 unknown_internal.push(env_label(lang, e));
+            }
+            (None, _) if hds.is_unsettled() => {
+                status = status.worst(Status::ToVerify);
+                unsettled.push(env_label(lang, e));
             }
             _ => {
                 status = Status::NonCompliant;
@@ -783,6 +815,15 @@ pub(crate) fn hds(ctx: &Ctx<'_>) -> Finding {
         message.push_str(&text!(lang,
             fr: "La certification HDS de l'offre de l'État utilisée pour {list} n'est pas documentée : la vérifier auprès de l'opérateur, la loi visant tout hébergement pour le compte d'un tiers.",
             en: "The HDS certification of the State offer used for {list} is not documented: check it with the operator, as the law covers any hosting on behalf of another entity."));
+    }
+    if !unsettled.is_empty() {
+        let list = text::list(lang, &unsettled);
+        if !message.is_empty() {
+            message.push(' ');
+        }
+        message.push_str(&text!(lang,
+            fr: "La certification HDS enregistrée pour l'hébergeur de {list} ne s'établit pas à cette date (référentiel antérieur à celui de 2024, dont les certificats valaient jusqu'au 16 mai 2026, date ou région non couvertes) : la vérifier auprès de l'hébergeur et mettre le catalogue à jour avec sa source.",
+            en: "The HDS certification recorded for the host of {list} cannot be established on that date (a referential older than the 2024 one, whose certificates were valid until 16 May 2026, or a date or region not covered): check it with the host and update the catalog with its source."));
     }
     let remedy = (status != Status::Compliant).then(|| {
         text!(lang,

@@ -27,23 +27,64 @@ pub(crate) enum R9Gap<'a> {
     NotQualified(QualificationStatus<'a>),
     ImmunityUnknown,
     NotImmune,
+    /// The product runs on this commercial offer, which falls short itself (R14).
+    Host(&'a Offer),
+    /// The product runs on a commercial cloud the sources do not name (R14).
+    HostUnidentified,
 }
 
-/// R9's demands on a commercial offer: SecNumCloud-qualified on the day (in the region, when
-/// one is given) and immune from extra-EU law. Other kinds of offers are not reached by R9.
-pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'_>, offer: &'a Offer, region: Option<&str>) -> Vec<R9Gap<'a>> {
+impl R9Gap<'_> {
+    /// The catalog cannot settle it (validity ended without a recorded renewal, an unconfirmed
+    /// source, no region given for a partly qualified offer, an unnamed host): to verify.
+    pub(crate) fn is_unsettled(&self) -> bool {
+        match self {
+            R9Gap::NotQualified(status) => status.is_unsettled(),
+            R9Gap::HostUnidentified => true,
+            _ => false,
+        }
+    }
+}
+
+/// R9's demands on one use of an offer: a commercial offer SecNumCloud-qualified on the day in
+/// the region used (a partly qualified offer without a region is not) and immune from extra-EU
+/// law; a product run on a commercial cloud, that cloud meeting them too (R14). Other offers
+/// are not reached by R9.
+pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'a>, offer: &'a Offer, region: Option<&str>) -> Vec<R9Gap<'a>> {
+    let status = offer.secnumcloud_for(ctx.on, region, None);
+    gaps_with(ctx, offer, status)
+}
+
+/// The same demands on the offer anywhere (some qualified part is enough): for alternatives.
+fn r9_gaps_anywhere<'a>(ctx: &Ctx<'a>, offer: &'a Offer) -> Vec<R9Gap<'a>> {
+    gaps_with(ctx, offer, offer.secnumcloud_on(ctx.on, None))
+}
+
+fn gaps_with<'a>(
+    ctx: &Ctx<'a>,
+    offer: &'a Offer,
+    status: QualificationStatus<'a>,
+) -> Vec<R9Gap<'a>> {
     let mut gaps = Vec::new();
-    if !offer.is_commercial() {
-        return gaps;
+    if offer.is_commercial() {
+        if !status.is_qualified() {
+            gaps.push(R9Gap::NotQualified(status));
+        }
+        match offer.immunity.known() {
+            Some(true) => {}
+            Some(false) => gaps.push(R9Gap::NotImmune),
+            None => gaps.push(R9Gap::ImmunityUnknown),
+        }
     }
-    let status = offer.secnumcloud_on(ctx.on, region);
-    if !status.is_qualified() {
-        gaps.push(R9Gap::NotQualified(status));
-    }
-    match offer.immunity.known() {
-        Some(true) => {}
-        Some(false) => gaps.push(R9Gap::NotImmune),
-        None => gaps.push(R9Gap::ImmunityUnknown),
+    if let Some(host) = offer.hosted_on.as_ref().filter(|h| h.commercial) {
+        match host.offer.as_deref().and_then(|id| ctx.catalog.offer(id)) {
+            Some(h) if h.id != offer.id => {
+                if !r9_gaps_anywhere(ctx, h).is_empty() {
+                    gaps.push(R9Gap::Host(h));
+                }
+            }
+            Some(_) => {}
+            None => gaps.push(R9Gap::HostUnidentified),
+        }
     }
     gaps
 }
@@ -71,10 +112,41 @@ pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap
                 fr: "la région choisie sort du périmètre qualifié SecNumCloud de {name} ({scope})",
                 en: "the chosen region is outside the SecNumCloud-qualified perimeter of {name} ({scope})")
         }
-        R9Gap::NotQualified(_) => match &offer.secnumcloud_evaluation {
+        R9Gap::NotQualified(QualificationStatus::ModelOutOfScope(_)) => text!(lang,
+            fr: "la qualification SecNumCloud de {name} ne couvre pas ce modèle de service",
+            en: "the SecNumCloud qualification of {name} does not cover this service model"),
+        R9Gap::NotQualified(QualificationStatus::PerimeterUnspecified(q)) => {
+            let scope = text::ids(lang, q.regions.as_deref().unwrap_or_default());
+            text!(lang,
+                fr: "seule une partie de {name} est qualifiée SecNumCloud ({scope}) et la région n'est pas indiquée : la préciser",
+                en: "only part of {name} is SecNumCloud-qualified ({scope}) and the region is not given: give it")
+        }
+        R9Gap::NotQualified(QualificationStatus::RenewalUnknown(q)) => {
+            let end = q
+                .validity_end
+                .map(|d| text::date(lang, d))
+                .unwrap_or_default();
+            text!(lang,
+                fr: "la validité de la qualification SecNumCloud de {name} était annoncée jusqu'au {end} et aucun renouvellement n'est établi au {on} : à vérifier sur la liste de l'ANSSI",
+                en: "the SecNumCloud qualification of {name} was reported valid until {end} and no renewal is established on {on}: check ANSSI's list")
+        }
+        R9Gap::NotQualified(QualificationStatus::Unconfirmed(_)) => text!(lang,
+            fr: "la qualification SecNumCloud de {name} au {on} ne repose que sur une source non confirmée : à vérifier sur la liste de l'ANSSI",
+            en: "the SecNumCloud qualification of {name} on {on} rests only on an unconfirmed source: check ANSSI's list"),
+        R9Gap::Host(host) => {
+            let host = &host.name;
+            text!(lang,
+                fr: "{name} est hébergé sur {host}, qui n'est pas qualifiée SecNumCloud et immunisée au {on}",
+                en: "{name} is hosted on {host}, which is not SecNumCloud-qualified and immune on {on}")
+        }
+        R9Gap::HostUnidentified => text!(lang,
+            fr: "{name} est hébergé sur un cloud commercial que les sources ne nomment pas : sa qualification SecNumCloud et son immunité ne sont pas établies",
+            en: "{name} is hosted on a commercial cloud the sources do not name: its SecNumCloud qualification and immunity are not established"),
+        R9Gap::NotQualified(_) => match offer.evaluation_on(ctx.on, None, None) {
             Some(ev) => {
-                let milestone = &ev.milestone;
-                let since = text::date(lang, ev.date);
+                let (milestone, since) =
+                    ev.milestone_on(ctx.on).unwrap_or((&ev.milestone, ev.date));
+                let since = text::date(lang, since);
                 text!(lang,
                     fr: "{name} n'est pas qualifiée SecNumCloud le {on} (évaluation en cours, jalon {milestone} le {since})",
                     en: "{name} is not SecNumCloud-qualified on {on} (evaluation under way, milestone {milestone} on {since})")
@@ -142,10 +214,13 @@ pub(crate) fn fits(ctx: &Ctx<'_>, offer: &Offer, needs: &Needs) -> bool {
     if !needs.services.iter().all(|s| offer.provides(*s)) {
         return false;
     }
-    if needs.secnumcloud && !r9_gaps(ctx, offer, None).is_empty() {
+    if offer.available_on(ctx.on) == Some(false) {
         return false;
     }
-    if needs.hds && offer.hds.known() != Some(true) {
+    if needs.secnumcloud && !r9_gaps_anywhere(ctx, offer).is_empty() {
+        return false;
+    }
+    if needs.hds && ctx.catalog.hds_on(offer, ctx.on, None).known() != Some(true) {
         return false;
     }
     if needs.diffusion_restreinte && offer.diffusion_restreinte.known() != Some(true) {

@@ -218,7 +218,7 @@ fn gdpr(inv: &Inventory, dossier: Option<&Dossier>, ctx: &Ctx<'_>, out: &mut Vec
         };
         let address = &r.address;
         let name = &country.name;
-        let (status, message) = match country.status {
+        let (status, message) = match country.status_on(ctx.on) {
             DataProtection::Eu | DataProtection::Eea => continue,
             DataProtection::Adequacy => (
                 Status::ToVerify,
@@ -227,7 +227,7 @@ fn gdpr(inv: &Inventory, dossier: Option<&Dossier>, ctx: &Ctx<'_>, out: &mut Vec
                 en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA: an adequacy decision (GDPR art. 45) covers that country; check that personal data may go there and that the doctrine is met."),
             ),
             DataProtection::PartialAdequacy => {
-                let note = country.note.as_deref().unwrap_or_default();
+                let note = country.note_on(ctx.on).unwrap_or_default();
                 (
                     Status::ToVerify,
                     text!(lang,
@@ -280,10 +280,15 @@ fn r9(inv: &Inventory, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .collect();
         let why = why.join(" ; ");
         let address = &r.address;
+        let status = if gaps.iter().all(|g| g.is_unsettled()) {
+            Status::ToVerify
+        } else {
+            Status::NonCompliant
+        };
         out.push(at(
             finding(
                 Rule::R9,
-                Status::NonCompliant,
+                status,
                 text!(lang,
                     fr: "`{address}` héberge des données d'une sensibilité particulière sur une offre commerciale qui ne remplit pas R9 : {why}.",
                     en: "`{address}` hosts particularly sensitive data on a commercial offer that does not meet R9: {why}."),
@@ -306,15 +311,17 @@ fn hds(inv: &Inventory, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let Some(offer) = offer_of(ctx.catalog, r) else {
             continue;
         };
-        if offer.hds.known() == Some(true) {
+        let hds = ctx.catalog.hds_on(offer, ctx.on, r.region.as_deref());
+        if hds.known() == Some(true) {
             continue;
         }
         let address = &r.address;
         let name = &offer.name;
-        let status = if matches!(
-            offer.kind,
-            OfferKind::Internal | OfferKind::Interministerial
-        ) {
+        let status = if hds.is_unsettled()
+            || matches!(
+                offer.kind,
+                OfferKind::Internal | OfferKind::Interministerial
+            ) {
             Status::ToVerify
         } else {
             Status::NonCompliant

@@ -87,6 +87,33 @@ fn scenario_of(
             "SecNumCloud-qualified, but not in this region",
         )
         .to_owned(),
+        QualificationStatus::ModelOutOfScope(_) => tr(
+            lang,
+            "qualifiée SecNumCloud, mais pas pour ce modèle de service",
+            "SecNumCloud-qualified, but not for this service model",
+        )
+        .to_owned(),
+        QualificationStatus::PerimeterUnspecified(_) => tr(
+            lang,
+            "qualifiée SecNumCloud pour une partie de l'offre seulement",
+            "SecNumCloud-qualified for part of the offer only",
+        )
+        .to_owned(),
+        QualificationStatus::RenewalUnknown(q) => format!(
+            "{} {}",
+            tr(
+                lang,
+                "qualification SecNumCloud à vérifier : validité annoncée jusqu'au",
+                "SecNumCloud qualification to verify: reported valid until"
+            ),
+            q.validity_end.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        QualificationStatus::Unconfirmed(_) => tr(
+            lang,
+            "qualification SecNumCloud non confirmée",
+            "SecNumCloud qualification unconfirmed",
+        )
+        .to_owned(),
         QualificationStatus::NotYet(q) => format!(
             "{} {}",
             tr(
