@@ -294,10 +294,12 @@ async fn without_a_declared_date_the_catalog_sets_the_deadline() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{d}");
-        // The catalog's first trusted IaaS offer: Outscale, qualified from 2020-12-31.
-        assert_eq!(d["deadline"], "2021-12-31");
+        // The catalog's first trusted IaaS offer with an established qualification: OVHcloud's
+        // Hosted Private Cloud SecNumCloud, from 2021-10-18 (OUTSCALE's 2020 qualification has no
+        // sourced perimeter and is only « unconfirmed »).
+        assert_eq!(d["deadline"], "2022-10-18");
         let source = d["deadline_source"].as_str().unwrap();
-        assert!(source.starts_with("catalog:outscale-iaas@"), "{source}");
+        assert!(source.starts_with("catalog:ovhcloud-hpc-vmware-snc@"), "{source}");
 
         // A derogation recorded without a deadline gets one when the server starts.
         let setup = nuage_registry::User {
@@ -330,7 +332,7 @@ async fn without_a_declared_date_the_catalog_sets_the_deadline() {
             .unwrap();
         assert_eq!(updated, 1);
         let after = w.state.registry.derogation(bare.id).await.unwrap();
-        assert_eq!(after.deadline.as_deref(), Some("2021-12-31"));
+        assert_eq!(after.deadline.as_deref(), Some("2022-10-18"));
         assert_eq!(
             nuage_server::refresh_deadlines(&w.state.registry, &w.state.catalog)
                 .await
