@@ -299,7 +299,10 @@ async fn without_a_declared_date_the_catalog_sets_the_deadline() {
         // sourced perimeter and is only « unconfirmed »).
         assert_eq!(d["deadline"], "2022-10-18");
         let source = d["deadline_source"].as_str().unwrap();
-        assert!(source.starts_with("catalog:ovhcloud-hpc-vmware-snc@"), "{source}");
+        assert!(
+            source.starts_with("catalog:ovhcloud-hpc-vmware-snc@"),
+            "{source}"
+        );
 
         // A derogation recorded without a deadline gets one when the server starts.
         let setup = nuage_registry::User {
