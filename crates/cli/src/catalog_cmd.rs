@@ -235,9 +235,13 @@ fn list(args: &ListArgs) -> ExitCode {
             );
             let mut partial = false;
             for o in &offers {
-                let (state, _, regions) = snc(o, on);
+                let (state, _, _) = snc(o, on);
                 let mut word = state.as_str().to_owned();
-                if regions.is_some() {
+                let part = match o.secnumcloud_on(on, None) {
+                    QualificationStatus::Qualified(q) => !q.covers_whole(o),
+                    _ => false,
+                };
+                if part {
                     word.push('*');
                     partial = true;
                 }
