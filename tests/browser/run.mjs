@@ -116,8 +116,8 @@ try {
   // ── Change an answer and see the verdict change ─────────────────────────────────────────
   await member.goto(`${draft}/hebergement`);
   await member.selectOption("#q-hosting-environments-production-offer", "outscale-iaas");
-  await member.fill("#q-hosting-environments-production-region", "eu-west-2");
-  await member.fill("#q-hosting-environments-production-zones", "eu-west-2a, eu-west-2b");
+  await member.fill("#q-hosting-environments-production-region", "cloudgouv-eu-west-1");
+  await member.fill("#q-hosting-environments-production-zones", "cloudgouv-eu-west-1a, cloudgouv-eu-west-1b");
   await member.waitForFunction(() => document.querySelector("#verdict-value")?.dataset.verdict !== "non_compliant", null, { timeout: 10000 });
   check(true, "the live verdict changes when the offer becomes a qualified one");
   await member.goto(`${draft}/verdict`);

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::Catalog;
-use crate::model::{Fact, Jurisdiction, Offer, Source};
+use crate::model::{
+    DataProtection, Fact, HdsReferential, Jurisdiction, Offer, ServiceModel, Source,
+};
 
 /// One thing wrong with a catalog file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +63,8 @@ struct CatalogFile {
     version: String,
     #[serde(default)]
     source: Vec<Spanned<Source>>,
+    #[serde(default)]
+    hds_referential: Vec<Spanned<HdsReferential>>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +235,70 @@ impl Checker<'_> {
 
     fn fact<T>(&mut self, file: &str, line: usize, field: &str, fact: &Fact<T>) {
         self.sources(file, line, field, &fact.sources, fact.value.is_some());
+        if fact.value.is_some() {
+            self.reviewed(file, line, field, fact.reviewed_on);
+        }
+    }
+
+    /// Every fact says when someone last checked it against its sources.
+    fn reviewed(&mut self, file: &str, line: usize, field: &str, reviewed_on: Option<crate::Date>) {
+        if reviewed_on.is_none() {
+            self.push(
+                file,
+                line,
+                format!("{field}.reviewed_on"),
+                "a fact needs `reviewed_on`, the day it was last checked against its sources",
+            );
+        }
+    }
+
+    /// `inner` lists only items of `outer`.
+    fn subset<T: PartialEq + fmt::Display>(
+        &mut self,
+        file: &str,
+        line: usize,
+        field: String,
+        inner: &[T],
+        outer: &[T],
+        what: &str,
+    ) {
+        if inner.is_empty() {
+            self.push(
+                file,
+                line,
+                field.clone(),
+                format!("an empty list of {what}: leave the field out instead"),
+            );
+        }
+        for x in inner {
+            if !outer.contains(x) {
+                self.push(
+                    file,
+                    line,
+                    field.clone(),
+                    format!("`{x}` is not among the offer's {what}"),
+                );
+            }
+        }
+    }
+}
+
+impl fmt::Display for ServiceModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ServiceModel::Iaas => "iaas",
+            ServiceModel::Paas => "paas",
+            ServiceModel::Caas => "caas",
+            ServiceModel::Saas => "saas",
+        })
+    }
+}
+
+/// Two optional perimeters (absent: everything) have something in common.
+fn meet<T: PartialEq>(a: Option<&[T]>, b: Option<&[T]>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.iter().any(|x| b.contains(x)),
+        _ => true,
     }
 }
 
@@ -304,6 +372,38 @@ impl Catalog {
             }
         }
 
+        let mut referential_ids = HashSet::new();
+        for r in &catalog_file.hds_referential {
+            let line = line_col(cat_text, r.span().start).0;
+            let rf = r.get_ref();
+            let field = format!("hds_referential[{}]", rf.id);
+            if !valid_id(&rf.id) || !referential_ids.insert(rf.id.clone()) {
+                checker.push(
+                    cat_name,
+                    line,
+                    format!("{field}.id"),
+                    "an HDS referential needs a unique id of lowercase letters, digits and dashes",
+                );
+            }
+            checker.sources(
+                cat_name,
+                line,
+                &format!("{field}.sources"),
+                &rf.sources,
+                true,
+            );
+            if let (Some(a), Some(b)) = (rf.applies_from, rf.certificates_valid_until)
+                && b < a
+            {
+                checker.push(
+                    cat_name,
+                    line,
+                    format!("{field}.certificates_valid_until"),
+                    "certificates cannot stop being valid before the referential applies",
+                );
+            }
+        }
+
         let mut countries = HashSet::new();
         for j in &jurisdictions_file.jurisdiction {
             let line = line_col(jur_text, j.span().start).0;
@@ -332,10 +432,76 @@ impl Catalog {
                 &jur.sources,
                 true,
             );
+            checker.reviewed(jur_name, line, &field, jur.reviewed_on);
+            let mut previous: Option<&crate::AdequacyDecision> = None;
+            for d in &jur.decisions {
+                let df = format!("{field}.decision[{}]", d.from);
+                checker.sources(jur_name, line, &format!("{df}.sources"), &d.sources, true);
+                checker.reviewed(jur_name, line, &df, d.reviewed_on);
+                if !matches!(
+                    d.scope,
+                    DataProtection::Adequacy | DataProtection::PartialAdequacy
+                ) {
+                    checker.push(
+                        jur_name,
+                        line,
+                        format!("{df}.scope"),
+                        "a decision's scope is `adequacy` or `partial_adequacy`",
+                    );
+                }
+                if d.until.is_some_and(|until| until < d.from) {
+                    checker.push(
+                        jur_name,
+                        line,
+                        format!("{df}.until"),
+                        "a decision cannot end before it starts",
+                    );
+                }
+                if let Some(p) = previous
+                    && (p.from > d.from || p.until.is_none_or(|until| until >= d.from))
+                {
+                    checker.push(
+                        jur_name,
+                        line,
+                        df.clone(),
+                        format!(
+                            "decisions are listed oldest first, without overlap (the one from {} runs into it)",
+                            p.from
+                        ),
+                    );
+                }
+                previous = Some(d);
+            }
+            if matches!(jur.status, DataProtection::Eu | DataProtection::Eea)
+                && !jur.decisions.is_empty()
+            {
+                checker.push(
+                    jur_name,
+                    line,
+                    format!("{field}.decision"),
+                    "members of the EU or the EEA need no adequacy decision",
+                );
+            } else if let Some(reviewed) = jur.reviewed_on
+                && !jur.decisions.is_empty()
+                && jur.status_on(reviewed) != jur.status
+            {
+                checker.push(
+                    jur_name,
+                    line,
+                    format!("{field}.status"),
+                    format!(
+                        "`status` says {:?} but the decisions give {:?} on the review day {reviewed}",
+                        jur.status,
+                        jur.status_on(reviewed)
+                    ),
+                );
+            }
         }
 
         let mut offers: Vec<Offer> = Vec::new();
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+        // (file, line, offer, host, declared commercial), checked once every offer is known.
+        let mut hosts: Vec<(String, usize, String, String, bool)> = Vec::new();
         for (name, text, file) in &offer_files {
             for spanned in &file.offer {
                 let line = line_col(text, spanned.span().start).0;
@@ -386,22 +552,12 @@ impl Catalog {
                     );
                 }
                 checker.fact(name, line, &f("immunity"), &offer.immunity);
-                checker.fact(name, line, &f("hds"), &offer.hds);
                 checker.fact(
                     name,
                     line,
                     &f("diffusion_restreinte"),
                     &offer.diffusion_restreinte,
                 );
-                if let Some(ev) = &offer.secnumcloud_evaluation {
-                    checker.sources(
-                        name,
-                        line,
-                        &f("secnumcloud_evaluation.sources"),
-                        &ev.sources,
-                        true,
-                    );
-                }
 
                 let mut region_codes = HashSet::new();
                 for r in &offer.regions {
@@ -422,12 +578,44 @@ impl Catalog {
                     }
                     checker.sources(name, line, &format!("{rf}.sources"), &r.sources, true);
                 }
+                let codes: Vec<String> = offer.regions.iter().map(|r| r.code.clone()).collect();
+                let several_regions = offer.regions.len() > 1;
+
+                let hds = &offer.hds;
+                checker.sources(name, line, &f("hds"), &hds.sources, hds.value.is_some());
+                if hds.value.is_some() {
+                    checker.reviewed(name, line, &f("hds"), hds.reviewed_on);
+                }
+                if let Some(r) = &hds.referential
+                    && !referential_ids.contains(r)
+                {
+                    checker.push(
+                        name,
+                        line,
+                        f("hds.referential"),
+                        format!("unknown HDS referential `{r}` (declare it in catalog.toml)"),
+                    );
+                }
+                if let (Some(a), Some(b)) = (hds.since, hds.until)
+                    && b < a
+                {
+                    checker.push(
+                        name,
+                        line,
+                        f("hds.until"),
+                        "a certification cannot end before it starts",
+                    );
+                }
+                if let Some(scope) = &hds.regions {
+                    checker.subset(name, line, f("hds.regions"), scope, &codes, "regions");
+                }
 
                 let mut periods: Vec<_> = offer.secnumcloud.iter().collect();
                 periods.sort_by_key(|q| q.from);
                 for (i, q) in periods.iter().enumerate() {
                     let qf = f(&format!("secnumcloud[from {}]", q.from));
                     checker.sources(name, line, &format!("{qf}.sources"), &q.sources, true);
+                    checker.reviewed(name, line, &qf, q.reviewed_on);
                     if let Some(until) = q.until
                         && until < q.from
                     {
@@ -438,30 +626,165 @@ impl Catalog {
                             "a qualification cannot end before it starts",
                         );
                     }
-                    if let Some(prev) = i.checked_sub(1).and_then(|p| periods.get(p))
-                        && prev.until.is_none_or(|until| until >= q.from)
+                    if let Some(end) = q.validity_end
+                        && end < q.from
                     {
                         checker.push(
                             name,
                             line,
-                            qf.clone(),
-                            format!("overlaps the period that starts on {}", prev.from),
+                            format!("{qf}.validity_end"),
+                            "a qualification's validity cannot end before it starts",
                         );
                     }
-                    for r in q.regions.iter().flatten() {
-                        if !region_codes.contains(r.as_str()) {
+                    for prev in periods.iter().take(i) {
+                        let prev_end = prev.until.or(prev.validity_end);
+                        if prev_end.is_none_or(|end| end >= q.from)
+                            && meet(prev.regions.as_deref(), q.regions.as_deref())
+                            && meet(prev.service_models.as_deref(), q.service_models.as_deref())
+                        {
                             checker.push(
                                 name,
                                 line,
-                                format!("{qf}.regions"),
-                                format!("region `{r}` is not among the offer's regions"),
+                                qf.clone(),
+                                format!(
+                                    "overlaps the period that starts on {} on a common perimeter (give the earlier one an `until`)",
+                                    prev.from
+                                ),
                             );
                         }
+                    }
+                    match &q.regions {
+                        Some(scope) => {
+                            checker.subset(
+                                name,
+                                line,
+                                format!("{qf}.regions"),
+                                scope,
+                                &codes,
+                                "regions",
+                            );
+                        }
+                        None if several_regions => checker.push(
+                            name,
+                            line,
+                            format!("{qf}.regions"),
+                            "the offer has several regions: a qualification names the regions it covers",
+                        ),
+                        None => {}
+                    }
+                    if let Some(models) = &q.service_models {
+                        checker.subset(
+                            name,
+                            line,
+                            format!("{qf}.service_models"),
+                            models,
+                            &offer.service_models,
+                            "service models",
+                        );
+                    }
+                }
+
+                if let Some(ev) = &offer.secnumcloud_evaluation {
+                    let ef = f("secnumcloud_evaluation");
+                    checker.sources(name, line, &format!("{ef}.sources"), &ev.sources, true);
+                    checker.reviewed(name, line, &ef, ev.reviewed_on);
+                    let mut last = ev.date;
+                    for m in &ev.milestones {
+                        let mf = format!("{ef}.milestones[{}]", m.milestone);
+                        checker.sources(name, line, &format!("{mf}.sources"), &m.sources, false);
+                        if m.date < last {
+                            checker.push(
+                                name,
+                                line,
+                                format!("{mf}.date"),
+                                "milestones are listed in order, after the first one",
+                            );
+                        }
+                        last = m.date;
+                    }
+                    if let Some(models) = &ev.service_models {
+                        checker.subset(
+                            name,
+                            line,
+                            format!("{ef}.service_models"),
+                            models,
+                            &offer.service_models,
+                            "service models",
+                        );
+                    }
+                    if let Some(scope) = &ev.regions {
+                        checker.subset(
+                            name,
+                            line,
+                            format!("{ef}.regions"),
+                            scope,
+                            &codes,
+                            "regions",
+                        );
+                    }
+                }
+
+                if let Some(h) = &offer.hosted_on {
+                    let hf = f("hosted_on");
+                    checker.sources(name, line, &format!("{hf}.sources"), &h.sources, true);
+                    checker.reviewed(name, line, &hf, h.reviewed_on);
+                    if h.offer.as_deref() == Some(offer.id.as_str()) {
+                        checker.push(
+                            name,
+                            line,
+                            format!("{hf}.offer"),
+                            "an offer cannot be hosted on itself",
+                        );
+                    }
+                    if let Some(host) = &h.offer {
+                        hosts.push((
+                            name.to_string(),
+                            line,
+                            offer.id.clone(),
+                            host.clone(),
+                            h.commercial,
+                        ));
+                    }
+                }
+                if let Some(a) = &offer.availability {
+                    let af = f("availability");
+                    checker.sources(name, line, &format!("{af}.sources"), &a.sources, true);
+                    checker.reviewed(name, line, &af, a.reviewed_on);
+                    if let (Some(from), Some(until)) = (a.from, a.until)
+                        && until < from
+                    {
+                        checker.push(
+                            name,
+                            line,
+                            format!("{af}.until"),
+                            "an offer cannot close before it opens",
+                        );
                     }
                 }
                 let mut offer = offer.clone();
                 offer.secnumcloud.sort_by_key(|q| q.from);
                 offers.push(offer);
+            }
+        }
+
+        for (file, line, id, host, commercial) in &hosts {
+            let field = format!("offer[{id}].hosted_on.offer");
+            match offers.iter().find(|o| &o.id == host) {
+                None => checker.push(file, *line, field, format!("unknown offer `{host}`")),
+                Some(o) if o.is_commercial() != *commercial => checker.push(
+                    file,
+                    *line,
+                    field,
+                    format!(
+                        "`commercial = {commercial}` but `{host}` is {} offer",
+                        if o.is_commercial() {
+                            "a commercial"
+                        } else {
+                            "not a commercial"
+                        }
+                    ),
+                ),
+                Some(_) => {}
             }
         }
 
@@ -486,6 +809,11 @@ impl Catalog {
                 .collect(),
             offers,
             jurisdictions,
+            catalog_file
+                .hds_referential
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
         ))
     }
 }

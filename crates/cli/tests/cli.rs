@@ -405,6 +405,57 @@ fn catalog_as_of_a_date() {
 }
 
 #[test]
+fn catalog_shows_review_dates_and_lists_facts_to_review() {
+    let o = nuage(&["catalog", "list", "--as-of", "2026-12-02"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("REVUE LE"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("outscale-iaas "))
+        .unwrap();
+    // Past the reported end of validity, no renewal recorded: unknown, never qualified.
+    assert!(
+        line.contains("unknown") && line.contains("2026-12-02"),
+        "{line}"
+    );
+    let o = nuage(&["catalog", "list", "--as-of", "2024-06-03", "-f", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let outscale = v["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "outscale-iaas")
+        .unwrap();
+    assert_eq!(outscale["secnumcloud"], "qualified");
+    assert_eq!(
+        outscale["secnumcloud_regions"],
+        serde_json::json!(["cloudgouv-eu-west-1"])
+    );
+    assert_eq!(outscale["reviewed_on"], "2026-12-02");
+    let o = nuage(&[
+        "catalog",
+        "show",
+        "bleu-azure-m365",
+        "--as-of",
+        "2026-11-23",
+    ]);
+    assert!(stdout(&o).contains("en évaluation : J0 le 2025-04-17 ; modèles IAAS, PAAS, CAAS"));
+
+    let o = nuage(&["catalog", "check", "--as-of", "2026-12-02", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["to_review"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["subject"] == "offer:outscale-iaas"
+        && r["field"] == "secnumcloud[from 2023-12-11]"
+        && r["why"] == serde_json::json!(["secondary"])));
+    let o = nuage(&["catalog", "check", "--as-of", "2026-12-02", "--stale-only"]);
+    assert!(stdout(&o).contains("0 fait(s) à revoir"), "{}", stdout(&o));
+    let o = nuage(&["catalog", "check", "--as-of", "2028-01-01", "--stale-only"]);
+    assert!(stdout(&o).contains("ANCIEN"));
+}
+
+#[test]
 fn a_replacement_catalog_is_validated() {
     let dir = tempdir("catalog");
     std::fs::create_dir_all(dir.join("offers")).unwrap();
@@ -417,7 +468,7 @@ fn a_replacement_catalog_is_validated() {
     .unwrap();
     std::fs::write(
         dir.join("offers/mine.toml"),
-        "[[offer]]\nid = \"mon-cloud\"\nname = \"Mon cloud\"\nprovider = \"Moi\"\nkind = \"internal\"\nservice_models = [\"iaas\"]\nsources = [\"seed-circular-2023\"]\n",
+        "[[offer]]\nid = \"mon-cloud\"\nname = \"Mon cloud\"\nprovider = \"Moi\"\nkind = \"internal\"\nservice_models = [\"iaas\"]\nreviewed_on = 2026-12-02\nsources = [\"seed-circular-2023\"]\n",
     )
     .unwrap();
     let d = dir.to_str().unwrap();

@@ -328,15 +328,19 @@ fn yaml_bombs_sent_to_the_server_are_answered_at_once_and_healthz_stays_fast() {
                 || body.contains("YAML aliases would add more than 1 MiB"),
             "{what}: {body:.300}"
         );
+        // A liveness bound, not a performance one: unbounded, the deep bomb alone takes tens
+        // of seconds and the alias bomb gigabytes.
         assert!(
-            elapsed < Duration::from_secs(1),
+            elapsed < Duration::from_secs(5),
             "{what} answered in {elapsed:?}"
         );
     }
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     let (worst, n) = probe.join().unwrap();
+    // Parsed on an async worker, a bomb would hold /healthz for seconds; a loaded CI machine
+    // still answers it well under one.
     assert!(
-        worst < Duration::from_millis(50),
+        worst < Duration::from_secs(1),
         "/healthz took up to {worst:?} over {n} probes"
     );
     let _ = server.terminate();

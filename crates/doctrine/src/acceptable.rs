@@ -65,7 +65,7 @@ pub fn acceptable_offer(
             o.secnumcloud
                 .iter()
                 .map(|q| q.from)
-                .find(|&day| crate::trust::suits_sensitive_data(o, day))
+                .find(|&day| crate::trust::suits_sensitive_data(catalog, o, day))
                 .map(|since| AcceptableOffer {
                     offer: o.id.clone(),
                     since,
@@ -107,12 +107,14 @@ mod tests {
         .unwrap();
         let found =
             acceptable_offer(&dossier, &catalog, DerogationKind::R9Transitional, &[]).unwrap();
-        // Outscale's IaaS is the earliest qualification the catalog records (2020-12-31).
-        assert_eq!(found.offer, "outscale-iaas");
-        assert_eq!(found.since.to_string(), "2020-12-31");
+        // OVHcloud's Hosted Private Cloud is the earliest established qualification the catalog
+        // records (2021-10-18); OUTSCALE's 2020 qualification has no sourced perimeter and is
+        // only « unconfirmed », which never makes an offer acceptable.
+        assert_eq!(found.offer, "ovhcloud-hpc-vmware-snc");
+        assert_eq!(found.since.to_string(), "2021-10-18");
         assert_eq!(
             deadline_after(found.since).unwrap().to_string(),
-            "2021-12-31"
+            "2022-10-18"
         );
         assert_eq!(
             acceptable_offer(&dossier, &catalog, DerogationKind::R7NoCloud, &[]),

@@ -5,8 +5,7 @@
 //! (derogation deadlines, the catalog command, the printed comparative study) asks this module.
 
 use nuage_catalog::{
-    DataProtection, Date, Offer, OfferKind, Qualification, QualificationStatus, ServiceModel,
-    UserService,
+    Catalog, DataProtection, Date, Offer, OfferKind, QualificationStatus, ServiceModel, UserService,
 };
 
 use crate::assessment::{Counterfactual, Lang};
@@ -17,17 +16,26 @@ use crate::words::{self, text};
 /// Why an offer falls short of R9 for particularly sensitive data, or cannot be shown to meet it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum R9Gap<'a> {
+    /// Not qualified for this use on the day — or the catalog cannot say (a partly qualified
+    /// offer without the region, a validity ended without a recorded renewal, an unconfirmed
+    /// source): [`QualificationStatus::is_unsettled`].
     NotQualified(QualificationStatus<'a>),
-    /// The qualification covers some regions of the offer and the region used is not known.
-    RegionUnknown(&'a Qualification),
     ImmunityUnknown,
     NotImmune,
+    /// The product runs on this commercial offer, which falls short itself (R14).
+    Host(&'a Offer),
+    /// The product runs on a commercial cloud the sources do not name (R14).
+    HostUnidentified,
 }
 
 impl R9Gap<'_> {
     /// A fact that is missing, not a fact that fails: `to_verify`, never `non_compliant`.
     pub(crate) fn is_unknown(&self) -> bool {
-        matches!(self, R9Gap::RegionUnknown(_) | R9Gap::ImmunityUnknown)
+        match self {
+            R9Gap::NotQualified(status) => status.is_unsettled(),
+            R9Gap::ImmunityUnknown | R9Gap::HostUnidentified => true,
+            R9Gap::NotImmune | R9Gap::Host(_) => false,
+        }
     }
 }
 
@@ -47,45 +55,66 @@ pub(crate) fn region_used<'a>(
     })
 }
 
-/// R9's demands on a commercial offer on `on`: SecNumCloud-qualified on the day, in the region
-/// used (when the qualification covers only some of the offer's regions, the region must be
-/// known and inside), and immune from extra-EU law. Other kinds of offers are not reached by R9.
-pub(crate) fn gaps<'a>(offer: &'a Offer, on: Date, region: Option<&str>) -> Vec<R9Gap<'a>> {
+/// R9's demands on one use of an offer on `on`: a commercial offer SecNumCloud-qualified on the
+/// day in the region used (when only part of the offer is qualified, the region must be known
+/// and inside) and immune from extra-EU law; a product run on a commercial cloud, that cloud
+/// meeting them too (R14). Other offers are not reached by R9.
+pub(crate) fn gaps<'a>(
+    catalog: &'a Catalog,
+    offer: &'a Offer,
+    on: Date,
+    region: Option<&str>,
+) -> Vec<R9Gap<'a>> {
+    gaps_with(catalog, offer, on, offer.secnumcloud_for(on, region, None))
+}
+
+/// The same demands on the offer anywhere (a qualified part is enough): for the alternatives a
+/// finding names, the region being the project's choice.
+fn gaps_anywhere<'a>(catalog: &'a Catalog, offer: &'a Offer, on: Date) -> Vec<R9Gap<'a>> {
+    gaps_with(catalog, offer, on, offer.secnumcloud_on(on, None))
+}
+
+fn gaps_with<'a>(
+    catalog: &'a Catalog,
+    offer: &'a Offer,
+    on: Date,
+    status: QualificationStatus<'a>,
+) -> Vec<R9Gap<'a>> {
     let mut gaps = Vec::new();
-    if !offer.is_commercial() {
-        return gaps;
-    }
-    let status = offer.secnumcloud_on(on, region);
-    match status {
-        QualificationStatus::Qualified(q) if region.is_none() => {
-            let partial = q
-                .regions
-                .as_ref()
-                .is_some_and(|scope| offer.regions.iter().any(|r| !scope.contains(&r.code)));
-            if partial {
-                gaps.push(R9Gap::RegionUnknown(q));
-            }
+    if offer.is_commercial() {
+        if !status.is_qualified() {
+            gaps.push(R9Gap::NotQualified(status));
         }
-        s if !s.is_qualified() => gaps.push(R9Gap::NotQualified(s)),
-        _ => {}
+        match offer.immunity.known() {
+            Some(true) => {}
+            Some(false) => gaps.push(R9Gap::NotImmune),
+            None => gaps.push(R9Gap::ImmunityUnknown),
+        }
     }
-    match offer.immunity.known() {
-        Some(true) => {}
-        Some(false) => gaps.push(R9Gap::NotImmune),
-        None => gaps.push(R9Gap::ImmunityUnknown),
+    if let Some(host) = offer.hosted_on.as_ref().filter(|h| h.commercial) {
+        match host.offer.as_deref().and_then(|id| catalog.offer(id)) {
+            Some(h) if h.id != offer.id => {
+                if !gaps_anywhere(catalog, h, on).is_empty() {
+                    gaps.push(R9Gap::Host(h));
+                }
+            }
+            Some(_) => {}
+            None => gaps.push(R9Gap::HostUnidentified),
+        }
     }
     gaps
 }
 
-pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'_>, offer: &'a Offer, region: Option<&str>) -> Vec<R9Gap<'a>> {
-    gaps(offer, ctx.on, region)
+pub(crate) fn r9_gaps<'a>(ctx: &Ctx<'a>, offer: &'a Offer, region: Option<&str>) -> Vec<R9Gap<'a>> {
+    gaps(ctx.catalog, offer, ctx.on, region)
 }
 
 /// Whether `offer` is a trusted commercial offer on `on` in `region` (« cloud commercial de
-/// confiance »): commercial, qualified on the day in that region, immune. The one test every part
-/// of Nuage uses (the catalog command, the suggested deadlines, the printed study).
-pub fn is_trusted(offer: &Offer, on: Date, region: Option<&str>) -> bool {
-    offer.is_commercial() && gaps(offer, on, region).is_empty()
+/// confiance »): commercial, qualified on the day in that region, immune, and on a trusted host
+/// when it runs on another. The one test every part of Nuage uses (the catalog command, the
+/// suggested deadlines, the printed study).
+pub fn is_trusted(catalog: &Catalog, offer: &Offer, on: Date, region: Option<&str>) -> bool {
+    offer.is_commercial() && gaps(catalog, offer, on, region).is_empty()
 }
 
 /// One gap in words.
@@ -111,10 +140,32 @@ pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap
                 fr: "la région choisie sort du périmètre qualifié SecNumCloud de {name} ({scope})",
                 en: "the chosen region is outside the SecNumCloud-qualified perimeter of {name} ({scope})")
         }
-        R9Gap::NotQualified(_) => match &offer.secnumcloud_evaluation {
+        R9Gap::NotQualified(QualificationStatus::ModelOutOfScope(_)) => text!(lang,
+            fr: "la qualification SecNumCloud de {name} ne couvre pas ce modèle de service",
+            en: "the SecNumCloud qualification of {name} does not cover this service model"),
+        R9Gap::NotQualified(QualificationStatus::PerimeterUnspecified(q)) => {
+            let scope = words::ids(lang, q.regions.as_deref().unwrap_or_default());
+            text!(lang,
+                fr: "la qualification SecNumCloud de {name} ne couvre qu'une partie de l'offre ({scope}) et la région utilisée n'est pas indiquée",
+                en: "the SecNumCloud qualification of {name} only covers part of the offer ({scope}) and the region used is not given")
+        }
+        R9Gap::NotQualified(QualificationStatus::RenewalUnknown(q)) => {
+            let end = q
+                .validity_end
+                .map(|d| words::date(lang, d))
+                .unwrap_or_default();
+            text!(lang,
+                fr: "la validité de la qualification SecNumCloud de {name} était annoncée jusqu'au {end} et aucun renouvellement n'est établi au {on} : à vérifier sur la liste de l'ANSSI",
+                en: "the SecNumCloud qualification of {name} was reported valid until {end} and no renewal is established on {on}: check ANSSI's list")
+        }
+        R9Gap::NotQualified(QualificationStatus::Unconfirmed(_)) => text!(lang,
+            fr: "la qualification SecNumCloud de {name} au {on} ne repose que sur une source non confirmée : à vérifier sur la liste de l'ANSSI",
+            en: "the SecNumCloud qualification of {name} on {on} rests only on an unconfirmed source: check ANSSI's list"),
+        R9Gap::NotQualified(_) => match offer.evaluation_on(ctx.on, None, None) {
             Some(ev) => {
-                let milestone = &ev.milestone;
-                let since = words::date(lang, ev.date);
+                let (milestone, since) =
+                    ev.milestone_on(ctx.on).unwrap_or((&ev.milestone, ev.date));
+                let since = words::date(lang, since);
                 text!(lang,
                     fr: "{name} n'est pas qualifiée SecNumCloud le {on} (évaluation en cours, jalon {milestone} le {since})",
                     en: "{name} is not SecNumCloud-qualified on {on} (evaluation under way, milestone {milestone} on {since})")
@@ -123,12 +174,15 @@ pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap
                 fr: "{name} n'est pas qualifiée SecNumCloud le {on}",
                 en: "{name} is not SecNumCloud-qualified on {on}"),
         },
-        R9Gap::RegionUnknown(q) => {
-            let scope = words::ids(lang, q.regions.as_deref().unwrap_or_default());
+        R9Gap::Host(host) => {
+            let host = &host.name;
             text!(lang,
-                fr: "la qualification SecNumCloud de {name} ne couvre que certaines régions ({scope}) et la région utilisée n'est pas indiquée",
-                en: "the SecNumCloud qualification of {name} only covers some regions ({scope}) and the region used is not given")
+                fr: "{name} est hébergé sur {host}, qui n'est pas qualifiée SecNumCloud et immunisée au {on}",
+                en: "{name} is hosted on {host}, which is not SecNumCloud-qualified and immune on {on}")
         }
+        R9Gap::HostUnidentified => text!(lang,
+            fr: "{name} est hébergé sur un cloud commercial que les sources ne nomment pas : sa qualification SecNumCloud et son immunité ne sont pas établies",
+            en: "{name} is hosted on a commercial cloud the sources do not name: its SecNumCloud qualification and immunity are not established"),
         R9Gap::NotImmune => text!(lang,
             fr: "{name} n'est pas immunisée contre les lois extracommunautaires",
             en: "{name} is not immune from extra-EU law"),
@@ -190,14 +244,13 @@ pub(crate) fn fits(ctx: &Ctx<'_>, offer: &Offer, needs: &Needs) -> bool {
     }
     // Trusted in at least one of its regions: the counterfactual names the offer, the region
     // is the project's choice.
-    if needs.secnumcloud
-        && r9_gaps(ctx, offer, None)
-            .iter()
-            .any(|g| !matches!(g, R9Gap::RegionUnknown(_)))
-    {
+    if offer.available_on(ctx.on) == Some(false) {
         return false;
     }
-    if needs.hds && offer.hds.known() != Some(true) {
+    if needs.secnumcloud && !gaps_anywhere(ctx.catalog, offer, ctx.on).is_empty() {
+        return false;
+    }
+    if needs.hds && ctx.catalog.hds_on(offer, ctx.on, None).known() != Some(true) {
         return false;
     }
     if needs.diffusion_restreinte && offer.diffusion_restreinte.known() != Some(true) {
@@ -205,9 +258,12 @@ pub(crate) fn fits(ctx: &Ctx<'_>, offer: &Offer, needs: &Needs) -> bool {
     }
     if needs.eu_location && !offer.regions.is_empty() {
         let in_eu = offer.regions.iter().any(|r| {
-            ctx.catalog
-                .jurisdiction(&r.country)
-                .is_some_and(|j| matches!(j.status, DataProtection::Eu | DataProtection::Eea))
+            ctx.catalog.jurisdiction(&r.country).is_some_and(|j| {
+                matches!(
+                    j.status_on(ctx.on),
+                    DataProtection::Eu | DataProtection::Eea
+                )
+            })
         });
         if !in_eu {
             return false;
@@ -289,29 +345,29 @@ pub(crate) fn check_offers<'a>(ctx: &Ctx<'_>, envs: &[&Env<'a>]) -> OfferCheck<'
 /// Whether `offer` may host particularly sensitive data somewhere on `on`: the State's internal
 /// clouds, or a commercial offer trusted in at least one of its regions. Interministerial
 /// products are judged on their own hosting, case by case, and are not listed here.
-pub fn suits_sensitive_data(offer: &Offer, on: Date) -> bool {
+pub fn suits_sensitive_data(catalog: &Catalog, offer: &Offer, on: Date) -> bool {
     match offer.kind {
         OfferKind::Internal => true,
         OfferKind::Interministerial => false,
         OfferKind::Commercial => {
             if offer.regions.is_empty() {
-                is_trusted(offer, on, None)
+                is_trusted(catalog, offer, on, None)
             } else {
                 offer
                     .regions
                     .iter()
-                    .any(|r| is_trusted(offer, on, Some(&r.code)))
+                    .any(|r| is_trusted(catalog, offer, on, Some(&r.code)))
             }
         }
     }
 }
 
 /// The commercial offers trusted in at least one region on `on`, in catalog order.
-pub fn trusted_commercial(catalog: &nuage_catalog::Catalog, on: Date) -> Vec<&Offer> {
+pub fn trusted_commercial(catalog: &Catalog, on: Date) -> Vec<&Offer> {
     catalog
         .offers()
         .iter()
-        .filter(|o| o.is_commercial() && suits_sensitive_data(o, on))
+        .filter(|o| o.is_commercial() && suits_sensitive_data(catalog, o, on))
         .collect()
 }
 
@@ -373,6 +429,27 @@ mod tests {
         assert!(!ids("2024-06-03").contains(&"s3ns-premi3ns".to_owned()));
         assert!(ids("2026-01-05").contains(&"s3ns-premi3ns".to_owned()));
         assert!(!ids("2026-11-23").contains(&"aws".to_owned()));
+        assert!(!ids("2026-12-02").contains(&"outscale-iaas".to_owned()));
+    }
+
+    #[test]
+    fn a_product_is_judged_on_its_host() {
+        let c = nuage_catalog::Catalog::embedded().unwrap();
+        let on = "2024-06-03".parse::<Date>().unwrap();
+        let webinaire = c.offer("webinaire-etat").unwrap();
+        let gaps = gaps(&c, webinaire, on, None);
+        assert!(
+            gaps.iter()
+                .any(|g| matches!(g, R9Gap::Host(h) if h.id == "scaleway-cloud")),
+            "{gaps:?}"
+        );
+        let audioconf = c.offer("audioconf").unwrap();
+        let gaps = super::gaps(&c, audioconf, on, None);
+        assert!(
+            matches!(gaps.as_slice(), [R9Gap::HostUnidentified]),
+            "{gaps:?}"
+        );
+        assert!(gaps.iter().all(R9Gap::is_unknown));
     }
 
     #[test]
@@ -380,9 +457,18 @@ mod tests {
         let c = nuage_catalog::Catalog::embedded().unwrap();
         let outscale = c.offer("outscale-iaas").unwrap();
         let on = "2024-06-03".parse::<Date>().unwrap();
-        assert!(!is_trusted(outscale, on, None), "the region decides");
-        assert!(is_trusted(outscale, on, Some("cloudgouv-eu-west-1")));
-        assert!(!is_trusted(outscale, on, Some("us-east-2")));
+        assert!(!is_trusted(&c, outscale, on, None), "the region decides");
+        assert!(is_trusted(&c, outscale, on, Some("cloudgouv-eu-west-1")));
+        assert!(!is_trusted(&c, outscale, on, Some("eu-west-2")));
+        assert!(!is_trusted(&c, outscale, on, Some("us-east-2")));
+        // Past the reported end of validity, no renewal recorded: never trusted.
+        let after = "2026-12-02".parse::<Date>().unwrap();
+        assert!(!is_trusted(
+            &c,
+            outscale,
+            after,
+            Some("cloudgouv-eu-west-1")
+        ));
         let zones = vec!["cloudgouv-eu-west-1a".to_owned()];
         assert_eq!(
             region_used(outscale, None, &zones),

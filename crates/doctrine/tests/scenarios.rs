@@ -96,6 +96,18 @@ fn check(a: &serde_json::Value, key: &str, want: &Value) -> Vec<String> {
                 }
             }
         }
+        "message_lacks" => {
+            for (rule, text) in want.as_table().unwrap() {
+                let f = finding(rule).unwrap();
+                if f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(text.as_str().unwrap())
+                {
+                    errors.push(format!("{rule}: message has {text}: {}", f["message"]));
+                }
+            }
+        }
         "counterfactual_offers" => {
             for (rule, offers) in want.as_table().unwrap() {
                 let f = finding(rule).unwrap();

@@ -10,7 +10,7 @@ fn location_status(ctx: &Ctx<'_>, e: &Env<'_>, offer: &Offer) -> (Status, Option
     let country_status = |code: &str| {
         ctx.catalog
             .jurisdiction(code)
-            .map(|j| (j.status, j.name.as_str(), j.note.as_deref()))
+            .map(|j| (j.status_on(ctx.on), j.name.as_str(), j.note_on(ctx.on)))
     };
     let judge = |status: DataProtection,
                  country: &str,
@@ -232,7 +232,7 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
         };
         let address = &r.address;
         let name = &country.name;
-        let (status, message) = match country.status {
+        let (status, message) = match country.status_on(ctx.on) {
             DataProtection::Eu | DataProtection::Eea => continue,
             DataProtection::Adequacy => (
                 Status::ToVerify,
@@ -241,7 +241,7 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
                 en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA: an adequacy decision (GDPR art. 45) covers that country; check that personal data may go there and that the doctrine is met."),
             ),
             DataProtection::PartialAdequacy => {
-                let note = country.note.as_deref().unwrap_or_default();
+                let note = country.note_on(ctx.on).unwrap_or_default();
                 (
                     Status::ToVerify,
                     text!(lang,

@@ -1,6 +1,8 @@
 //! HDS — health data are hosted by a certified host (public health code, art. L.1111-8).
 
 use super::prelude::*;
+use crate::trust::region_used;
+use nuage_catalog::HdsStatus;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     let lang = ctx.lang;
@@ -40,10 +42,16 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     let mut missing = Vec::new();
     let mut unknown = Vec::new();
     let mut unknown_internal = Vec::new();
+    let mut unsettled = Vec::new();
     for e in &envs {
         let Some(offer) = e.offer else { continue };
-        match (offer.hds.known(), offer.kind) {
+        let hds = hds_on(ctx, offer, e.env.region.as_deref(), &e.env.zones);
+        match (hds.known(), offer.kind) {
             (Some(true), _) => {}
+            (None, OfferKind::Commercial) if hds.is_unsettled() => {
+                status = status.worst(Status::ToVerify);
+                unsettled.push(env_label(lang, e));
+            }
             (_, OfferKind::Internal | OfferKind::Interministerial) => {
                 status = status.worst(Status::ToVerify);
                 unknown_internal.push(env_label(lang, e));
@@ -77,6 +85,12 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
             fr: "La certification HDS de l'hébergeur de : {list} n'est pas établie dans le catalogue : la faire établir avec sa source (référentiel et dates), la loi exigeant un hébergeur certifié (CSP, art. L.1111-8).",
             en: "The HDS certification of the host of: {list} is not established in the catalog: have it established with its source (referential and dates), as the law requires a certified host (public health code, art. L.1111-8).");
     }
+    if !unsettled.is_empty() {
+        let list = words::list(lang, &unsettled);
+        push_text!(message, lang,
+            fr: "La certification HDS enregistrée pour l'hébergeur de : {list} ne s'établit pas à cette date (référentiel antérieur à celui de 2024, dont les certificats valaient jusqu'au 16 mai 2026, période ou région non couvertes) : la vérifier auprès de l'hébergeur et mettre le catalogue à jour avec sa source.",
+            en: "The HDS certification recorded for the host of: {list} cannot be established on that date (a referential older than the 2024 one, whose certificates were valid until 16 May 2026, or a period or region not covered): check it with the host and update the catalog with its source.");
+    }
     if !unknown_internal.is_empty() {
         let list = words::list(lang, &unknown_internal);
         push_text!(message, lang,
@@ -89,8 +103,10 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
         .iter()
         .filter(|e| !e.env.kind.under_r9())
         .filter(|e| {
-            e.offer
-                .is_some_and(|o| o.hds.known() != Some(true) && o.kind == OfferKind::Commercial)
+            e.offer.is_some_and(|o| {
+                o.kind == OfferKind::Commercial
+                    && hds_on(ctx, o, e.env.region.as_deref(), &e.env.zones).known() != Some(true)
+            })
         })
         .map(|e| env_label(lang, e))
         .collect();
@@ -132,7 +148,10 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
         let Some(offer) = offer_of(ctx.catalog, r) else {
             continue;
         };
-        let status = match (offer.hds.known(), offer.kind) {
+        let status = match (
+            hds_on(ctx, offer, r.region.as_deref(), &r.zones).known(),
+            offer.kind,
+        ) {
             (Some(true), _) => continue,
             (Some(false), OfferKind::Commercial) => Status::NonCompliant,
             _ => Status::ToVerify,
@@ -151,4 +170,16 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
                     en: "Host health data with an HDS-certified host.")),
             ).at(r));
     }
+}
+
+/// The HDS certification of `offer` on the day assessed, in the region used (given, or the one
+/// its zones belong to).
+fn hds_on<'a>(
+    ctx: &Ctx<'a>,
+    offer: &'a Offer,
+    region: Option<&'a str>,
+    zones: &[String],
+) -> HdsStatus<'a> {
+    ctx.catalog
+        .hds_on(offer, ctx.on, region_used(offer, region, zones))
 }

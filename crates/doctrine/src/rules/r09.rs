@@ -431,8 +431,10 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
         let address = &r.address;
         // The regions a qualification covers, when the region is what falls short.
         let scope = gaps.iter().find_map(|g| match g {
-            R9Gap::NotQualified(QualificationStatus::RegionOutOfScope(q))
-            | R9Gap::RegionUnknown(q) => q
+            R9Gap::NotQualified(
+                QualificationStatus::RegionOutOfScope(q)
+                | QualificationStatus::PerimeterUnspecified(q),
+            ) => q
                 .regions
                 .as_deref()
                 .map(|regions| words::ids(lang, regions)),

@@ -77,6 +77,19 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
         );
     }
     let list = failures.join(" ; ");
+    if check.unknown_only {
+        return finding(
+            Rule::R14,
+            Status::ToVerify,
+            text!(lang,
+                fr: "L'infrastructure et les services de l'éditeur doivent respecter R9 pour des données d'une sensibilité particulière, ce que le catalogue ne permet pas d'établir : {list}.",
+                en: "The publisher's infrastructure and services must meet R9 for particularly sensitive data, which the catalog cannot establish: {list}."),
+            citations,
+            Some(text!(lang,
+                fr: "Vérifier la qualification de l'éditeur et de son hébergeur sur la liste de l'ANSSI (cyber.gouv.fr) pour le jour et la région, puis mettre le catalogue à jour avec la source.",
+                en: "Check the qualification of the publisher and of its host on ANSSI's list (cyber.gouv.fr) for the day and the region, then update the catalog with the source.")),
+        );
+    }
     finding(
         Rule::R14,
         Status::NonCompliant,

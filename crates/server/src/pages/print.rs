@@ -66,6 +66,7 @@ fn tr<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
 
 /// The catalog's facts about an offer on a date, on the four grounds.
 fn scenario_of(
+    catalog: &nuage_catalog::Catalog,
     offer: &Offer,
     on: Date,
     region: Option<&str>,
@@ -86,6 +87,33 @@ fn scenario_of(
             lang,
             "qualifiée SecNumCloud, mais pas dans cette région",
             "SecNumCloud-qualified, but not in this region",
+        )
+        .to_owned(),
+        QualificationStatus::ModelOutOfScope(_) => tr(
+            lang,
+            "qualifiée SecNumCloud, mais pas pour ce modèle de service",
+            "SecNumCloud-qualified, but not for this service model",
+        )
+        .to_owned(),
+        QualificationStatus::PerimeterUnspecified(_) => tr(
+            lang,
+            "qualifiée SecNumCloud pour une partie de l'offre seulement",
+            "SecNumCloud-qualified for part of the offer only",
+        )
+        .to_owned(),
+        QualificationStatus::RenewalUnknown(q) => format!(
+            "{} {}",
+            tr(
+                lang,
+                "qualification SecNumCloud à vérifier : validité annoncée jusqu'au",
+                "SecNumCloud qualification to verify: reported valid until"
+            ),
+            q.validity_end.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        QualificationStatus::Unconfirmed(_) => tr(
+            lang,
+            "qualification SecNumCloud non confirmée",
+            "SecNumCloud qualification unconfirmed",
         )
         .to_owned(),
         QualificationStatus::NotYet(q) => format!(
@@ -130,7 +158,7 @@ fn scenario_of(
             "exposure to extra-EU law not established",
         ),
     };
-    let hds = match offer.hds.known() {
+    let hds = match catalog.hds_on(offer, on, region).known() {
         Some(true) => tr(lang, "certifiée HDS", "HDS-certified"),
         Some(false) => tr(lang, "non certifiée HDS", "not HDS-certified"),
         None => tr(
@@ -185,6 +213,7 @@ fn scenarios(
     match (dossier.hosting.approach, chosen) {
         (_, Some(offer)) => {
             let mut s = scenario_of(
+                catalog,
                 offer,
                 on,
                 production.and_then(|e| e.region.as_deref()),
@@ -234,7 +263,14 @@ fn scenarios(
         .filter(|o| Some(o.id.as_str()) != chosen_id)
         .take(3)
     {
-        out.push(scenario_of(offer, on, None, lang, to_price.clone()));
+        out.push(scenario_of(
+            catalog,
+            offer,
+            on,
+            None,
+            lang,
+            to_price.clone(),
+        ));
     }
     if dossier.hosting.approach != Approach::OnPremise {
         out.push(Scenario {
