@@ -155,7 +155,8 @@ fn burst_kill_restart(database: &str) {
     .unwrap();
     assert_eq!(status, 200);
     assert!(history.contains("dossier_hash"));
-    assert!(server.terminate().0.success());
+    let (status, stderr) = server.terminate();
+    assert!(status.success(), "{status}: {stderr}");
 }
 
 #[test]

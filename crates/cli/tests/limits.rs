@@ -227,5 +227,6 @@ fn slow_clients_are_cut_off() {
         "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(server.terminate().0.success());
+    let (status, stderr) = server.terminate();
+    assert!(status.success(), "{status}: {stderr}");
 }

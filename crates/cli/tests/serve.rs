@@ -89,7 +89,8 @@ fn dev_mode_opens_a_local_session_with_a_banner() {
         ),
     );
     assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
-    assert!(server.terminate().0.success());
+    let (status, stderr) = server.terminate();
+    assert!(status.success(), "{status}: {stderr}");
 
     // A restart reuses the token instead of adding one.
     let again = Server::start(&dir, &["--dev"]);
@@ -100,7 +101,8 @@ fn dev_mode_opens_a_local_session_with_a_banner() {
         "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(again.terminate().0.success());
+    let (status, stderr) = again.terminate();
+    assert!(status.success(), "{status}: {stderr}");
     let tokens = Command::new(env!("CARGO_BIN_EXE_nuage"))
         .args(["tokens", "list", "dev:local", "--json"])
         .env_remove("NUAGE_DATABASE_URL")
@@ -120,7 +122,8 @@ fn dev_mode_opens_a_local_session_with_a_banner() {
         "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(third.terminate().0.success());
+    let (status, stderr) = third.terminate();
+    assert!(status.success(), "{status}: {stderr}");
     let tokens = Command::new(env!("CARGO_BIN_EXE_nuage"))
         .args(["tokens", "list", "dev:local", "--json"])
         .env_remove("NUAGE_DATABASE_URL")

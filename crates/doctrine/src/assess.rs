@@ -11,7 +11,7 @@ use crate::context::{Ctx, context};
 use crate::dossier::Dossier;
 use crate::edition::{EditionError, Editions};
 use crate::rules::{DEROGATIONS, ROOMS};
-use crate::words::text;
+use crate::words::{self, text};
 
 /// Why a dossier cannot be assessed at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -165,6 +165,7 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
                 en: "R9 lists secrets protected by law and essential missions « notamment » (among others): this ground, declared by the entity with its text, counts for the first criterion; the controller checks that the text grounds it."),
         });
     }
+    out.extend(catalog_facts(ctx));
     if let Some(v) = ctx.d.safeguards.equivalent_exists {
         out.push(Assumption {
             field: std::borrow::Cow::Borrowed("safeguards.equivalent_exists"),
@@ -182,6 +183,78 @@ pub(crate) fn assumptions(ctx: &Ctx<'_>) -> Vec<Assumption> {
                 fr: "Déclaration du projet : le surcoût de réversibilité est financé par les gains de l'adhérence (R10).",
                 en: "The project's statement: the extra cost of reversibility is financed by the gains of the lock-in (R10)."),
         });
+    }
+    out
+}
+
+/// The catalog's facts that decide a finding about the offers the dossier names, when they
+/// rest on less than an official text or were last checked more than twelve months before the
+/// day assessed (issue 11, « fraîcheur »): a controller sees what to confirm before signing.
+fn catalog_facts(ctx: &Ctx<'_>) -> Vec<Assumption> {
+    let lang = ctx.lang;
+    let mut offers: Vec<(&nuage_catalog::Offer, Option<&str>)> = Vec::new();
+    for e in ctx.envs.iter().filter(|e| e.env.kind.under_r9()) {
+        if let Some(o) = e.offer
+            && !offers.iter().any(|(seen, _)| seen.id == o.id)
+        {
+            let region = crate::trust::region_used(o, e.env.region.as_deref(), &e.env.zones);
+            offers.push((o, region));
+        }
+    }
+    if offers.is_empty() {
+        return Vec::new();
+    }
+    let records = ctx.catalog.fact_records();
+    let mut out = Vec::new();
+    for (offer, region) in offers {
+        let subject = format!("offer:{}", offer.id);
+        let mut deciding: Vec<String> = Vec::new();
+        if offer.is_commercial() && (ctx.secnumcloud_required() || ctx.personal) {
+            deciding.push("immunity".into());
+        }
+        if offer.is_commercial()
+            && ctx.secnumcloud_required()
+            && let Some(q) = offer.secnumcloud_for(ctx.on, region, None).qualification()
+        {
+            deciding.push(format!("secnumcloud[from {}]", q.from));
+        }
+        if ctx.health {
+            deciding.push("hds".into());
+        }
+        if ctx.secnumcloud_required() {
+            deciding.push("hosted_on".into());
+        }
+        for r in records
+            .iter()
+            .filter(|r| r.subject == subject && deciding.contains(&r.field))
+            .filter(|r| r.needs_review_on(ctx.on))
+        {
+            let reviewed = r
+                .reviewed_on
+                .map(|d| words::date(lang, d))
+                .unwrap_or_else(|| text!(lang, fr: "jamais", en: "never"));
+            let sources = r.sources.join(", ");
+            let note = if r.stale_on(ctx.on) {
+                text!(lang,
+                    fr: "Fait du catalogue revu le {reviewed}, plus de douze mois avant la date d'évaluation : à confirmer auprès de ses sources ({sources}) avant de signer.",
+                    en: "Catalog fact reviewed on {reviewed}, more than twelve months before the assessment date: confirm it against its sources ({sources}) before signing.")
+            } else {
+                let confidence = match r.confidence {
+                    Some(nuage_catalog::Confidence::Uncertain) => {
+                        text!(lang, fr: "incertaine", en: "uncertain")
+                    }
+                    _ => text!(lang, fr: "secondaire", en: "secondary"),
+                };
+                text!(lang,
+                    fr: "Fait du catalogue de source {confidence} (revu le {reviewed}) : il décide d'un constat ; à confirmer sur un texte officiel ({sources}).",
+                    en: "Catalog fact from a {confidence} source (reviewed on {reviewed}): it decides a finding; confirm it against an official text ({sources}).")
+            };
+            out.push(Assumption {
+                field: std::borrow::Cow::Owned(format!("catalog:{}.{}", r.subject, r.field)),
+                value: r.value.clone(),
+                note,
+            });
+        }
     }
     out
 }

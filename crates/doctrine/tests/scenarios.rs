@@ -173,11 +173,18 @@ fn check(a: &serde_json::Value, key: &str, want: &Value) -> Vec<String> {
             }
         }
         "assumptions_contain" => {
-            let notes: Vec<&str> = a["assumptions"]
+            // An assumption's field and note, read together.
+            let notes: Vec<String> = a["assumptions"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter_map(|x| x["note"].as_str())
+                .map(|x| {
+                    format!(
+                        "{} {}",
+                        x["field"].as_str().unwrap(),
+                        x["note"].as_str().unwrap()
+                    )
+                })
                 .collect();
             for text in want.as_array().unwrap() {
                 let text = text.as_str().unwrap();

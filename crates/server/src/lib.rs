@@ -191,7 +191,10 @@ pub fn app(state: AppState) -> Router {
 /// under the state's timeouts and caps.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let limits = state.limits.clone();
-    limits::accept_loop(listener, app(state), limits, shutdown_signal()).await
+    // The handlers are in place before the first connection is accepted: a SIGTERM that
+    // arrives once the server answers always stops it gracefully, never by the default action.
+    let shutdown = shutdown_signal()?;
+    limits::accept_loop(listener, app(state), limits, shutdown).await
 }
 
 /// `--dev` opens sessions without login on a loopback address: a page of another site must
@@ -246,25 +249,25 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers Ctrl-C and SIGTERM now; the future completes on the first of them.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 async fn security_headers(
