@@ -513,16 +513,7 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
 mod tests {
     use super::*;
 
-    use nuage_doctrine::{Coverage, Resource, Skipped};
-
-    /// The report as `serde_json` writes it: the contract's reference form.
-    #[derive(Serialize)]
-    struct ScanReport<'a> {
-        resources: &'a [Resource],
-        findings: &'a [Finding],
-        skipped: &'a [Skipped],
-        coverage: &'a Coverage,
-    }
+    use nuage_doctrine::{Coverage, Resource, ScanReport, Skipped};
 
     #[derive(Serialize)]
     struct ScanAssessment<'a> {
@@ -569,14 +560,14 @@ mod tests {
         let dossier = read_dossier(&text, nuage_doctrine::Format::Toml, &catalog).unwrap();
         let assessment = assess_with_inventory(&dossier, &inv, &sc).unwrap();
 
-        let plain = serde_json::to_string_pretty(&ScanReport {
-            resources: &inv.resources,
-            findings: &findings,
-            skipped: &inv.skipped,
-            coverage: &inv.coverage,
-        })
-        .unwrap()
-            + "\n";
+        // The contract's reference form: the shared type, as `serde_json` writes it.
+        let report = ScanReport {
+            resources: inv.resources.clone(),
+            findings: findings.clone(),
+            skipped: inv.skipped.clone(),
+            coverage: inv.coverage.clone(),
+        };
+        let plain = serde_json::to_string_pretty(&report).unwrap() + "\n";
         let with_dossier = serde_json::to_string_pretty(&ScanAssessment {
             assessment: &assessment,
             resources: &inv.resources,
@@ -586,19 +577,19 @@ mod tests {
         .unwrap()
             + "\n";
         let empty = Inventory::default();
-        let none = serde_json::to_string_pretty(&ScanReport {
-            resources: &[],
-            findings: &[],
-            skipped: &[],
-            coverage: &Coverage::default(),
-        })
-        .unwrap()
-            + "\n";
+        let none = serde_json::to_string_pretty(&ScanReport::default()).unwrap() + "\n";
         for (jobs, share) in [(1, 2048), (2, 1), (3, 4), (5, 7)] {
             let split = Split { jobs, share };
             assert_eq!(written(None, &inv, Some(&findings), split), plain);
             assert_eq!(written(Some(&assessment), &inv, None, split), with_dossier);
             assert_eq!(written(None, &empty, Some(&[]), split), none);
         }
+        // What the server reads back: both forms, into the same type.
+        let read: ScanReport = serde_json::from_str(&plain).unwrap();
+        assert_eq!(read, report);
+        let read: ScanReport = serde_json::from_str(&with_dossier).unwrap();
+        assert_eq!(read.resources, inv.resources);
+        assert_eq!(read.findings, assessment.findings);
+        assert_eq!(read.coverage, inv.coverage);
     }
 }

@@ -118,7 +118,8 @@ fn listing_scans_does_not_load_them() {
         let evidence = "x".repeat(10_000);
         let resources: Vec<serde_json::Value> = (0..2_000)
             .map(|i| serde_json::json!({"address": format!("outscale_vm.v{i}"), "type": "outscale_vm", "provider": "outscale",
-                "offer": null, "region": null, "zones": [], "file": "main.tf", "line": i, "evidence": [evidence]}))
+                "offer": null, "region": null, "zones": [], "file": "main.tf", "line": i, "evidence": [evidence],
+                "service": "compute", "portability": "portable", "source": "terraform"}))
             .collect();
         let scan = serde_json::json!({"resources": resources, "findings": []}).to_string();
         assert!(scan.len() > 19_000_000);

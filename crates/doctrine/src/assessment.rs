@@ -9,7 +9,19 @@ use serde::{Deserialize, Serialize};
 
 /// The rules findings are about: R1–R15 of the circular, GDPR, HDS and the DINUM note on
 /// office suites.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Rule {
     R1,
     R2,
@@ -108,7 +120,19 @@ impl fmt::Display for Rule {
 }
 
 /// A finding's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     NonCompliant,
@@ -322,7 +346,7 @@ impl Lang {
 
 /// Where in a text a finding comes from. The document's title and address are in the
 /// assessment's `documents`, once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Citation {
     /// Stable id of the document (`circulaire-6404-SG`), a key of `Assessment::documents`.
     pub document: Cow<'static, str>,
@@ -342,7 +366,7 @@ pub struct CitedDocument {
 }
 
 /// A change that would turn a non-compliant finding compliant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counterfactual {
     pub change: String,
     /// Catalog offers that would satisfy the rule, when the change is a choice of offer.
@@ -351,7 +375,7 @@ pub struct Counterfactual {
 }
 
 /// What the engine says about one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule: Rule,
     pub status: Status,

@@ -5,8 +5,22 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::Finding;
+
 /// The kind of service a resource provides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceClass {
     Compute,
@@ -25,7 +39,19 @@ pub enum ServiceClass {
 }
 
 /// Whether leaving the platform means rewriting (R10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Portability {
     /// An open standard or a widely reproduced interface (PostgreSQL, S3 API, Kubernetes, VMs).
@@ -35,7 +61,7 @@ pub enum Portability {
 }
 
 /// Where a resource was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     Terraform,
@@ -45,7 +71,7 @@ pub enum SourceKind {
 }
 
 /// One deployed resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Resource {
     /// `aws_instance.web`, `module.db.aws_db_instance.main`, `Deployment/prod/api`.
     pub address: String,
@@ -90,7 +116,19 @@ impl Resource {
 }
 
 /// Why a resource could not be placed (offer or region unknown).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UnplacedReason {
     /// The provider is not in the mappings: no offer can be named.
@@ -133,7 +171,7 @@ impl UnplacedReason {
 }
 
 /// Why a resource is not placed, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Unplaced {
     pub reason: UnplacedReason,
     /// What was read: « var.region has no value in the tree (no default, no .tfvars) ».
@@ -141,7 +179,7 @@ pub struct Unplaced {
 }
 
 /// A file or directory the scanner did not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,7 +192,18 @@ pub struct Skipped {
 
 /// Kinds of things a scan does not read.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum SkipKind {
@@ -204,7 +253,19 @@ impl SkipKind {
 }
 
 /// How a provider the tree declares or uses is accounted for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderStatus {
     /// Mapped to a catalog offer (possibly through rules on its configuration).
@@ -218,7 +279,7 @@ pub enum ProviderStatus {
 }
 
 /// One provider of the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProviderCoverage {
     /// The provider's type name (`aws`, `outscale`, `random`…).
     pub name: String,
@@ -232,7 +293,7 @@ pub struct ProviderCoverage {
 
 /// How much of the tree the scan read and placed. An empty or partial result is never a
 /// compliant one: the doctrine's coverage finding is built from this.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coverage {
     /// Resources found.
     pub resources: usize,
@@ -270,6 +331,21 @@ impl Coverage {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Inventory {
     pub resources: Vec<Resource>,
+    pub skipped: Vec<Skipped>,
+    /// What the scan read and placed.
+    #[serde(default)]
+    pub coverage: Coverage,
+}
+
+/// What `nuage scan --format json` writes and what the registry takes in: one contract, read
+/// by both sides into this type. With a dossier the report also carries the assessment's own
+/// fields, which this type leaves aside (its `findings` are then the assessment's).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ScanReport {
+    pub resources: Vec<Resource>,
+    /// Findings about resources (with file and line) and about the scan as a whole.
+    pub findings: Vec<Finding>,
+    #[serde(default)]
     pub skipped: Vec<Skipped>,
     /// What the scan read and placed.
     #[serde(default)]

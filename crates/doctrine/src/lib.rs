@@ -40,8 +40,8 @@ pub use dossier::Dossier;
 pub use edition::{Edition, Editions};
 pub use explain::{Explanation, explain};
 pub use inventory::{
-    Coverage, Inventory, Portability, ProviderCoverage, ProviderStatus, Resource, ServiceClass,
-    SkipKind, Skipped, SourceKind, Unplaced, UnplacedReason,
+    Coverage, Inventory, Portability, ProviderCoverage, ProviderStatus, Resource, ScanReport,
+    ServiceClass, SkipKind, Skipped, SourceKind, Unplaced, UnplacedReason,
 };
 pub use nuage_catalog::Date;
 pub use read::{Format, ReadError, read_dossier};

@@ -117,6 +117,13 @@ pub fn is_trusted(catalog: &Catalog, offer: &Offer, on: Date, region: Option<&st
     offer.is_commercial() && gaps(catalog, offer, on, region).is_empty()
 }
 
+/// Whether R9 reaches the project through `offer`: a commercial offer, or a product that runs
+/// on a commercial cloud (an interministerial product hosted by a cloud provider is not « hors
+/// offre commerciale » for the data it holds; R14 says the same to its publisher).
+pub(crate) fn on_commercial_cloud(offer: &Offer) -> bool {
+    offer.is_commercial() || offer.hosted_on.as_ref().is_some_and(|h| h.commercial)
+}
+
 /// One gap in words.
 pub(crate) fn describe_gap(lang: Lang, ctx: &Ctx<'_>, offer: &Offer, gap: &R9Gap<'_>) -> String {
     let name = &offer.name;

@@ -52,28 +52,9 @@ pub const MAX_SCAN_BYTES: usize = 64 * 1024 * 1024;
     dead_code,
     reason = "every field is checked at upload; the summary reads only some"
 )]
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub(crate) struct ScanResource {
-    pub(crate) address: String,
-    #[serde(rename = "type")]
-    pub(crate) kind: String,
-    pub(crate) provider: String,
-    pub(crate) offer: Option<String>,
-    pub(crate) region: Option<String>,
-    #[serde(default)]
-    pub(crate) zones: Vec<String>,
-    pub(crate) file: String,
-    pub(crate) line: u32,
-    #[serde(default)]
-    pub(crate) evidence: Vec<String>,
-}
-
-/// What `nuage scan --format json` prints.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub(crate) struct ScanUpload {
-    pub(crate) resources: Vec<ScanResource>,
-    pub(crate) findings: Vec<serde_json::Value>,
-}
+/// What `nuage scan --format json` prints: the doctrine's one scan-report type, which the CLI
+/// writes and the server reads.
+pub(crate) type ScanUpload = nuage_doctrine::ScanReport;
 
 /// Reads a scan, naming the field at fault.
 pub(crate) fn read_scan(bytes: &[u8]) -> Result<ScanUpload, Problem> {
@@ -109,8 +90,8 @@ pub(crate) struct ScanSummary {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ScanFinding {
-    pub(crate) rule: String,
-    pub(crate) status: String,
+    pub(crate) rule: nuage_doctrine::Rule,
+    pub(crate) status: nuage_doctrine::Status,
     pub(crate) message: String,
     pub(crate) place: String,
 }
@@ -136,32 +117,22 @@ pub(crate) fn summarise_scan(scan: &ScanUpload) -> ScanSummary {
     groups.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.0.cmp(&b.0)));
     let more_groups = groups.len().saturating_sub(SUMMARY_GROUPS);
     groups.truncate(SUMMARY_GROUPS);
-    let text = |v: &serde_json::Value, k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .unwrap_or_default()
-            .chars()
-            .take(SUMMARY_MESSAGE_CHARS)
-            .collect::<String>()
-    };
+    let clip = |text: &str| text.chars().take(SUMMARY_MESSAGE_CHARS).collect::<String>();
     let findings = scan
         .findings
         .iter()
         .take(SUMMARY_FINDINGS)
         .map(|f| {
-            let place = match (
-                f.get("file").and_then(|x| x.as_str()),
-                f.get("line").and_then(serde_json::Value::as_u64),
-            ) {
+            let place = match (&f.file, f.line) {
                 (Some(file), Some(line)) => format!("{file}:{line}"),
-                (Some(file), None) => file.to_owned(),
+                (Some(file), None) => file.clone(),
                 _ => String::new(),
             };
             ScanFinding {
-                rule: text(f, "rule"),
-                status: text(f, "status"),
-                message: text(f, "message"),
-                place: place.chars().take(SUMMARY_MESSAGE_CHARS).collect(),
+                rule: f.rule,
+                status: f.status,
+                message: clip(&f.message),
+                place: clip(&place),
             }
         })
         .collect();

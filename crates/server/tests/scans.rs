@@ -20,7 +20,7 @@ const SCAN: &str = r#"{
   "resources": [
     {"address": "outscale_vm.web", "type": "outscale_vm", "provider": "outscale", "offer": "outscale-iaas",
      "region": "eu-west-2", "zones": ["eu-west-2a"], "file": "prod/main.tf", "line": 12,
-     "service": "compute", "portability": "portable", "evidence": ["offer = outscale-iaas ← provider \"outscale\""]}
+     "service": "compute", "portability": "portable", "source": "terraform", "evidence": ["offer = outscale-iaas ← provider \"outscale\""]}
   ],
   "findings": [
     {"rule": "R5", "status": "non_compliant", "message": "une seule zone", "citations": [], "remedy": null,
@@ -95,6 +95,12 @@ async fn scans_attach_to_projects_and_stay_in_their_ministry() {
         let (status, problem) = post_raw(&w, &uri, &w.alice, &broken).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(problem["field"], "resources[0].line", "{problem}");
+        // The findings are read into the doctrine's type too: a status it does not define is
+        // refused, named, never stored as text nobody can read.
+        let broken = SCAN.replace("\"status\": \"non_compliant\"", "\"status\": \"conforme\"");
+        let (status, problem) = post_raw(&w, &uri, &w.alice, &broken).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["field"], "findings[0].status", "{problem}");
 
         let (_, list) = call(&w, "GET", &uri, Some(&w.carol), None).await;
         assert_eq!(
@@ -162,12 +168,13 @@ async fn the_project_page_shows_a_bounded_summary_of_a_large_scan() {
                 serde_json::json!({
                     "address": format!("outscale_vm.web_{i}"), "type": "outscale_vm",
                     "provider": "outscale", "offer": "outscale-iaas", "region": format!("eu-west-{}", i % 3),
-                    "zones": ["eu-west-2a"], "file": format!("mod{i}/main.tf"), "line": i, "evidence": ["e"]
+                    "zones": ["eu-west-2a"], "file": format!("mod{i}/main.tf"), "line": i, "evidence": ["e"],
+                    "service": "compute", "portability": "portable", "source": "terraform"
                 })
             })
             .collect();
         let findings: Vec<serde_json::Value> = (0..5_000)
-            .map(|i| serde_json::json!({"rule": "R5", "status": "to_verify", "message": format!("m{i}"), "file": "f.tf", "line": i}))
+            .map(|i| serde_json::json!({"rule": "R5", "status": "to_verify", "message": format!("m{i}"), "citations": [], "remedy": null, "file": "f.tf", "line": i}))
             .collect();
         let body = serde_json::json!({"resources": resources, "findings": findings}).to_string();
         assert!(body.len() > 4_000_000);

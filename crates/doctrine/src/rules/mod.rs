@@ -48,8 +48,8 @@ pub(crate) mod prelude {
     pub(crate) use crate::inventory::{Portability, Resource, ServiceClass};
     pub(crate) use crate::scan::{holds_data, offer_of};
     pub(crate) use crate::trust::{
-        Needs, R9Gap, alternatives, check_offers, describe_gap, env_falls_short, r9_gaps,
-        region_used, saas_alternatives,
+        Needs, R9Gap, alternatives, check_offers, describe_gap, env_falls_short,
+        on_commercial_cloud, r9_gaps, region_used, saas_alternatives,
     };
     pub(crate) use crate::vocabulary::Label;
     pub(crate) use crate::words::{self, push_text, text};

@@ -125,7 +125,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     let commercial: Vec<&Env<'_>> = envs
         .iter()
         .copied()
-        .filter(|e| e.offer.is_some_and(Offer::is_commercial))
+        .filter(|e| e.offer.is_some_and(on_commercial_cloud))
         .collect();
     let dev_note = dev_note(ctx);
 
@@ -366,7 +366,7 @@ fn breached_when_engaged(ctx: &Ctx<'_>, engaged: Date) -> Option<bool> {
         return Some(false);
     }
     let envs: Vec<&Env<'_>> = r9_envs(&past)
-        .filter(|e| e.offer.is_some_and(Offer::is_commercial))
+        .filter(|e| e.offer.is_some_and(on_commercial_cloud))
         .collect();
     let check = check_offers(&past, &envs);
     Some(!check.failures.is_empty() && !check.unknown_only)

@@ -240,9 +240,9 @@ pub(super) fn scan_view(
         .iter()
         .map(|f| {
             (
-                f.rule.clone(),
-                label(lang, &f.status),
-                badge(&f.status),
+                f.rule.to_string(),
+                f.status.label(lang).to_owned(),
+                badge(f.status.as_str()),
                 f.message.clone(),
                 f.place.clone(),
             )
