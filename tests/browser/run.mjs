@@ -139,8 +139,8 @@ try {
   await member.selectOption("#kind", "r9_transitional");
   await member.fill("#justification", "Migration vers une offre qualifiée engagée ; bascule prévue avant l'échéance.");
   await member.fill("#documents", "plan-de-migration.pdf");
-  await Promise.all([member.waitForURL(/\/derogations\/\d+$/), member.click("#demander-derogation")]);
-  const derogation = member.url();
+  await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
+  const derogation = member.url().replace(/\?.*$/, "");
   check((await member.getAttribute("#etat", "data-state")) === "submitted", "the member's request is submitted");
   check((await member.$("#action-approve_for_minister")) === null, "a member cannot approve");
 
