@@ -146,6 +146,8 @@ pub fn cover(
     let mut whole = true;
     let mut lapsed = false;
     let mut deadline: Option<Date> = None;
+    // A derogation whose kind has no deadline (R7) covers without end.
+    let mut open_ended = false;
     for f in assessment
         .findings
         .iter_mut()
@@ -172,6 +174,7 @@ pub fn cover(
             continue;
         };
         any = true;
+        open_ended |= g.kind == DerogationKind::R7NoCloud;
         if let Some(d) = g.deadline {
             deadline = Some(deadline.map_or(d, |e: Date| e.min(d)));
         }
@@ -195,6 +198,9 @@ pub fn cover(
                     fr: "Couvert jusqu'au {when} ({j}) par : {kind}. Avant cette date : {action} À l'échéance, la dérogation ne couvre plus le projet, qui redevient non conforme.",
                     en: "Covered until {when} ({j}) by: {kind}. Before that day: {action} Once the deadline has passed, the derogation no longer covers the project, which is non-compliant again.")
             }
+            None if g.kind == DerogationKind::R7NoCloud => text!(lang,
+                fr: "Couvert par : {kind}, sans échéance. À faire : {action}",
+                en: "Covered by: {kind}, without deadline. To do: {action}"),
             None => text!(lang,
                 fr: "Couvert par : {kind}, dont l'échéance n'est pas encore fixée. En attendant : {action}",
                 en: "Covered by: {kind}, whose deadline is not set yet. Meanwhile: {action}"),
@@ -216,6 +222,9 @@ pub fn cover(
                 fr: "{verdict} — couvert par une dérogation jusqu'au {when} ({j})",
                 en: "{verdict} — covered by a derogation until {when} ({j})")
         }
+        (true, true, None) if open_ended => text!(lang,
+            fr: "{verdict} — couvert par une dérogation, sans échéance",
+            en: "{verdict} — covered by a derogation, without deadline"),
         (true, true, None) => text!(lang,
             fr: "{verdict} — couvert par une dérogation, échéance à fixer",
             en: "{verdict} — covered by a derogation, deadline to be set"),
@@ -226,6 +235,9 @@ pub fn cover(
                 fr: "{verdict} — en partie couvert par une dérogation jusqu'au {when} ({j}) ; d'autres constats restent non conformes",
                 en: "{verdict} — partly covered by a derogation until {when} ({j}); other findings remain non-compliant")
         }
+        (true, false, None) if open_ended => text!(lang,
+            fr: "{verdict} — en partie couvert par une dérogation, sans échéance ; d'autres constats restent non conformes",
+            en: "{verdict} — partly covered by a derogation, without deadline; other findings remain non-compliant"),
         (true, false, None) => text!(lang,
             fr: "{verdict} — en partie couvert par une dérogation ; d'autres constats restent non conformes",
             en: "{verdict} — partly covered by a derogation; other findings remain non-compliant"),

@@ -34,7 +34,7 @@ mod scans;
 mod sessions;
 mod store;
 
-pub use dashboard::{AdoptionPoint, CLOUD_KINDS, Dashboard};
+pub use dashboard::{AdoptionPoint, CLOUD_KINDS, Dashboard, DashboardFilter, VerdictPoint};
 pub use db::{Backend, redact};
 pub use derogations::{
     DerogationEvent, DerogationId, DerogationState, NewDerogation, StoredDerogation, Transition,

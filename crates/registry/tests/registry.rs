@@ -1342,3 +1342,65 @@ async fn each_notification_is_claimed_once_and_addresses_follow_roles() {
         assert_eq!(reg.attachments_of(d.id).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn dashboards_filter_and_count_money_deadlines_and_compliance_over_time() {
+    for reg in registries().await {
+        let m = reg
+            .create_organisation(
+                &actor("setup"),
+                OrganisationKind::Ministry,
+                "Ministère D",
+                None,
+            )
+            .await
+            .unwrap();
+        for (verdict, cents) in [("non_compliant", 350_000_000), ("compliant", 1_200_000_000)] {
+            let mut s = summary(verdict, "commercial_cloud");
+            s.full_cost_cents = cents;
+            reg.create_project(
+                &actor("setup"),
+                m.id,
+                verdict,
+                &dossier("x"),
+                &s,
+                &assessment(verdict, "{}"),
+            )
+            .await
+            .unwrap();
+        }
+        let d = reg
+            .dashboard_of(
+                &DashboardFilter {
+                    ministry: Some(m.id),
+                    ..DashboardFilter::default()
+                },
+                "2026-12-02",
+                "2027-01-01",
+                "2027-03-02",
+            )
+            .await
+            .unwrap();
+        assert_eq!(d.projects, 2);
+        assert_eq!(d.cost_by_verdict["non_compliant"], 350_000_000);
+        assert_eq!(d.cost_by_procedure["ministry_dnum"], 1_550_000_000);
+        assert_eq!(d.verdicts_over_time.len(), 1);
+        assert_eq!(d.verdicts_over_time[0].by_verdict["compliant"], 1);
+        let none = reg
+            .dashboard_of(
+                &DashboardFilter {
+                    ministry: Some(m.id),
+                    sensitivity: Some("not_sensitive".into()),
+                    from: Some("2000-01-01".into()),
+                    to: Some("2100-01-01".into()),
+                    ..DashboardFilter::default()
+                },
+                "2026-12-02",
+                "2027-01-01",
+                "2027-03-02",
+            )
+            .await
+            .unwrap();
+        assert_eq!(none.projects, 0);
+    }
+}

@@ -39,6 +39,8 @@ pub(super) struct ProjectsPage {
     rows: Vec<ProjectRow>,
     q: String,
     verdict: String,
+    /// The filters a dashboard bar set, in words.
+    narrowed: Vec<String>,
     verdicts: Vec<(String, String, bool)>,
     next: Option<String>,
 }
@@ -48,6 +50,11 @@ pub(super) struct ProjectsQuery {
     q: Option<String>,
     verdict: Option<String>,
     after: Option<i64>,
+    /// The dashboard's bars open the list with these.
+    hebergement: Option<String>,
+    sensibilite: Option<String>,
+    procedure: Option<String>,
+    organisation: Option<i64>,
 }
 
 pub(super) async fn projects(
@@ -70,8 +77,21 @@ pub(super) async fn projects(
         verdict: (!verdict.is_empty()).then(|| verdict.clone()),
         name_contains: (!q.is_empty()).then(|| q.clone()),
         member: (user.role == Role::ProjectMember).then_some(user.id),
-        ..ProjectFilter::default()
+        hosting_kind: query.hebergement.clone().filter(|v| !v.is_empty()),
+        sensitivity: query.sensibilite.clone().filter(|v| !v.is_empty()),
+        procedure: query.procedure.clone().filter(|v| !v.is_empty()),
+        organisation: query.organisation.map(nuage_registry::OrganisationId),
     };
+    let narrowed: Vec<String> = [
+        query.hebergement.as_deref(),
+        query.sensibilite.as_deref(),
+        query.procedure.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|v| !v.is_empty())
+    .map(|v| label(viewer.lang, v))
+    .collect();
     let page = match state
         .registry
         .projects(
@@ -110,6 +130,7 @@ pub(super) async fn projects(
         rows,
         q,
         verdict,
+        narrowed,
         verdicts,
         next: page.next.map(|n| n.to_string()),
     })
@@ -546,6 +567,12 @@ const ATTACHED: &str = "piece";
 
 /// « 1,2 Mo » / « 1.2 MB ».
 fn size_words(lang: Lang, bytes: i64) -> String {
+    if bytes < 1024 {
+        return match lang {
+            Lang::Fr => format!("{bytes} octets"),
+            Lang::En => format!("{bytes} bytes"),
+        };
+    }
     let (value, unit_fr, unit_en) = if bytes >= 1024 * 1024 {
         (bytes * 10 / (1024 * 1024), "Mo", "MB")
     } else {
@@ -810,10 +837,11 @@ pub(super) async fn derogation_page(
     let waiting = next_step.map(|step| {
         let who: Vec<&str> = step.by.iter().map(|a| a.label(lang)).collect();
         format!(
-            "{} {} : {}.",
-            viewer.t("C'est au tour de", "Waiting for"),
-            who.join(viewer.t(" ou ", " or ")),
-            lower_first(step.transition.label(lang))
+            "{} {}, {} {}.",
+            viewer.t("Prochaine action :", "Next action:"),
+            lower_first(step.transition.label(lang)),
+            viewer.t("par", "by"),
+            who.join(viewer.t(" ou ", " or "))
         )
     });
     let flash = done.fait.as_deref().and_then(|f| {
