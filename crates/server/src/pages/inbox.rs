@@ -220,6 +220,12 @@ fn row_of(
                 who.join(viewer.t(" ou ", " or "))
             )
         }
+        _ if d.state.is_in_force() => viewer
+            .t(
+                "se mettre en conformité avant l'échéance",
+                "comply before the deadline",
+            )
+            .to_owned(),
         _ => lower_first(d.state.label(lang)),
     };
     let deadline: Option<nuage_doctrine::Date> = d.deadline.as_deref().and_then(|s| s.parse().ok());
