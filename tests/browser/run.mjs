@@ -11,6 +11,8 @@ import path from "node:path";
 
 const base = process.argv[2];
 const dossier = process.argv[3];
+const offPremise = process.argv[4];
+const maildir = process.env.NUAGE_MAILDIR;
 if (!base) {
   console.error("usage: run.mjs BASE_URL [DOSSIER]");
   process.exit(2);
@@ -42,6 +44,37 @@ const browser = await chromium.launch({
   ],
 });
 
+// The e-mails the local SMTP server received (crates/cli/tests/browser.rs writes them here).
+function decodeQP(text) {
+  const bytes = text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, "latin1").toString("utf8");
+}
+function readMails() {
+  if (!maildir) return [];
+  return fs
+    .readdirSync(maildir)
+    .filter((f) => f.endsWith(".eml"))
+    .sort()
+    .map((f) => {
+      const raw = fs.readFileSync(path.join(maildir, f), "utf8");
+      const to = (raw.match(/^X-Envelope-To: (.*)$/m) || [])[1] || "";
+      const [head, ...rest] = raw.split("\r\n\r\n");
+      const body = rest.join("\r\n\r\n");
+      return { to, text: /quoted-printable/i.test(head) ? decodeQP(body) : body };
+    });
+}
+async function mailsTo(address, count) {
+  for (let i = 0; i < 100; i++) {
+    const found = readMails().filter((m) => m.to.includes(address));
+    if (found.length >= count) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return readMails().filter((m) => m.to.includes(address));
+}
+const CONTROLLER_MAIL = "local@dev.nuage.invalid";
+const DINUM_MAIL = "dinum@dev.nuage.invalid";
+const MEMBER_MAIL = "membre@dev.nuage.invalid";
+
 const audited = new Set();
 async function audit(page, name) {
   await page.evaluate(axeSource);
@@ -53,7 +86,13 @@ async function audit(page, name) {
   const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
   check(bad.length === 0, `axe on ${name}: ${bad.length ? JSON.stringify(bad) : "no serious or critical violation"}`);
   audited.add(name);
-  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  if (shots) {
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
+    await page.setViewportSize(size);
+  }
 }
 
 async function as(who) {
@@ -139,21 +178,66 @@ try {
   await member.selectOption("#kind", "r9_transitional");
   await member.fill("#justification", "Migration vers une offre qualifiée engagée ; bascule prévue avant l'échéance.");
   await member.fill("#documents", "plan-de-migration.pdf");
-  await Promise.all([member.waitForURL(/\/derogations\/\d+$/), member.click("#demander-derogation")]);
-  const derogation = member.url();
+  await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
+  const derogation = member.url().replace(/\?.*$/, "");
   check((await member.getAttribute("#etat", "data-state")) === "submitted", "the member's request is submitted");
   check((await member.$("#action-approve_for_minister")) === null, "a member cannot approve");
+  check((await member.textContent("#confirmation")).includes("La demande est envoyée."), "a confirmation says the request is sent");
+  check((await member.textContent("#qui-agit")).includes("Prochaine action : enregistrer l'accord du ministre, par le contrôleur ministériel."), "the page says who acts next");
+  check((await member.textContent("#etapier")).includes("Étape 2 sur 3"), "the stepper counts the 2023 path: request, minister, Prime Minister");
+  let mails = await mailsTo(CONTROLLER_MAIL, 1);
+  check(mails.length === 1 && mails[0].text.includes("Prochaine action : enregistrer l'accord du ministre"), `the controller is e-mailed that the minister's approval waits (${mails.length})`);
+  // A PDF attached, and what is not a PDF refused.
+  await member.setInputFiles("#piece", { name: "plan-de-migration.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n") });
+  await Promise.all([member.waitForNavigation(), member.click("#joindre")]);
+  check((await member.textContent("#pieces")).includes("sha256:"), "the attached PDF is listed with its SHA-256");
+  check((await member.textContent("#confirmation")).includes("pièce est jointe"), "a confirmation says the document is attached");
+  await member.setInputFiles("#piece", { name: "faux.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ not a pdf") });
+  const [refused] = await Promise.all([member.waitForNavigation(), member.click("#joindre")]);
+  check(refused.status() === 422, "a file that is not a PDF is refused");
+  await member.goto(derogation);
+  await audit(member, "derogation-equipe");
 
   const controller = await as("local");
+  await controller.goto(new URL("a-traiter", base).href);
+  check((await controller.$(`#a-vous tr[data-derogation="${derogation.split("/").pop()}"]`)) !== null, "the controller finds the request on their own page");
+  await audit(controller, "a-traiter-controleur");
   await controller.goto(derogation);
   await audit(controller, "derogation");
   await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
   check((await controller.getAttribute("#etat", "data-state")) === "approved_by_minister", "the controller records the minister's approval");
+  check((await controller.textContent("#confirmation")).includes("L'accord du ministre est enregistré."), "a confirmation says the approval is recorded");
+  check((await controller.textContent("#qui-agit")).includes("validation du Premier ministre, par la DINUM."), "the page says DINUM acts next");
+  mails = await mailsTo(DINUM_MAIL, 1);
+  check(mails.length === 1 && mails[0].text.includes("validation du Premier ministre, par la DINUM"), `DINUM is e-mailed that the validation waits (${mails.length})`);
 
   const dinum = await as("dinum");
+  await dinum.goto(new URL("a-traiter", base).href);
+  check((await dinum.$(`#a-vous tr[data-derogation="${derogation.split("/").pop()}"]`)) !== null, "DINUM finds the validation on its own page");
+  await audit(dinum, "a-traiter-dinum");
   await dinum.goto(derogation);
   await Promise.all([dinum.waitForNavigation(), dinum.click("#action-validate_for_prime_minister")]);
   check((await dinum.getAttribute("#etat", "data-state")) === "active", "DINUM records the Prime Minister's validation, which grants the derogation");
+  check((await dinum.textContent("#confirmation")).includes("en vigueur jusqu'au 17 juin 2027 (J-381)"), "the confirmation says until when the derogation runs");
+
+  // The project reads covered until the deadline; the team's page lists the deadline.
+  await member.goto(project);
+  check((await member.getAttribute("#verdict-value", "data-verdict")) === "non_compliant", "a covered project is still non compliant");
+  const covered = await member.textContent("#verdict-couverture");
+  check(/^Non conforme — (en partie )?couvert par une dérogation jusqu'au 17 juin 2027 \(J-381\)/.test(covered), `the verdict says it is covered until the deadline: ${covered}`);
+  check((await member.textContent("#verdict-full")).includes("Avant cette date :"), "the covered finding's remedy says what to do before the deadline");
+  await audit(member, "projet-couvert");
+  await member.goto(new URL("a-traiter", base).href);
+  check((await member.$(`#echeances tr[data-derogation="${derogation.split("/").pop()}"]`)) !== null, "the team's page lists the derogation's deadline");
+  await audit(member, "a-traiter-equipe");
+  // A deadline brought within 30 days: the team and the controller are warned, once.
+  await controller.goto(derogation);
+  await controller.fill("#deadline", "2026-06-20");
+  await Promise.all([controller.waitForNavigation(), controller.click("#confirmer-echeance")]);
+  check((await controller.textContent("#confirmation")).includes("L'échéance est confirmée."), "a confirmation says the deadline is confirmed");
+  mails = await mailsTo(MEMBER_MAIL, 1);
+  check(mails.length === 1 && mails[0].text.includes("prend fin le 20 juin 2026 (J-19)"), `the team is e-mailed 30 days before the deadline (${mails.length})`);
+  check((await mailsTo(CONTROLLER_MAIL, 2)).some((m) => m.text.includes("prend fin le 20 juin 2026")), "the controller is e-mailed too");
   check((await dinum.$("#action-activate")) === null, "no step beyond those the texts give");
   check((await dinum.$$("#etapes tbody tr")).length === 4, "every step is in the derogation's history");
   check((await dinum.$$("#parcours li[data-step=done]")).length === 3, "the tracker shows the request and both decisions done");
@@ -164,6 +248,33 @@ try {
 
   await member.goto(project);
   check((await member.textContent("#historique + div")).includes("En vigueur"), "the project's history shows the derogation's steps");
+
+  // ── A derogation from R6 (hosting outside the cloud, R7), 1 to 9 M€: the ministry controls ──
+  if (offPremise) {
+    await member.goto(base);
+    await member.setInputFiles("#dossier-file", offPremise);
+    await Promise.all([member.waitForURL(/\/questionnaire\/import$/), member.click('form[action="/questionnaire/import"] button')]);
+    const draftR7 = await member.getAttribute("#questionnaire", "action");
+    await member.goto(new URL(draftR7.replace(/\/entite$/, "/verdict"), base).href);
+    await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+    const projectR7 = member.url();
+    await member.selectOption("#kind", "r7_no_cloud");
+    await member.fill("#justification", "Archives hébergées dans le centre de données du ministère ; étude comparative jointe.");
+    await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
+    const r7 = member.url().replace(/\?.*$/, "");
+    check((await member.textContent("#etapier")).includes("Étape 2 sur 2"), "R7 from 1 to 9 M€: two steps, the request and the ministry's control");
+    check((await member.textContent("#qui-agit")).includes("enregistrer le contrôle du ministère, par le contrôleur ministériel"), "the ministry's controller acts next on R7");
+    mails = await mailsTo(CONTROLLER_MAIL, 3);
+    check(mails.some((m) => m.text.includes("enregistrer le contrôle du ministère")), "the controller is e-mailed that the ministry's control waits");
+    await controller.goto(r7);
+    check((await controller.$("#action-approve_for_minister")) === null, "no minister's approval on R7");
+    await Promise.all([controller.waitForNavigation(), controller.click("#action-control_for_ministry")]);
+    check((await controller.getAttribute("#etat", "data-state")) === "active", "the ministry's control grants the R7 derogation");
+    check((await controller.textContent("#confirmation")).includes("Le contrôle du ministère est enregistré."), "a confirmation says the control is recorded");
+    await member.goto(projectR7);
+    const coveredR7 = (await member.$("#verdict-couverture")) && (await member.textContent("#verdict-couverture"));
+    check(!coveredR7 || coveredR7.includes("sans échéance"), `an R7 derogation covers without deadline: ${coveredR7}`);
+  }
   await member.goto(`${project}/etude-comparative`);
   check((await member.$$("#scenarios thead th")).length >= 3, "the comparative study sets scenarios side by side");
   const studyPdf = await member.request.get(await member.$eval("#pdf", (a) => a.href));
@@ -174,6 +285,14 @@ try {
   check(Number(await controller.textContent("#total-projets")) >= 2, "the ministry's dashboard counts the projects");
   check((await controller.$$("svg.nuage-chart")).length >= 6, "the dashboard draws its charts");
   await audit(controller, "tableau-de-bord");
+  // A bar opens the projects behind it.
+  await Promise.all([controller.waitForURL(/\/projets\?verdict=non_compliant/), controller.click('svg.nuage-chart a[href^="/projets?verdict=non_compliant"] rect')]);
+  const rows = await controller.$$eval("#projets tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  check(rows.length >= 1 && rows.every((r) => r.includes("Non conforme")), `the non-compliant bar opens the non-compliant projects (${rows.length})`);
+  const csv = await controller.request.get(new URL("tableau-de-bord/projets.csv", base).href);
+  const csvText = (await csv.body()).toString("utf8");
+  check(csvText.startsWith("\ufeffNuméro;Ministère;Organisation;Projet;"), "the CSV opens in a French spreadsheet: BOM, semicolons, French labels");
+  check(csvText.includes("Ministère de démonstration") && csvText.includes("Non conforme") && /\d\d\/\d\d\/20\d\d/.test(csvText), "the CSV has organisation names, verdicts in words and French dates");
   await controller.goto(new URL("projets", base).href);
   await audit(controller, "projets");
 

@@ -86,6 +86,24 @@ pub(crate) struct ServeArgs {
     /// of `X-Forwarded-For`, say). Only with a proxy that sets it: a client could write it.
     #[arg(long, value_name = "HEADER")]
     client_ip_header: Option<String>,
+    /// SMTP relay for e-mails about derogations (an action waits for someone; a deadline in
+    /// 90, 30 or 7 days): smtp://HOST:PORT, smtp://HOST:587?tls=required (STARTTLS) or
+    /// smtps://HOST, with USER:PASSWORD@ if the relay asks. Without it, no e-mail is sent.
+    #[arg(
+        long,
+        env = "NUAGE_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+    /// The sender of those e-mails.
+    #[arg(
+        long,
+        env = "NUAGE_SMTP_FROM",
+        value_name = "ADDRESS",
+        default_value = "Nuage <nuage@localhost>"
+    )]
+    smtp_from: String,
     #[command(flatten)]
     common: Common,
 }
@@ -281,6 +299,15 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
         };
         if let Some(url) = &args.public_url {
             state = state.with_public_url(url);
+        }
+        if let Some(url) = &args.smtp_url {
+            match nuage_server::Mailer::new(url, &args.smtp_from) {
+                Ok(mailer) => {
+                    eprintln!("courriels des dérogations : {}", nuage_registry::redact(url));
+                    state = state.with_mailer(mailer);
+                }
+                Err(e) => return fail(&args.common, &e),
+            }
         }
         if let Some(config) = oidc {
             let issuer = config.issuer.clone();

@@ -30,7 +30,7 @@ const LAYERS: [&str; 10] = [
     "",
 ];
 
-const TEST_SUPPORT: [&str; 2] = ["nuage-testpg", "nuage-testoidc"];
+const TEST_SUPPORT: [&str; 3] = ["nuage-testpg", "nuage-testoidc", "nuage-testsmtp"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -7,8 +7,8 @@
 )]
 //! The web pages in a real browser: `tests/browser/run.mjs` drives Debian's Chromium through
 //! playwright-core against a `nuage serve --dev` started here (questionnaire to verdict, a
-//! changed answer, a derogation from request to validation, another ministry refused, axe-core
-//! on every page). Needs Node.js and Chromium: `.ci/run` installs them; elsewhere the test
+//! changed answer, a derogation of each kind through its steps with the e-mails a local SMTP
+//! server receives, another ministry refused, axe-core on every page). Needs Node.js and Chromium: `.ci/run` installs them; elsewhere the test
 //! says what is missing and passes, except under CI where a missing browser fails it.
 //! `NUAGE_SCREENSHOTS=docs/screenshots cargo test -p nuage-cli --test browser` refreshes the
 //! README's screenshots.
@@ -60,13 +60,23 @@ fn pages_in_chromium() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     // A fixed day: the example's derogation runs until 2027-06-17 (18 months, decree n° 2026-272).
-    let server = Server::start(&dir, &["--dev", "--today", "2026-06-01"]);
+    // A real SMTP server: the e-mails the server sends land in `mails/`, which run.mjs reads.
+    let mails = dir.join("mails");
+    std::fs::create_dir_all(&mails).unwrap();
+    let smtp = nuage_testsmtp::SmtpServer::start_writing(Some(mails.clone()));
+    let smtp_url = smtp.url();
+    let server = Server::start(
+        &dir,
+        &["--dev", "--today", "2026-06-01", "--smtp-url", &smtp_url],
+    );
     let dossier = workspace().join("examples/systeme-existant-derogation.toml");
     let mut run = Command::new("node");
     run.arg(tests.join("run.mjs"))
         .arg(format!("http://{}/", server.address))
         .arg(&dossier)
-        .env("CHROMIUM", &chromium);
+        .arg(tests.join("hors-cloud.toml"))
+        .env("CHROMIUM", &chromium)
+        .env("NUAGE_MAILDIR", &mails);
     if let Ok(shots) = std::env::var("NUAGE_SCREENSHOTS") {
         run.env("NUAGE_SCREENSHOTS", workspace().join(shots));
     }

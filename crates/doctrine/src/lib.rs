@@ -35,7 +35,9 @@ pub use assessment::{
     Approver, Assessment, Assumption, Citation, CitedDocument, ControlProcedure, Counterfactual,
     DataSensitivity, Derogation, DerogationKind, Finding, Lang, Rule, Status, Verdict,
 };
-pub use derogation::deadline_rule;
+pub use derogation::{
+    Cover, Granted, countdown, cover, covered_rules, deadline_rule, deadline_words,
+};
 pub use dossier::Dossier;
 pub use edition::{Edition, Editions};
 pub use explain::{Explanation, explain};

@@ -282,6 +282,46 @@ impl Label for Transition {
     }
 }
 
+impl Transition {
+    /// What the confirmation after the step says was recorded.
+    pub fn confirmation(self, lang: Lang) -> &'static str {
+        match self {
+            Transition::Submit => pick(lang, "La demande est envoyée.", "The request is sent."),
+            Transition::DecideForProjectAuthority => pick(
+                lang,
+                "La décision de l'autorité du projet est enregistrée.",
+                "The project authority's decision is recorded.",
+            ),
+            Transition::ControlForMinistry => pick(
+                lang,
+                "Le contrôle du ministère est enregistré.",
+                "The ministry's control is recorded.",
+            ),
+            Transition::ApproveForMinister => pick(
+                lang,
+                "L'accord du ministre est enregistré.",
+                "The minister's approval is recorded.",
+            ),
+            Transition::ValidateForPrimeMinister => pick(
+                lang,
+                "La validation du Premier ministre est enregistrée.",
+                "The Prime Minister's validation is recorded.",
+            ),
+            Transition::ReviewAsMajorProject => pick(
+                lang,
+                "L'avis du contrôle des grands projets est enregistré.",
+                "The major project review's opinion is recorded.",
+            ),
+            Transition::Refuse => {
+                pick(lang, "Le refus est enregistré.", "The refusal is recorded.")
+            }
+            Transition::Expire => {
+                pick(lang, "L'échéance est constatée.", "The expiry is recorded.")
+            }
+        }
+    }
+}
+
 impl Label for Actor {
     fn label(&self, lang: Lang) -> &'static str {
         match self {

@@ -86,6 +86,15 @@ impl DerogationState {
         matches!(self, DerogationState::Expired | DerogationState::Refused)
     }
 
+    /// Granted and not closed: it covers the project until its deadline (a Prime Minister's
+    /// validation recorded before 0.2 is read as in force).
+    pub fn is_in_force(self) -> bool {
+        matches!(
+            self,
+            DerogationState::Active | DerogationState::ValidatedByPrimeMinister
+        )
+    }
+
     /// Between the request and the last decision.
     pub fn is_pending(self) -> bool {
         !self.is_closed() && !matches!(self, DerogationState::Draft | DerogationState::Active)

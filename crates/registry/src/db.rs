@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_hardening.sql"),
         postgres: include_str!("../migrations/postgres/0008_hardening.sql"),
     },
+    Migration {
+        version: 9,
+        name: "notifications",
+        sqlite: include_str!("../migrations/sqlite/0009_notifications.sql"),
+        postgres: include_str!("../migrations/postgres/0009_notifications.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

@@ -28,12 +28,13 @@ mod db;
 mod derogations;
 mod error;
 mod model;
+mod notifications;
 mod people;
 mod scans;
 mod sessions;
 mod store;
 
-pub use dashboard::{AdoptionPoint, CLOUD_KINDS, Dashboard};
+pub use dashboard::{AdoptionPoint, CLOUD_KINDS, Dashboard, DashboardFilter, VerdictPoint};
 pub use db::{Backend, redact};
 pub use derogations::{
     DerogationEvent, DerogationId, DerogationState, NewDerogation, StoredDerogation, Transition,
@@ -44,6 +45,9 @@ pub use model::{
     Actor, AssessmentId, AuditEntry, DossierVersion, NewAssessment, NewDossier, Organisation,
     OrganisationId, OrganisationKind, Page, PageRequest, Project, ProjectFilter, ProjectId,
     ProjectSummary, StoredAssessment, dossier_hash,
+};
+pub use notifications::{
+    ATTACHMENT_MAX_BYTES, AttachmentInfo, NotificationKind, StoredNotification, is_pdf,
 };
 pub use people::{
     Access, IssuedToken, NewToken, Role, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenId, TokenInfo,

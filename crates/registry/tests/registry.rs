@@ -1110,3 +1110,297 @@ async fn a_project_keeps_its_latest_scans_and_lists_them_without_their_inventory
         assert_eq!(pruned, 2);
     }
 }
+
+#[tokio::test]
+async fn each_notification_is_claimed_once_and_addresses_follow_roles() {
+    use nuage_doctrine::{Approver, DerogationKind};
+    for reg in registries().await {
+        let setup = actor("setup");
+        let m = reg
+            .create_organisation(&setup, OrganisationKind::Ministry, "Ministère N", None)
+            .await
+            .unwrap();
+        let other = reg
+            .create_organisation(&setup, OrganisationKind::Ministry, "Ministère O", None)
+            .await
+            .unwrap();
+        let member = reg
+            .create_user_by_email(
+                &setup,
+                "cheffe@n.gouv.fr",
+                "Cheffe",
+                Role::ProjectMember,
+                Some(m.id),
+            )
+            .await
+            .unwrap();
+        let controller = reg
+            .create_user_by_email(
+                &setup,
+                "controle@n.gouv.fr",
+                "Contrôle",
+                Role::MinistryController,
+                Some(m.id),
+            )
+            .await
+            .unwrap();
+        reg.create_user_by_email(
+            &setup,
+            "controle@o.gouv.fr",
+            "Ailleurs",
+            Role::MinistryController,
+            Some(other.id),
+        )
+        .await
+        .unwrap();
+        let dinum = reg
+            .create_user(&setup, "dinum-sub", "DINUM", Role::Dinum, None)
+            .await
+            .unwrap();
+        // An account without an address gets one for notifications; one with an address keeps it.
+        reg.set_notification_address(&setup, dinum.id, "Dinum@Numerique.gouv.fr")
+            .await
+            .unwrap();
+        reg.set_notification_address(&setup, controller.id, "autre@n.gouv.fr")
+            .await
+            .unwrap();
+        assert!(
+            reg.set_notification_address(&setup, dinum.id, "pas une adresse")
+                .await
+                .is_err()
+        );
+        let (project, _) = reg
+            .create_project_with_team(
+                &setup,
+                m.id,
+                "P",
+                &dossier("x"),
+                &summary("non_compliant", "commercial_cloud"),
+                &assessment("non_compliant", "{}"),
+                &[member.id],
+            )
+            .await
+            .unwrap();
+        let d = reg
+            .create_derogation(
+                &member,
+                project.id,
+                &NewDerogation {
+                    kind: DerogationKind::R9Transitional,
+                    approvers: vec![Approver::Minister, Approver::PrimeMinister],
+                    justification: "engagé".into(),
+                    deadline: Some("2027-01-31".into()),
+                    deadline_source: Some("dossier".into()),
+                    suggested_deadline: None,
+                    suggested_deadline_source: None,
+                    documents: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            reg.addresses(&d, true, None).await.unwrap(),
+            vec!["cheffe@n.gouv.fr".to_owned()]
+        );
+        assert_eq!(
+            reg.addresses(&d, false, Some(Role::MinistryController))
+                .await
+                .unwrap(),
+            vec!["controle@n.gouv.fr".to_owned()],
+            "only the derogation's ministry's controllers"
+        );
+        assert_eq!(
+            reg.addresses(&d, false, Some(Role::Dinum)).await.unwrap(),
+            vec!["dinum@numerique.gouv.fr".to_owned()]
+        );
+        let to = vec!["controle@n.gouv.fr".to_owned()];
+        // Claimed once per (derogation, kind, threshold), whatever the number of tries.
+        assert!(
+            reg.claim_notification(d.id, NotificationKind::Waiting, "submitted", &to, "s")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !reg.claim_notification(d.id, NotificationKind::Waiting, "submitted", &to, "s")
+                .await
+                .unwrap()
+        );
+        assert!(
+            reg.claim_notification(
+                d.id,
+                NotificationKind::Waiting,
+                "approved_by_minister",
+                &to,
+                "s"
+            )
+            .await
+            .unwrap()
+        );
+        for days in ["90", "30", "7"] {
+            assert!(
+                reg.claim_notification(d.id, NotificationKind::Deadline, days, &to, "d")
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !reg.claim_notification(d.id, NotificationKind::Deadline, days, &to, "d")
+                    .await
+                    .unwrap()
+            );
+        }
+        // A failed send gives its claim back; a sent one stays.
+        reg.release_notification(d.id, NotificationKind::Deadline, "7")
+            .await
+            .unwrap();
+        reg.notification_sent(d.id, NotificationKind::Deadline, "30")
+            .await
+            .unwrap();
+        reg.release_notification(d.id, NotificationKind::Deadline, "30")
+            .await
+            .unwrap();
+        assert!(
+            reg.claim_notification(d.id, NotificationKind::Deadline, "7", &to, "d")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !reg.claim_notification(d.id, NotificationKind::Deadline, "30", &to, "d")
+                .await
+                .unwrap()
+        );
+        let recorded = reg.notifications_of(d.id).await.unwrap();
+        assert_eq!(recorded.len(), 5);
+        assert!(
+            recorded
+                .iter()
+                .any(|n| n.threshold == "30" && n.sent_at.is_some())
+        );
+        assert_eq!(recorded[0].recipients, to);
+        // Concurrent claims: exactly one wins.
+        let mut tries = Vec::new();
+        for _ in 0..8 {
+            let reg = reg.clone();
+            let to = to.clone();
+            tries.push(tokio::spawn(async move {
+                reg.claim_notification(d.id, NotificationKind::Waiting, "race", &to, "s")
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut won = 0;
+        for t in tries {
+            won += usize::from(t.await.unwrap());
+        }
+        assert_eq!(won, 1);
+        // The open derogations of a ministry, of a member.
+        assert_eq!(
+            reg.open_derogations(Some(m.id), None).await.unwrap().len(),
+            1
+        );
+        assert_eq!(
+            reg.open_derogations(Some(other.id), None)
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            reg.open_derogations(None, Some(member.id))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            reg.open_derogations(None, Some(dinum.id))
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        // Attachments: PDF only, bounded, kept with their hash.
+        let pdf = b"%PDF-1.4\n% test\n%%EOF\n".to_vec();
+        let info = reg
+            .attach(&member, &d, "note/../x.pdf", &pdf)
+            .await
+            .unwrap();
+        assert_eq!(info.name, "note..x.pdf");
+        assert!(info.sha256.starts_with("sha256:") && info.sha256.len() == 71);
+        assert_eq!(reg.attachment(d.id, info.id).await.unwrap().1, pdf);
+        assert!(
+            reg.attach(&member, &d, "x.exe", b"MZ\x90\x00")
+                .await
+                .is_err()
+        );
+        let big = [
+            b"%PDF-1.4\n".as_slice(),
+            &vec![b' '; ATTACHMENT_MAX_BYTES],
+            b"%%EOF",
+        ]
+        .concat();
+        assert!(reg.attach(&member, &d, "big.pdf", &big).await.is_err());
+        assert_eq!(reg.attachments_of(d.id).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn dashboards_filter_and_count_money_deadlines_and_compliance_over_time() {
+    for reg in registries().await {
+        let m = reg
+            .create_organisation(
+                &actor("setup"),
+                OrganisationKind::Ministry,
+                "Ministère D",
+                None,
+            )
+            .await
+            .unwrap();
+        for (verdict, cents) in [("non_compliant", 350_000_000), ("compliant", 1_200_000_000)] {
+            let mut s = summary(verdict, "commercial_cloud");
+            s.full_cost_cents = cents;
+            reg.create_project(
+                &actor("setup"),
+                m.id,
+                verdict,
+                &dossier("x"),
+                &s,
+                &assessment(verdict, "{}"),
+            )
+            .await
+            .unwrap();
+        }
+        let d = reg
+            .dashboard_of(
+                &DashboardFilter {
+                    ministry: Some(m.id),
+                    ..DashboardFilter::default()
+                },
+                "2026-12-02",
+                "2027-01-01",
+                "2027-03-02",
+            )
+            .await
+            .unwrap();
+        assert_eq!(d.projects, 2);
+        assert_eq!(d.cost_by_verdict["non_compliant"], 350_000_000);
+        assert_eq!(d.cost_by_procedure["ministry_dnum"], 1_550_000_000);
+        assert_eq!(d.verdicts_over_time.len(), 1);
+        assert_eq!(d.verdicts_over_time[0].by_verdict["compliant"], 1);
+        let none = reg
+            .dashboard_of(
+                &DashboardFilter {
+                    ministry: Some(m.id),
+                    sensitivity: Some("not_sensitive".into()),
+                    from: Some("2000-01-01".into()),
+                    to: Some("2100-01-01".into()),
+                    ..DashboardFilter::default()
+                },
+                "2026-12-02",
+                "2027-01-01",
+                "2027-03-02",
+            )
+            .await
+            .unwrap();
+        assert_eq!(none.projects, 0);
+    }
+}

@@ -75,6 +75,37 @@ pub(crate) async fn dashboard_for(
         .map_err(registry_problem)
 }
 
+/// The dashboard `caller` may see of the projects `filter` keeps (their own ministry when
+/// confined to one).
+pub(crate) async fn dashboard_filtered(
+    state: &AppState,
+    caller: &nuage_registry::User,
+    filter: &nuage_registry::DashboardFilter,
+) -> Result<Dashboard, Problem> {
+    if caller.role == Role::ProjectMember {
+        return Err(crate::projects::forbidden(
+            "dashboards are for controllers, DINUM and auditors",
+        ));
+    }
+    let ministry = scope(caller, filter.ministry)?;
+    let today = (state.today)();
+    let horizon = |days| {
+        today
+            .add_days(days)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let filter = nuage_registry::DashboardFilter {
+        ministry,
+        ..filter.clone()
+    };
+    state
+        .registry
+        .dashboard_of(&filter, &today.to_string(), &horizon(30), &horizon(90))
+        .await
+        .map_err(registry_problem)
+}
+
 /// Whether a spreadsheet could read the cell as a formula: its first character other than
 /// blanks (spaces, tabs, line breaks, which spreadsheets skip) opens one (`=`, `+`, `-`, `@`,
 /// or their full-width forms), or it starts with a tab or a carriage return (OWASP's list).
@@ -89,7 +120,7 @@ fn looks_like_formula(value: &str) -> bool {
 
 /// One CSV field, quoted when it must be (RFC 4180); a cell a spreadsheet could execute is
 /// neutralised with a leading apostrophe.
-fn csv_field(out: &mut String, value: &str) {
+pub(crate) fn csv_field(out: &mut String, value: &str) {
     let value = if looks_like_formula(value) {
         format!("'{value}")
     } else {

@@ -256,7 +256,7 @@ pub(crate) async fn move_derogation(
     let step = request.transition;
     let (derogation, access) = readable_derogation(state, caller, id).await?;
     let today = (state.today)().to_string();
-    state
+    let moved = state
         .registry
         .transition_derogation(
             caller,
@@ -268,7 +268,9 @@ pub(crate) async fn move_derogation(
             &today,
         )
         .await
-        .map_err(registry_problem)
+        .map_err(registry_problem)?;
+    crate::notifications::after_change(state, &moved);
+    Ok(moved)
 }
 
 async fn confirm_deadline(
@@ -291,11 +293,13 @@ pub(crate) async fn set_deadline(
     deadline: &str,
 ) -> Result<StoredDerogation, Problem> {
     let (derogation, access) = readable_derogation(state, caller, id).await?;
-    state
+    let confirmed = state
         .registry
         .confirm_derogation_deadline(caller, access, derogation.id, deadline)
         .await
-        .map_err(registry_problem)
+        .map_err(registry_problem)?;
+    crate::notifications::after_change(state, &confirmed);
+    Ok(confirmed)
 }
 
 /// Suggests a deadline for open derogations that have none, when the catalog now records an

@@ -11,6 +11,7 @@ mod derogations;
 pub mod dev;
 pub mod limits;
 mod metrics;
+pub mod notifications;
 pub mod oidc;
 pub mod openapi;
 mod pages;
@@ -34,6 +35,7 @@ pub use axum::http::HeaderName;
 pub use derogations::refresh_deadlines;
 pub use limits::ServerLimits;
 pub use metrics::Metrics;
+pub use notifications::Mailer;
 pub use problem::Problem;
 
 /// The largest dossier accepted, in bytes (the CLI's default too). The largest real dossiers are
@@ -68,6 +70,8 @@ pub struct AppState {
     pub scan_uploads: Arc<tokio::sync::Semaphore>,
     /// Drafts started without logging in, per client and hour.
     pub anonymous_drafts: limits::ClientCounter,
+    /// E-mails about derogations (`--smtp-url`), when configured.
+    pub mailer: Option<Arc<notifications::Mailer>>,
 }
 
 impl AppState {
@@ -95,6 +99,7 @@ impl AppState {
             )),
             limits: ServerLimits::default(),
             anonymous_drafts: limits::ClientCounter::default(),
+            mailer: None,
         })
     }
 
@@ -115,6 +120,12 @@ impl AppState {
         } else {
             "nuage_session"
         }
+    }
+
+    /// Sends e-mails about derogations through `mailer`.
+    pub fn with_mailer(mut self, mailer: notifications::Mailer) -> Self {
+        self.mailer = Some(Arc::new(mailer));
+        self
     }
 
     /// Adds OpenID Connect login; `secure_cookies` when the public address is HTTPS.
@@ -194,6 +205,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     // The handlers are in place before the first connection is accepted: a SIGTERM that
     // arrives once the server answers always stops it gracefully, never by the default action.
     let shutdown = shutdown_signal()?;
+    notifications::spawn_sweeps(&state);
     limits::accept_loop(listener, app(state), limits, shutdown).await
 }
 

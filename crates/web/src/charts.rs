@@ -8,6 +8,10 @@ use std::fmt::Write as _;
 pub struct Bar {
     pub label: String,
     pub value: u64,
+    /// Where the bar leads (the list behind it), if anywhere.
+    pub href: Option<String>,
+    /// A DSFR status colour: `success`, `warning`, `error` or `info`.
+    pub tone: Option<&'static str>,
 }
 
 impl Bar {
@@ -15,7 +19,21 @@ impl Bar {
         Bar {
             label: label.into(),
             value,
+            href: None,
+            tone: None,
         }
+    }
+
+    /// The bar opens `href`.
+    pub fn linked(mut self, href: impl Into<String>) -> Self {
+        self.href = Some(href.into());
+        self
+    }
+
+    /// The bar takes a status colour.
+    pub fn toned(mut self, tone: &'static str) -> Self {
+        self.tone = Some(tone);
+        self
     }
 }
 
@@ -37,9 +55,18 @@ pub fn bars(title: &str, bars: &[Bar]) -> String {
     let mut y = 4;
     for bar in bars {
         let length = bar.value * span / max;
+        // A linked bar is a link for the mouse; keyboards and screen readers use the data
+        // table's link (the SVG is hidden from them).
+        if let Some(href) = &bar.href {
+            let _ = write!(svg, r#"<a href="{}" tabindex="-1">"#, escape(href));
+        }
+        let tone = bar
+            .tone
+            .map(|t| format!(" nuage-chart__bar--{t}"))
+            .unwrap_or_default();
         let _ = write!(
             svg,
-            r#"<text x="{x}" y="{ty}" text-anchor="end" class="nuage-chart__label">{label}</text><rect x="{LABEL}" y="{y}" width="{length}" height="{h}" class="nuage-chart__bar"/><text x="{vx}" y="{ty}" class="nuage-chart__value">{value}</text>"#,
+            r#"<text x="{x}" y="{ty}" text-anchor="end" class="nuage-chart__label">{label}</text><rect x="{LABEL}" y="{y}" width="{length}" height="{h}" class="nuage-chart__bar{tone}"/><text x="{vx}" y="{ty}" class="nuage-chart__value">{value}</text>"#,
             x = LABEL - 8,
             ty = y + 17,
             label = escape(&bar.label),
@@ -47,6 +74,9 @@ pub fn bars(title: &str, bars: &[Bar]) -> String {
             vx = u64::from(LABEL) + length + 6,
             value = bar.value,
         );
+        if bar.href.is_some() {
+            svg.push_str("</a>");
+        }
         y += ROW;
     }
     svg.push_str("</svg>");

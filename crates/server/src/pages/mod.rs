@@ -11,6 +11,7 @@
 )]
 
 mod dashboard;
+mod inbox;
 mod labels;
 mod login;
 mod print;
@@ -83,7 +84,18 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/derogations/{id}", get(derogation_page))
         .route("/derogations/{id}/transitions", post(move_derogation))
         .route("/derogations/{id}/echeance", post(confirm_deadline))
+        .route(
+            "/derogations/{id}/pieces",
+            post(projects::upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
+                nuage_registry::ATTACHMENT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/derogations/{id}/pieces/{piece}",
+            get(projects::download_attachment),
+        )
         .route("/derogations/{id}/demande", get(print::derogation_request))
+        .route("/a-traiter", get(inbox::inbox))
         .route("/tableau-de-bord", get(dashboard))
         .route("/tableau-de-bord/projets.csv", get(export_csv))
         .layer(middleware::from_fn_with_state(state, same_origin))

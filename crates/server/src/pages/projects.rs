@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nuage_doctrine::Label;
 use nuage_doctrine::{Assessment, Format, Lang, read_dossier};
 use nuage_registry::{
-    Access, PageRequest, ProjectFilter, ProjectId, Role, StoredDerogation, Transition,
+    ATTACHMENT_MAX_BYTES, Access, PageRequest, ProjectFilter, ProjectId, Role, StoredDerogation,
+    Transition,
 };
 use serde::Deserialize;
 
@@ -38,6 +39,8 @@ pub(super) struct ProjectsPage {
     rows: Vec<ProjectRow>,
     q: String,
     verdict: String,
+    /// The filters a dashboard bar set, in words.
+    narrowed: Vec<String>,
     verdicts: Vec<(String, String, bool)>,
     next: Option<String>,
 }
@@ -47,6 +50,11 @@ pub(super) struct ProjectsQuery {
     q: Option<String>,
     verdict: Option<String>,
     after: Option<i64>,
+    /// The dashboard's bars open the list with these.
+    hebergement: Option<String>,
+    sensibilite: Option<String>,
+    procedure: Option<String>,
+    organisation: Option<i64>,
 }
 
 pub(super) async fn projects(
@@ -69,8 +77,21 @@ pub(super) async fn projects(
         verdict: (!verdict.is_empty()).then(|| verdict.clone()),
         name_contains: (!q.is_empty()).then(|| q.clone()),
         member: (user.role == Role::ProjectMember).then_some(user.id),
-        ..ProjectFilter::default()
+        hosting_kind: query.hebergement.clone().filter(|v| !v.is_empty()),
+        sensitivity: query.sensibilite.clone().filter(|v| !v.is_empty()),
+        procedure: query.procedure.clone().filter(|v| !v.is_empty()),
+        organisation: query.organisation.map(nuage_registry::OrganisationId),
     };
+    let narrowed: Vec<String> = [
+        query.hebergement.as_deref(),
+        query.sensibilite.as_deref(),
+        query.procedure.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|v| !v.is_empty())
+    .map(|v| label(viewer.lang, v))
+    .collect();
     let page = match state
         .registry
         .projects(
@@ -109,6 +130,7 @@ pub(super) async fn projects(
         rows,
         q,
         verdict,
+        narrowed,
         verdicts,
         next: page.next.map(|n| n.to_string()),
     })
@@ -371,10 +393,18 @@ pub(super) async fn project_page(
         version: project.current_version,
         verdict: match &latest {
             None => None,
-            Some((a, stored)) => Some(VerdictView::of(
-                &in_language(&state, project.id, a, stored, lang).await,
-                &state.catalog,
-            )),
+            Some((a, stored)) => {
+                let mut a = in_language(&state, project.id, a, stored, lang).await;
+                let cover = nuage_doctrine::cover(&mut a, &granted(&derogations), (state.today)());
+                let mut view = VerdictView::of(&a, &state.catalog);
+                if let Some(c) = cover {
+                    if c.whole {
+                        view.badge = "fr-badge--warning";
+                    }
+                    view.covered = Some(c.headline);
+                }
+                Some(view)
+            }
         },
         derogations: derogations
             .iter()
@@ -395,6 +425,18 @@ pub(super) async fn project_page(
             .as_ref()
             .map(|(s, summary)| scan_view(lang, &state.catalog, s, summary.as_deref())),
     })
+}
+
+/// The derogations in force among `derogations`, as the doctrine reads them on a verdict.
+pub(super) fn granted(derogations: &[StoredDerogation]) -> Vec<nuage_doctrine::Granted> {
+    derogations
+        .iter()
+        .filter(|d| d.state.is_in_force())
+        .map(|d| nuage_doctrine::Granted {
+            kind: d.kind,
+            deadline: d.deadline.as_deref().and_then(|s| s.parse().ok()),
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -456,7 +498,12 @@ pub(super) async fn request_derogation(
         documents: Vec::new(),
     };
     match crate::derogations::move_derogation(&state, &user, created.id.0, submit).await {
-        Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
+        Ok(d) => Redirect::to(&format!(
+            "/derogations/{}?fait={}",
+            d.id,
+            Transition::Submit.as_str()
+        ))
+        .into_response(),
         Err(p) => viewer.problem(&state, p),
     }
 }
@@ -481,6 +528,205 @@ pub(super) struct DerogationPage {
     actions: Vec<(String, String)>,
     tracker: Vec<TrackerStep>,
     events: Vec<(String, String, String, String)>,
+    /// The confirmation of the step just taken (after the form's redirect).
+    flash: Option<String>,
+    /// Who acts next and what they record, while the derogation waits for someone.
+    waiting: Option<String>,
+    /// The stepper: the current step (1-based), the count, its title, the next one's.
+    step_current: usize,
+    step_count: usize,
+    step_title: String,
+    step_next: Option<String>,
+    /// The deadline in words with its countdown.
+    deadline_words: Option<String>,
+    /// (id, name, size in words, sha256)
+    attachments: Vec<(String, String, String, String)>,
+    can_attach: bool,
+    max_attachment: String,
+}
+
+/// « Enregistrer l'accord » → « enregistrer l'accord », in a sentence.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `?fait=` after a form: which step was just recorded, for the confirmation.
+#[derive(Debug, Deserialize)]
+pub(super) struct DoneQuery {
+    fait: Option<String>,
+}
+
+/// Marks the confirmation shown after the deadline form.
+const DEADLINE_DONE: &str = "echeance";
+/// Marks the confirmation shown after an upload.
+const ATTACHED: &str = "piece";
+
+/// « 1,2 Mo » / « 1.2 MB ».
+fn size_words(lang: Lang, bytes: i64) -> String {
+    if bytes < 1024 {
+        return match lang {
+            Lang::Fr => format!("{bytes} octets"),
+            Lang::En => format!("{bytes} bytes"),
+        };
+    }
+    let (value, unit_fr, unit_en) = if bytes >= 1024 * 1024 {
+        (bytes * 10 / (1024 * 1024), "Mo", "MB")
+    } else {
+        (bytes * 10 / 1024, "ko", "kB")
+    };
+    let (whole, tenth) = (value / 10, value % 10);
+    match lang {
+        Lang::Fr => format!("{whole},{tenth} {unit_fr}"),
+        Lang::En => format!("{whole}.{tenth} {unit_en}"),
+    }
+}
+
+/// Who may attach a document to a derogation: those who may change its project, and DINUM.
+fn may_attach(user: &nuage_registry::User, access: Access) -> bool {
+    access == Access::Write || user.role == Role::Dinum
+}
+
+/// A PDF sent with the derogation page's form (`multipart/form-data`: `_csrf`, `file`).
+pub(super) async fn upload_attachment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let mut csrf: Option<String> = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let filename = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == "_csrf" => {
+                        csrf = Some(String::from_utf8_lossy(&bytes).into_owned());
+                    }
+                    Ok(bytes) if name == "file" => file = Some((filename, bytes.to_vec())),
+                    Ok(_) => {}
+                    Err(_) => return too_large(&state, &viewer),
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return too_large(&state, &viewer),
+        }
+    }
+    let user = match viewer.acting(&state, csrf.as_deref()) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (d, access) = match crate::derogations::readable_derogation(&state, &user, id).await {
+        Ok(x) => x,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    if !may_attach(&user, access) || d.state.is_closed() {
+        return viewer.error(
+            &state,
+            StatusCode::FORBIDDEN,
+            viewer.t("Pièce refusée", "Document refused"),
+            viewer.t(
+                "Seuls l'équipe du projet, son contrôleur ministériel et la DINUM joignent des pièces, tant que la dérogation n'est ni refusée ni échue.",
+                "Only the project's team, its ministry's controller and DINUM attach documents, while the derogation is neither refused nor expired.",
+            ),
+        );
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Aucun fichier", "No file"),
+            viewer.t(
+                "Choisissez un fichier PDF à joindre.",
+                "Choose a PDF file to attach.",
+            ),
+        );
+    };
+    if !nuage_registry::is_pdf(&bytes) {
+        return viewer.error(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("Ce fichier n'est pas un PDF", "This file is not a PDF"),
+            viewer.t(
+                "Seuls les fichiers PDF sont acceptés : enregistrez le document au format PDF puis joignez-le.",
+                "Only PDF files are accepted: save the document as PDF, then attach it.",
+            ),
+        );
+    }
+    match state.registry.attach(&user, &d, &name, &bytes).await {
+        Ok(_) => Redirect::to(&format!("/derogations/{}?fait={ATTACHED}", d.id)).into_response(),
+        Err(e) => viewer.problem(&state, registry_problem(e)),
+    }
+}
+
+fn too_large(state: &AppState, viewer: &Viewer) -> Response {
+    viewer.error(
+        state,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        viewer.t(
+            "Fichier trop gros ou envoi interrompu",
+            "File too large or upload cut short",
+        ),
+        viewer.t(
+            "Une pièce jointe pèse au plus 10 Mo.",
+            "An attachment weighs at most 10 MB.",
+        ),
+    )
+}
+
+/// A document attached to a derogation, for those who may read it.
+pub(super) async fn download_attachment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, piece)): Path<(i64, i64)>,
+) -> Response {
+    let user = match viewer.require(&state) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (d, _) = match crate::derogations::readable_derogation(&state, user, id).await {
+        Ok(x) => x,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    match state.registry.attachment(d.id, piece).await {
+        Ok((info, content)) => {
+            let ascii: String = info
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            (
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/pdf".to_owned(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{ascii}\""),
+                    ),
+                    (
+                        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                        "nosniff".to_owned(),
+                    ),
+                ],
+                content,
+            )
+                .into_response()
+        }
+        Err(e) => viewer.problem(&state, registry_problem(e)),
+    }
 }
 
 /// One step of a derogation's path as the tracker shows it.
@@ -517,6 +763,7 @@ pub(super) async fn derogation_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
+    Query(done): Query<DoneQuery>,
 ) -> Response {
     let user = match viewer.require(&state) {
         Ok(u) => u,
@@ -580,6 +827,79 @@ pub(super) async fn derogation_page(
             }
         })
         .collect();
+    let today_date = (state.today)();
+    let deadline_date: Option<nuage_doctrine::Date> =
+        d.deadline.as_deref().and_then(|s| s.parse().ok());
+    let deadline_words = deadline_date.map(|x| nuage_doctrine::deadline_words(lang, x, today_date));
+    let next_step = workflow
+        .path()
+        .find(|s| s.from == d.state && !d.state.is_closed());
+    let waiting = next_step.map(|step| {
+        let who: Vec<&str> = step.by.iter().map(|a| a.label(lang)).collect();
+        format!(
+            "{} {}, {} {}.",
+            viewer.t("Prochaine action :", "Next action:"),
+            lower_first(step.transition.label(lang)),
+            viewer.t("par", "by"),
+            who.join(viewer.t(" ou ", " or "))
+        )
+    });
+    let flash = done.fait.as_deref().and_then(|f| {
+        let said = if f == DEADLINE_DONE {
+            viewer.t("L'échéance est confirmée.", "The deadline is confirmed.")
+        } else if f == ATTACHED {
+            viewer.t(
+                "La pièce est jointe, avec son empreinte SHA-256.",
+                "The document is attached, with its SHA-256 hash.",
+            )
+        } else {
+            Transition::parse(f)?.confirmation(lang)
+        };
+        let then = if let Some(w) = &waiting {
+            w.clone()
+        } else if d.state.is_in_force() {
+            match &deadline_words {
+                Some(w) => format!(
+                    "{} {w}.",
+                    viewer.t(
+                        "La dérogation est en vigueur jusqu'au",
+                        "The derogation is in force until"
+                    )
+                ),
+                None => viewer
+                    .t(
+                        "La dérogation est en vigueur ; son échéance reste à fixer.",
+                        "The derogation is in force; its deadline is still to be set.",
+                    )
+                    .to_owned(),
+            }
+        } else {
+            String::new()
+        };
+        Some(format!("{said} {then}").trim_end().to_owned())
+    });
+    let step_count = tracker.len();
+    let current = tracker
+        .iter()
+        .position(|t| t.state != "done")
+        .unwrap_or(step_count.saturating_sub(1));
+    let step_title = if d.state.is_closed() || d.state.is_in_force() {
+        d.state.label(lang).to_owned()
+    } else {
+        tracker
+            .get(current)
+            .map(|t| t.label.clone())
+            .unwrap_or_default()
+    };
+    let step_next = if d.state.is_closed() {
+        None
+    } else {
+        tracker.get(current + 1).map(|t| t.label.clone())
+    };
+    let attachments = match state.registry.attachments_of(d.id).await {
+        Ok(a) => a,
+        Err(e) => return viewer.problem(&state, registry_problem(e)),
+    };
     let can_confirm_deadline = !d.state.is_closed()
         && (nuage_registry::may_act(user.role, access, nuage_doctrine::Actor::MinistryController)
             || nuage_registry::may_act(user.role, access, nuage_doctrine::Actor::Dinum));
@@ -601,6 +921,26 @@ pub(super) async fn derogation_page(
         actions,
         tracker,
         events: events_of(lang, &d),
+        flash,
+        waiting,
+        step_current: (current + 1).min(step_count),
+        step_count,
+        step_title,
+        step_next,
+        deadline_words,
+        attachments: attachments
+            .iter()
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    a.name.clone(),
+                    size_words(lang, a.size),
+                    a.sha256.clone(),
+                )
+            })
+            .collect(),
+        can_attach: may_attach(user, access) && !d.state.is_closed(),
+        max_attachment: size_words(lang, i64::try_from(ATTACHMENT_MAX_BYTES).unwrap_or(0)),
     })
 }
 
@@ -642,7 +982,12 @@ pub(super) async fn move_derogation(
         documents: list_of(&form.documents),
     };
     match crate::derogations::move_derogation(&state, &user, id, request).await {
-        Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
+        Ok(d) => Redirect::to(&format!(
+            "/derogations/{}?fait={}",
+            d.id,
+            transition.as_str()
+        ))
+        .into_response(),
         Err(p) => viewer.problem(&state, p),
     }
 }
@@ -666,7 +1011,9 @@ pub(super) async fn confirm_deadline(
         Err(r) => return r,
     };
     match crate::derogations::set_deadline(&state, &user, id, form.deadline.trim()).await {
-        Ok(d) => Redirect::to(&format!("/derogations/{}", d.id)).into_response(),
+        Ok(d) => {
+            Redirect::to(&format!("/derogations/{}?fait={DEADLINE_DONE}", d.id)).into_response()
+        }
         Err(p) => viewer.problem(&state, p),
     }
 }

@@ -67,6 +67,8 @@ pub(crate) struct VerdictView {
     pub derogations: Vec<DerogationView>,
     pub fixes: Vec<FixView>,
     pub data: Vec<DataView>,
+    /// How the derogations granted to the project cover it (the doctrine's words), if they do.
+    pub covered: Option<String>,
 }
 
 impl VerdictView {
@@ -173,6 +175,7 @@ impl VerdictView {
                     grounds: d.grounds.clone(),
                 })
                 .collect(),
+            covered: None,
         }
     }
 
