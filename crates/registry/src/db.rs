@@ -78,6 +78,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_hardening.sql"),
         postgres: include_str!("../migrations/postgres/0008_hardening.sql"),
     },
+    // 9 is taken by the derogation follow-up (another branch).
+    Migration {
+        version: 10,
+        name: "draft_projects",
+        sqlite: include_str!("../migrations/sqlite/0010_draft_projects.sql"),
+        postgres: include_str!("../migrations/postgres/0010_draft_projects.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.
