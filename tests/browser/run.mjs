@@ -112,7 +112,7 @@ try {
   // The script saves each change and brings the questions the answer calls for.
   await member.waitForSelector("#q-hosting-environments-production-offer");
   await member.selectOption("#q-hosting-environments-production-offer", "aws");
-  await member.waitForSelector("#q-hosting-environments-production-region option[value='eu-west-3']");
+  await member.waitForSelector("#q-hosting-environments-production-region option[value='eu-west-3']", { state: "attached" });
   check(
     (await member.$$eval("#q-hosting-environments-production-offer optgroup", (g) => g.map((x) => x.label))).length >= 4,
     "the offers are grouped (internal clouds, qualified, not qualified, SaaS…)",
@@ -153,7 +153,7 @@ try {
   const regions = await member.$$eval("#q-hosting-environments-production-region option", (o) => o.map((x) => x.value));
   check(regions.includes("cloudgouv-eu-west-1") && !regions.includes("eu-west-3"), `the regions are the new offer's (${regions.join(" ")})`);
   check((await member.$$('input[name="hosting.environments.production.zones"]:checked')).length === 0, "changing the offer clears the zones");
-  await member.waitForTimeout(600);
+  await member.waitForFunction(() => document.querySelector("#save-status")?.textContent.trim() !== "", null, { timeout: 15000 });
   await member.reload();
   check((await member.inputValue("#q-hosting-environments-production-region")) === "", "the old region is not saved with the new offer");
   await member.selectOption("#q-hosting-environments-production-region", "cloudgouv-eu-west-1");
@@ -180,9 +180,9 @@ try {
   await member.goto(new URL("projets", base).href);
   check((await member.$$eval("main a", (a) => a.filter((x) => x.textContent.includes("Portail des aides")).length)) === 1, "the list holds the project once");
   await member.goto(first);
-  await Promise.all([member.waitForURL(/\/questionnaire\/[0-9a-f]{32}\/entite$/), member.click("#modifier-projet")]);
+  await Promise.all([member.waitForURL(/\/modifier$/), member.click("#modifier-projet")]);
   check((await member.textContent(".fr-alert--info")).includes("Portail des aides"), "editing opens the project's dossier as a draft");
-  const edit = member.url().replace(/\/entite$/, "");
+  const edit = new URL((await member.getAttribute("#questionnaire", "action")).replace(/\/entite$/, ""), base).href;
   await member.goto(`${edit}/projet`);
   await member.fill("#q-project-full_cost_eur", "12 000 000");
   await member.waitForTimeout(600);

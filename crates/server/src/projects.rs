@@ -900,11 +900,18 @@ pub(crate) async fn add_version(
         .dossier_version(project.id, project.current_version)
         .await
         .map_err(registry_problem)?;
-    if project.current_version == expected_version
-        && current.source == dossier.source
-        && obstacles.is_none()
-    {
-        return Ok(project);
+    if project.current_version == expected_version && obstacles.is_none() {
+        // The same facts written differently (the questionnaire writes its own TOML) are the
+        // same dossier: no version is added.
+        let parse = |format: &str, source: &str| {
+            let format = Format::from_extension(format).unwrap_or(Format::Toml);
+            crate::blocking::read(&state.catalog, source.to_owned(), format)
+        };
+        let before = parse(&current.format, &current.source).await?.ok();
+        let after = parse(&dossier.format, &dossier.source).await?.ok();
+        if before.is_some() && before == after {
+            return Ok(project);
+        }
     }
     let obstacles = obstacles.unwrap_or_else(|| project.summary.obstacles.clone());
     let evaluated = evaluate(
