@@ -76,7 +76,8 @@ const DINUM_MAIL = "dinum@dev.nuage.invalid";
 const MEMBER_MAIL = "membre@dev.nuage.invalid";
 
 const audited = new Set();
-async function audit(page, name) {
+const staticChecked = new Map();
+async function axeAt(page, name) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
@@ -85,14 +86,30 @@ async function audit(page, name) {
   });
   const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
   check(bad.length === 0, `axe on ${name}: ${bad.length ? JSON.stringify(bad) : "no serious or critical violation"}`);
-  audited.add(name);
-  if (shots) {
-    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-    const size = page.viewportSize();
-    await page.setViewportSize({ width: 375, height: 800 });
-    await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
-    await page.setViewportSize(size);
+}
+// Each page: axe at the desktop width and on a phone (375 px), and every static file it names
+// answers 200.
+async function audit(page, name) {
+  const desktop = page.viewportSize();
+  await axeAt(page, name);
+  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await axeAt(page, `${name} (375 px)`);
+  if (shots) await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
+  await page.setViewportSize(desktop);
+  const urls = await page.evaluate(() =>
+    [...document.querySelectorAll("link[href], script[src], img[src]")]
+      .map((e) => e.href || e.src)
+      .filter((u) => new URL(u).pathname.startsWith("/static/")),
+  );
+  for (const url of urls) {
+    if (!staticChecked.has(url)) {
+      const r = await page.request.get(url);
+      staticChecked.set(url, r.status());
+      check(r.status() === 200, `${new URL(url).pathname} (named by ${name}) answers ${r.status()}`);
+    }
   }
+  audited.add(name);
 }
 
 async function as(who) {
@@ -113,6 +130,7 @@ try {
   await audit(member, "accueil");
   await Promise.all([member.waitForURL(/\/questionnaire\/[0-9a-f]{32}\/entite$/), member.click("#commencer")]);
   const draft = member.url().replace(/\/entite$/, "");
+  check((await member.$("#verdict-waiting")) !== null && (await member.$("#verdict-scope")) === null, "nothing is decided before the first answer");
   await member.fill("#q-project-name", "Portail des aides");
   await member.fill("#q-project-entity", "Ministère de démonstration, DNUM");
   await member.check('input[name="project.entity_kind"][value="central_administration"]', { force: true });
@@ -127,9 +145,17 @@ try {
   // The script saves each change and brings the questions the answer calls for.
   await member.waitForSelector("#q-hosting-environments-production-offer");
   await member.selectOption("#q-hosting-environments-production-offer", "aws");
-  await member.waitForSelector("#q-hosting-environments-production-region");
-  await member.fill("#q-hosting-environments-production-region", "eu-west-3");
-  await member.fill("#q-hosting-environments-production-zones", "eu-west-3a, eu-west-3b");
+  await member.waitForSelector("#q-hosting-environments-production-region option[value='eu-west-3']", { state: "attached" });
+  check(
+    (await member.$$eval("#q-hosting-environments-production-offer optgroup", (g) => g.map((x) => x.label))).length >= 4,
+    "the offers are grouped (internal clouds, qualified, not qualified, SaaS…)",
+  );
+  await member.selectOption("#q-hosting-environments-production-region", "eu-west-3");
+  await member.waitForSelector('input[name="hosting.environments.production.zones"][value="eu-west-3b"]');
+  await member.check('input[name="hosting.environments.production.zones"][value="eu-west-3a"]', { force: true });
+  await member.check('input[name="hosting.environments.production.zones"][value="eu-west-3b"]', { force: true });
+  check((await member.$("#environnements-rares[open]")) === null, "rare environments wait behind « ajouter un environnement »");
+  await member.waitForTimeout(400);
   await audit(member, "questionnaire-hebergement");
   await Promise.all([member.waitForURL(/\/donnees$/), member.click("#suivant")]);
   await member.fill("#q-data-0-name", "Dossiers des usagers");
@@ -154,9 +180,19 @@ try {
 
   // ── Change an answer and see the verdict change ─────────────────────────────────────────
   await member.goto(`${draft}/hebergement`);
+  check((await member.inputValue("#q-hosting-environments-production-region")) === "eu-west-3", "the region chosen is kept");
   await member.selectOption("#q-hosting-environments-production-offer", "outscale-iaas");
-  await member.fill("#q-hosting-environments-production-region", "cloudgouv-eu-west-1");
-  await member.fill("#q-hosting-environments-production-zones", "cloudgouv-eu-west-1a, cloudgouv-eu-west-1b");
+  check((await member.inputValue("#q-hosting-environments-production-region")) === "", "changing the offer resets the region at once");
+  const regions = await member.$$eval("#q-hosting-environments-production-region option", (o) => o.map((x) => x.value));
+  check(regions.includes("cloudgouv-eu-west-1") && !regions.includes("eu-west-3"), `the regions are the new offer's (${regions.join(" ")})`);
+  check((await member.$$('input[name="hosting.environments.production.zones"]:checked')).length === 0, "changing the offer clears the zones");
+  await member.waitForFunction(() => document.querySelector("#save-status")?.textContent.trim() !== "", null, { timeout: 15000 });
+  await member.reload();
+  check((await member.inputValue("#q-hosting-environments-production-region")) === "", "the old region is not saved with the new offer");
+  await member.selectOption("#q-hosting-environments-production-region", "cloudgouv-eu-west-1");
+  await member.waitForSelector('input[name="hosting.environments.production.zones"][value="cloudgouv-eu-west-1b"]');
+  await member.check('input[name="hosting.environments.production.zones"][value="cloudgouv-eu-west-1a"]', { force: true });
+  await member.check('input[name="hosting.environments.production.zones"][value="cloudgouv-eu-west-1b"]', { force: true });
   await member.waitForFunction(() => document.querySelector("#verdict-value")?.dataset.verdict !== "non_compliant", null, { timeout: 10000 });
   check(true, "the live verdict changes when the offer becomes a qualified one");
   await member.goto(`${draft}/verdict`);
@@ -164,6 +200,36 @@ try {
   check(changed !== "non_compliant", `after the change the verdict is ${changed}`);
   await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
   check((await member.textContent("h1")).includes("Portail des aides"), "the project is saved in the registry");
+  const first = member.url();
+  check((await member.textContent("#verdict-full")).includes("R9 — données d'une sensibilité particulière"), "each rule is shown with its short title");
+  check(!(await member.textContent("main")).match(/engaged_on|breach_impacts|lock_in_services/), "no dossier field name in the page");
+  check(/\d{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/.test(await member.textContent("#verdict-full")), "dates are written the French way");
+
+  // ── Saving the draft again adds nothing; editing the project makes a second version ─────
+  await member.goto(`${draft}/verdict`);
+  check((await member.textContent("#enregistrer + p")).includes("Portail des aides"), "the draft's verdict page names its project");
+  await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+  check(member.url() === first, "saving the draft twice keeps one project");
+  await member.goto(new URL("projets", base).href);
+  check((await member.$$eval("main a", (a) => a.filter((x) => x.textContent.includes("Portail des aides")).length)) === 1, "the list holds the project once");
+  await member.goto(first);
+  await Promise.all([member.waitForURL(/\/modifier$/), member.click("#modifier-projet")]);
+  check((await member.textContent(".fr-alert--info")).includes("Portail des aides"), "editing opens the project's dossier as a draft");
+  const edit = new URL((await member.getAttribute("#questionnaire", "action")).replace(/\/entite$/, ""), base).href;
+  await member.goto(`${edit}/projet`);
+  await member.fill("#q-project-full_cost_eur", "12 000 000");
+  await member.waitForTimeout(600);
+  await member.goto(`${edit}/verdict`);
+  await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+  check(member.url() === first, "the edited dossier goes to the same project");
+  check((await member.textContent("main")).includes("version du dossier 2"), "the project now has a second dossier version");
+  await member.goto(base);
+  const drafts = await member.$$("#brouillons li");
+  check(drafts.length >= 2 && (await member.textContent("#brouillons")).includes("Modifié le"), "drafts list their date and state");
+  await audit(member, "accueil-brouillons");
+  const before = drafts.length;
+  await Promise.all([member.waitForURL(/brouillon=supprime/), member.click(`#brouillons li[data-draft="${edit.split("/").pop()}"] button`)]);
+  check((await member.$$("#brouillons li")).length === before - 1, "a draft can be deleted");
 
   // ── A derogation from request to the Prime Minister's validation ────────────────────────
   await member.goto(base);
@@ -305,6 +371,38 @@ try {
   const response = await other.goto(new URL("tableau-de-bord", base).href);
   check(response.status() === 403, "a project member does not see dashboards");
   await audit(other, "refus");
+
+  // ── A phone: the verdict in one line at the top ──────────────────────────────────────────
+  const phone = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 375, height: 800 } })).newPage();
+  await phone.goto(base);
+  await Promise.all([phone.waitForURL(/\/entite$/), phone.click("#commencer")]);
+  const phoneDraft = phone.url().replace(/\/entite$/, "");
+  await phone.goto(`${phoneDraft}/projet`);
+  const compact = await phone.$("#verdict-compact");
+  const box = compact && (await compact.boundingBox());
+  check(box !== null && box.y < 400, "on a phone a compact verdict line sits near the top");
+  check(await phone.isVisible("#verdict-compact"), "the compact verdict is visible at 375 px");
+  if (shots) await phone.screenshot({ path: path.join(shots, "telephone-projet.png"), fullPage: false });
+
+  // ── Footer pages and error pages ─────────────────────────────────────────────────────────
+  for (const [url, name] of [["accessibilite", "accessibilite"], ["mentions-legales", "mentions-legales"], ["donnees-personnelles", "donnees-personnelles"], ["contact", "contact"], ["glossaire", "glossaire"]]) {
+    const r = await phone.goto(new URL(url, base).href);
+    check(r.status() === 200, `/${url} answers 200`);
+    await phone.setViewportSize({ width: 1280, height: 900 });
+    await audit(phone, name);
+  }
+  await phone.goto(new URL("accessibilite", base).href);
+  check((await phone.textContent("#conformite")).includes("non conforme"), "the accessibility statement says « non conforme » (no audit)");
+  check((await phone.textContent("footer")).includes("Accessibilité : non conforme"), "the footer states the conformity level");
+  const missing = await phone.goto(new URL("nulle-part", base).href);
+  check(missing.status() === 404 && (await phone.textContent("h1")).includes("Page non trouvée"), "a missing page gets a French 404 page");
+  await audit(phone, "erreur-404");
+  await phone.goto(new URL("langue/en?retour=/nulle-part", base).href);
+  check((await phone.textContent("h1")).includes("Page not found"), "and an English one in English");
+  await phone.goto(new URL("glossaire", base).href);
+  check((await phone.textContent("#liste-regles")).includes("R9 — particularly sensitive data"), "the glossary's rule titles are English in English");
+  await phone.goto(new URL("api/v1/docs", base).href);
+  check((await phone.textContent("h1")).includes("Nuage API — reference"), "the API reference page is English in English");
 
   const login = await (await browser.newContext()).newPage();
   await login.goto(new URL("connexion", base).href);

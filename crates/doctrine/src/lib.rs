@@ -51,6 +51,6 @@ pub use scan::{
     ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
 };
 pub use schema::dossier_schema;
-pub use trust::{is_trusted, suits_sensitive_data, trusted_commercial};
+pub use trust::{OfferGroup, is_trusted, suits_sensitive_data, trusted_commercial};
 pub use vocabulary::Label;
 pub use workflow::{Actor, DerogationState, Step, Transition, Workflow, WorkflowError};

@@ -483,3 +483,86 @@ mod tests {
         );
     }
 }
+
+/// Where an offer stands on a day, for people choosing one: the State's internal clouds, the
+/// commercial offers trusted for particularly sensitive data (SecNumCloud-qualified and immune
+/// in at least one region), those whose qualification is under way, the other commercial
+/// offers, and software products (SaaS, the interministerial suite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OfferGroup {
+    Internal,
+    Qualified,
+    InEvaluation,
+    NotQualified,
+    Saas,
+}
+
+impl OfferGroup {
+    /// The groups in the order a choice lists them.
+    pub const ALL: [OfferGroup; 5] = [
+        OfferGroup::Internal,
+        OfferGroup::Qualified,
+        OfferGroup::InEvaluation,
+        OfferGroup::NotQualified,
+        OfferGroup::Saas,
+    ];
+
+    /// The group of `offer` on `on`.
+    pub fn of(catalog: &Catalog, offer: &Offer, on: Date) -> OfferGroup {
+        let software_only = !offer.service_models.is_empty()
+            && offer
+                .service_models
+                .iter()
+                .all(|m| *m == nuage_catalog::ServiceModel::Saas);
+        match offer.kind {
+            OfferKind::Internal => OfferGroup::Internal,
+            OfferKind::Interministerial => OfferGroup::Saas,
+            OfferKind::Commercial if software_only => OfferGroup::Saas,
+            OfferKind::Commercial if suits_sensitive_data(catalog, offer, on) => {
+                OfferGroup::Qualified
+            }
+            OfferKind::Commercial
+                if offer
+                    .secnumcloud_evaluation
+                    .as_ref()
+                    .is_some_and(|e| e.milestone_on(on).is_some()) =>
+            {
+                OfferGroup::InEvaluation
+            }
+            OfferKind::Commercial => OfferGroup::NotQualified,
+        }
+    }
+
+    /// Whether the group's offers may host particularly sensitive data (in some region).
+    pub fn suits_sensitive_data(self) -> bool {
+        matches!(self, OfferGroup::Internal | OfferGroup::Qualified)
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    #[test]
+    fn offers_fall_in_the_groups_their_facts_give() {
+        let catalog = Catalog::embedded().unwrap();
+        // Within OUTSCALE's qualification period as the catalog dates it.
+        let on = Date::new(2025, 6, 1).unwrap();
+        let group = |id: &str| OfferGroup::of(&catalog, catalog.offer(id).unwrap(), on);
+        assert_eq!(group("outscale-iaas"), OfferGroup::Qualified);
+        assert_eq!(group("aws"), OfferGroup::NotQualified);
+        let all: Vec<OfferGroup> = catalog
+            .offers()
+            .iter()
+            .map(|o| OfferGroup::of(&catalog, o, on))
+            .collect();
+        for g in [
+            OfferGroup::Internal,
+            OfferGroup::Qualified,
+            OfferGroup::NotQualified,
+            OfferGroup::Saas,
+        ] {
+            assert!(all.contains(&g), "no offer in {g:?}");
+        }
+    }
+}

@@ -8,6 +8,7 @@ use nuage_catalog::UserService;
 
 use crate::assessment::{Approver, ControlProcedure, DerogationKind, Lang, Rule, Status, Verdict};
 use crate::dossier::{BreachImpact, EnvironmentKind, EssentialMission, LegalSecret};
+use crate::trust::OfferGroup;
 use crate::workflow::{Actor, DerogationState, Transition};
 
 /// A code's words.
@@ -522,4 +523,222 @@ pub fn yes_no(lang: Lang, b: bool) -> &'static str {
         (Lang::En, true) => "yes",
         (Lang::En, false) => "no",
     }
+}
+
+/// A date as people write it: « 2 décembre 2026 », « 2 December 2026 ».
+pub fn long_date(lang: Lang, d: nuage_catalog::Date) -> String {
+    crate::words::date(lang, d)
+}
+
+/// Every rule, in the texts' order (for a glossary).
+pub const RULES: [Rule; 19] = [
+    Rule::R1,
+    Rule::R2,
+    Rule::R3,
+    Rule::R4,
+    Rule::R5,
+    Rule::R6,
+    Rule::R7,
+    Rule::R8,
+    Rule::R9,
+    Rule::R10,
+    Rule::R11,
+    Rule::R12,
+    Rule::R13,
+    Rule::R14,
+    Rule::R15,
+    Rule::Gdpr,
+    Rule::Hds,
+    Rule::Office,
+    Rule::Dr,
+];
+
+impl Label for OfferGroup {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            OfferGroup::Internal => pick(
+                lang,
+                "Clouds internes de l'État",
+                "The State's internal clouds",
+            ),
+            OfferGroup::Qualified => pick(
+                lang,
+                "Offres commerciales qualifiées SecNumCloud et immunisées (selon la région)",
+                "Commercial offers SecNumCloud-qualified and immune (depending on the region)",
+            ),
+            OfferGroup::InEvaluation => pick(
+                lang,
+                "Offres commerciales en cours de qualification SecNumCloud",
+                "Commercial offers under SecNumCloud evaluation",
+            ),
+            OfferGroup::NotQualified => pick(
+                lang,
+                "Offres commerciales non qualifiées SecNumCloud",
+                "Commercial offers not SecNumCloud-qualified",
+            ),
+            OfferGroup::Saas => pick(
+                lang,
+                "Logiciels en tant que service (SaaS) et suite interministérielle",
+                "Software as a service (SaaS) and the interministerial suite",
+            ),
+        }
+    }
+}
+
+impl LegalSecret {
+    /// Kinds of data this secret usually covers, for people answering the sensitivity test.
+    pub fn examples(self, lang: Lang) -> &'static str {
+        match self {
+            LegalSecret::PrivateLife => pick(
+                lang,
+                "dossiers des usagers, état civil, adresses, situation fiscale, sociale ou familiale d'une personne, données des agents",
+                "users' files, civil status, addresses, a person's tax, social or family situation, agents' data",
+            ),
+            LegalSecret::Medical => pick(
+                lang,
+                "dossiers médicaux, résultats d'examens, données de santé d'un patient ou d'un agent",
+                "medical files, test results, health data of a patient or an agent",
+            ),
+            LegalSecret::Business => pick(
+                lang,
+                "offres remises dans un marché public, comptes et procédés des entreprises, dossiers d'aides économiques",
+                "bids in public procurement, companies' accounts and processes, economic aid files",
+            ),
+            LegalSecret::JudicialProceedings => pick(
+                lang,
+                "enquêtes, dossiers de contentieux, procédures en cours devant un tribunal",
+                "investigations, litigation files, proceedings before a court",
+            ),
+            LegalSecret::StateSecurity => pick(
+                lang,
+                "plans de sécurité des bâtiments, dispositifs de police, données de gestion de crise",
+                "building security plans, police arrangements, crisis management data",
+            ),
+            LegalSecret::NationalDefence => pick(
+                lang,
+                "informations classifiées ou intéressant la défense (hors du champ du cloud commercial)",
+                "classified or defence information (outside commercial cloud)",
+            ),
+            LegalSecret::ForeignPolicy => pick(
+                lang,
+                "télégrammes diplomatiques, positions de négociation",
+                "diplomatic cables, negotiating positions",
+            ),
+            LegalSecret::GovernmentDeliberations => pick(
+                lang,
+                "notes préparatoires aux décisions du Gouvernement, comptes rendus de réunions interministérielles",
+                "papers preparing Government decisions, minutes of interministerial meetings",
+            ),
+        }
+    }
+
+    pub const ALL: [LegalSecret; 8] = [
+        LegalSecret::PrivateLife,
+        LegalSecret::Medical,
+        LegalSecret::Business,
+        LegalSecret::JudicialProceedings,
+        LegalSecret::StateSecurity,
+        LegalSecret::NationalDefence,
+        LegalSecret::ForeignPolicy,
+        LegalSecret::GovernmentDeliberations,
+    ];
+}
+
+/// A word of the doctrine and what it means, for a glossary.
+#[derive(Debug, Clone, Copy)]
+pub struct Term {
+    /// A stable anchor (`secnumcloud`).
+    pub id: &'static str,
+    pub term: &'static str,
+    pub definition: &'static str,
+}
+
+/// The doctrine's words, in our own summary.
+pub fn glossary(lang: Lang) -> Vec<Term> {
+    vec![
+        Term {
+            id: "secnumcloud",
+            term: "SecNumCloud",
+            definition: pick(
+                lang,
+                "Qualification de l'ANSSI pour les offres de cloud : un référentiel d'exigences de sécurité, dont la protection contre les lois extra-européennes (version 3.2). Une qualification vaut pour une période, des régions et des modèles de service.",
+                "ANSSI's qualification of cloud offers: a set of security requirements, including protection from non-EU law (version 3.2). A qualification holds for a period, some regions and service models.",
+            ),
+        },
+        Term {
+            id: "immunite",
+            term: pick(
+                lang,
+                "Immunité aux réglementations extracommunautaires",
+                "Immunity from non-EU law",
+            ),
+            definition: pick(
+                lang,
+                "L'offre et son fournisseur échappent à toute loi d'un État hors de l'Union européenne qui pourrait exiger l'accès aux données.",
+                "The offer and its provider escape any law of a non-EU State that could demand access to the data.",
+            ),
+        },
+        Term {
+            id: "cloud-interne",
+            term: pick(
+                lang,
+                "Cloud interne de l'État",
+                "The State's internal cloud",
+            ),
+            definition: pick(
+                lang,
+                "Offres construites et exploitées par l'État (par exemple celles du ministère de l'Intérieur ou des ministères économiques et financiers), ouvertes aux autres administrations.",
+                "Offers built and run by the State (for instance those of the Interior or of the economic and financial ministries), open to other administrations.",
+            ),
+        },
+        Term {
+            id: "offre-de-confiance",
+            term: pick(
+                lang,
+                "Offre commerciale de confiance",
+                "Trusted commercial offer",
+            ),
+            definition: pick(
+                lang,
+                "Offre commerciale qualifiée SecNumCloud et immunisée, dans la région utilisée : la seule admise pour des données d'une sensibilité particulière hors des clouds internes.",
+                "A commercial offer SecNumCloud-qualified and immune, in the region used: the only one allowed for particularly sensitive data outside the internal clouds.",
+            ),
+        },
+        Term {
+            id: "derogation",
+            term: pick(lang, "Dérogation", "Derogation"),
+            definition: pick(
+                lang,
+                "Exception prévue par les textes, accordée par les personnes qu'ils désignent et limitée dans le temps (par exemple douze mois après qu'une offre acceptable existe).",
+                "An exception the texts provide, granted by the people they name and limited in time (for instance twelve months after an acceptable offer exists).",
+            ),
+        },
+        Term {
+            id: "procedure",
+            term: pick(lang, "Procédure de contrôle", "Control procedure"),
+            definition: pick(
+                lang,
+                "Qui examine le projet, selon son coût complet : l'autorité du projet en dessous d'un premier seuil, le ministère jusqu'à un second, le contrôle des grands projets de l'État au-delà (R7, R8 ; les seuils sont ceux de l'édition en vigueur, donnés avec chaque verdict).",
+                "Who reviews the project, by its full cost: the project authority below a first threshold, the ministry up to a second, the State's major project review above (R7, R8; the thresholds are the edition's in force, given with each verdict).",
+            ),
+        },
+        Term {
+            id: "cout-complet",
+            term: pick(lang, "Coût complet", "Full cost"),
+            definition: pick(
+                lang,
+                "Tout ce que le projet coûte sur sa durée : construction, exploitation, personnel, licences, hébergement.",
+                "Everything the project costs over its life: build, operation, staff, licences, hosting.",
+            ),
+        },
+        Term {
+            id: "reversibilite",
+            term: pick(lang, "Réversibilité", "Reversibility"),
+            definition: pick(
+                lang,
+                "La capacité de quitter un fournisseur en récupérant ses données et ses traitements, prévue au contrat et financée.",
+                "The ability to leave a provider with one's data and processing, planned in the contract and funded.",
+            ),
+        },
+    ]
 }

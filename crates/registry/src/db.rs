@@ -84,6 +84,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_notifications.sql"),
         postgres: include_str!("../migrations/postgres/0009_notifications.sql"),
     },
+    Migration {
+        version: 10,
+        name: "draft_projects",
+        sqlite: include_str!("../migrations/sqlite/0010_draft_projects.sql"),
+        postgres: include_str!("../migrations/postgres/0010_draft_projects.sql"),
+    },
 ];
 
 /// Parses the URL, opens a pool and brings the schema up to date.

@@ -52,7 +52,26 @@ pub struct Draft {
     /// The answers, as the web crate stores them (JSON).
     pub answers: String,
     pub updated_at: i64,
+    /// The project this draft became or edits, and the dossier version it was last in step
+    /// with: saving it adds a version to that project.
+    pub project: Option<(crate::ProjectId, i64)>,
 }
+
+fn draft_from(row: &sqlx::any::AnyRow) -> Result<Draft, Error> {
+    let id: String = row.try_get("id")?;
+    let user: Option<i64> = row.try_get("user_id")?;
+    let project: Option<i64> = row.try_get("project_id")?;
+    let version: Option<i64> = row.try_get("base_version")?;
+    Ok(Draft {
+        id: DraftId(id),
+        user_id: user.map(crate::UserId),
+        answers: row.try_get("answers")?,
+        updated_at: row.try_get("updated_at")?,
+        project: project.map(|p| (crate::ProjectId(p), version.unwrap_or(0))),
+    })
+}
+
+const DRAFT_COLUMNS: &str = "id, user_id, answers, updated_at, project_id, base_version";
 
 fn unix_now() -> i64 {
     jiff::Timestamp::now().as_second()
@@ -186,6 +205,7 @@ impl Registry {
             user_id: user.map(|u| u.id),
             answers: answers.to_owned(),
             updated_at: at,
+            project: None,
         })
     }
 
@@ -206,21 +226,75 @@ impl Registry {
 
     /// A draft that has not expired.
     pub async fn draft(&self, id: &DraftId) -> Result<Draft, Error> {
-        let row = sqlx::query(
-            "SELECT user_id, answers, updated_at FROM drafts WHERE id = $1 AND updated_at >= $2",
-        )
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = $1 AND updated_at >= $2"
+        )))
         .bind(id.as_str())
         .bind(self.draft_cutoff(unix_now()))
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| Error::not_found("draft", id))?;
-        let user: Option<i64> = row.try_get("user_id")?;
+        draft_from(&row)
+    }
+
+    /// Starts a draft that edits `project` from its dossier `version` (the answers that
+    /// describe that version): saving it adds the next version.
+    pub async fn create_draft_for_project(
+        &self,
+        user: &User,
+        answers: &str,
+        project: crate::ProjectId,
+        version: i64,
+    ) -> Result<Draft, Error> {
+        let draft = self.create_draft(Some(user), answers).await?;
+        self.link_draft(&draft.id, project, version).await?;
         Ok(Draft {
-            id: id.clone(),
-            user_id: user.map(crate::UserId),
-            answers: row.try_get("answers")?,
-            updated_at: row.try_get("updated_at")?,
+            project: Some((project, version)),
+            ..draft
         })
+    }
+
+    /// Records that the draft is now in step with `project`'s dossier `version`. A draft
+    /// already linked to another project is refused: a draft never feeds two projects.
+    pub async fn link_draft(
+        &self,
+        id: &DraftId,
+        project: crate::ProjectId,
+        version: i64,
+    ) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE drafts SET project_id = $1, base_version = $2 \
+             WHERE id = $3 AND (project_id IS NULL OR project_id = $1)",
+        )
+        .bind(project.0)
+        .bind(version)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::Conflict(format!(
+                "draft {id} belongs to another project or no longer exists"
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a draft of `user`'s (or one nobody owns). Deleting a missing one is not found.
+    pub async fn delete_draft(&self, id: &DraftId, user: Option<&User>) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("DELETE FROM drafts WHERE id = $1 AND (user_id IS NULL OR user_id = $2)")
+                .bind(id.as_str())
+                .bind(user.map(|u| u.id.0))
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found("draft", id));
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Saves a draft's answers; a draft started anonymously becomes the saver's.
@@ -269,25 +343,14 @@ impl Registry {
 
     /// A user's drafts, the latest first.
     pub async fn drafts_of(&self, user: &User) -> Result<Vec<Draft>, Error> {
-        let rows = sqlx::query(
-            "SELECT id, user_id, answers, updated_at FROM drafts WHERE user_id = $1 AND updated_at >= $2 \
-             ORDER BY updated_at DESC, id LIMIT 50",
-        )
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DRAFT_COLUMNS} FROM drafts WHERE user_id = $1 AND updated_at >= $2 \
+             ORDER BY updated_at DESC, id LIMIT 50"
+        )))
         .bind(user.id.0)
         .bind(self.draft_cutoff(unix_now()))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.try_get("id")?;
-                let user: Option<i64> = row.try_get("user_id")?;
-                Ok(Draft {
-                    id: DraftId(id),
-                    user_id: user.map(crate::UserId),
-                    answers: row.try_get("answers")?,
-                    updated_at: row.try_get("updated_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(draft_from).collect()
     }
 }

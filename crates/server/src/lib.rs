@@ -188,6 +188,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            pages::html_errors,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             metrics::observe,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), dev_host))

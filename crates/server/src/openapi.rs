@@ -326,25 +326,128 @@ fn escape(text: &str) -> String {
 }
 
 /// A readable reference page, generated from the same table.
-pub(crate) async fn reference_page() -> Html<String> {
-    let mut html = String::from(
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>API Nuage — référence</title>\
-         <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
-         code{background:#f0f0f0;padding:0 .2rem}table{border-collapse:collapse;width:100%}\
-         td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}</style></head><body>\
-         <h1>API Nuage — référence</h1><p>Description OpenAPI 3.1 : <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
-         Authentification : <code>Authorization: Bearer &lt;jeton&gt;</code>. Erreurs en <code>application/problem+json</code>.</p>\
-         <table><thead><tr><th scope=\"col\">Méthode</th><th scope=\"col\">Chemin</th><th scope=\"col\">Rôle</th><th scope=\"col\">Succès</th></tr></thead><tbody>",
+/// The reference page, in the page language (the `nuage_lang` cookie the pages set).
+pub(crate) async fn reference_page(headers: axum::http::HeaderMap) -> Html<String> {
+    let english = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.trim() == "nuage_lang=en");
+    let (lang, title, intro, heads) = if english {
+        (
+            "en",
+            "Nuage API — reference",
+            "OpenAPI 3.1 description: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
+             Authentication: <code>Authorization: Bearer &lt;token&gt;</code>. Errors as <code>application/problem+json</code>.",
+            ["Method", "Path", "What it does", "Success"],
+        )
+    } else {
+        (
+            "fr",
+            "API Nuage — référence",
+            "Description OpenAPI 3.1 : <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
+             Authentification : <code>Authorization: Bearer &lt;jeton&gt;</code>. Erreurs en <code>application/problem+json</code>.",
+            ["Méthode", "Chemin", "Ce qu'elle fait", "Succès"],
+        )
+    };
+    let mut html = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}\
+         code{{background:#f0f0f0;padding:0 .2rem}}table{{border-collapse:collapse;width:100%}}\
+         td,th{{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}}</style></head><body>\
+         <h1>{title}</h1><p>{intro}</p>\
+         <table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        heads[0], heads[1], heads[2], heads[3]
     );
     for op in OPERATIONS {
+        let summary = if english {
+            summary_en(op.method, op.path).unwrap_or(op.summary)
+        } else {
+            op.summary
+        };
         html.push_str(&format!(
             "<tr><td><code>{}</code></td><td><code>/api/v1{}</code></td><td>{}</td><td>{}</td></tr>",
             op.method.to_uppercase(),
             escape(op.path),
-            escape(op.summary),
+            escape(summary),
             op.status
         ));
     }
     html.push_str("</tbody></table></body></html>");
     Html(html)
+}
+
+/// Each operation's summary in English (the French one stands in for an operation not listed).
+fn summary_en(method: &str, path: &str) -> Option<&'static str> {
+    Some(match (method, path) {
+        ("post", "/assess") => {
+            "Assess a dossier without storing anything (body: the TOML, JSON or YAML file)"
+        }
+        ("get", "/me") => "The token's user",
+        ("get", "/organisations") => {
+            "Visible organisations (one's ministry and its operators, or all)"
+        }
+        ("post", "/organisations") => {
+            "Create a ministry (DINUM) or an operator (the ministry's controller)"
+        }
+        ("post", "/projects") => "Create a project from its dossier (assessed and stored)",
+        ("get", "/projects") => {
+            "List visible projects, filtered, by pages (parameters: organisation_id, ministry_id, verdict, hosting_kind, sensitivity, procedure, q, after, limit)"
+        }
+        ("get", "/projects/{id}") => "A project and its latest assessment",
+        ("put", "/projects/{id}/dossier") => {
+            "New dossier version (reassessed; expected_version against concurrent writes)"
+        }
+        ("get", "/projects/{id}/assessments") => "Assessment history, latest first",
+        ("get", "/assessments/{id}") => "A stored assessment, byte for byte",
+        ("post", "/assessments/{id}/replay") => "Replay an assessment and compare the bytes",
+        ("post", "/projects/{id}/derogations") => {
+            "Request a derogation the doctrine opens to the project"
+        }
+        ("get", "/projects/{id}/derogations") => "A project's derogations",
+        ("get", "/derogations/{id}") => "A derogation and its history",
+        ("post", "/derogations/{id}/transitions") => {
+            "Move a derogation through one of the steps the doctrine gives for its kind and edition (see `approvers`)"
+        }
+        ("post", "/derogations/{id}/deadline") => {
+            "Confirm a derogation's deadline (ministry controller or DINUM): the one the catalog suggests or another"
+        }
+        ("post", "/projects/{id}/scans") => {
+            "Attach the inventory of the project's infrastructure code (the output of nuage scan --format json)"
+        }
+        ("get", "/projects/{id}/scans") => "The inventories attached to the project, latest first",
+        ("get", "/projects/{id}/scans/{scan}") => "An inventory, as it was sent",
+        ("get", "/dashboard") => "Dashboard of a ministry, or of all (DINUM)",
+        ("get", "/export/projects.csv") => "CSV export of the visible projects",
+        ("get", "/users") => {
+            "The accounts the caller administers (DINUM: all; controller: those of their ministry)"
+        }
+        ("post", "/users/{id}/disable") => {
+            "Disable an account: its sessions close, its tokens open nothing"
+        }
+        ("post", "/users/{id}/enable") => "Enable an account again",
+        ("put", "/users/{id}/role") => "Change an account's role (and ministry)",
+        ("get", "/tokens") => {
+            "The caller's tokens, or those of an account they administer (user_id), without their secret"
+        }
+        ("post", "/tokens") => "Issue a token (scope, expiry); its secret is given only here",
+        ("post", "/tokens/{id}/revoke") => "Revoke a token",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod reference_tests {
+    #[test]
+    fn every_operation_has_an_english_summary() {
+        for op in super::OPERATIONS {
+            assert!(
+                super::summary_en(op.method, op.path).is_some(),
+                "{} {} has no English summary",
+                op.method,
+                op.path
+            );
+        }
+    }
 }

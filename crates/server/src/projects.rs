@@ -848,6 +848,65 @@ async fn update_dossier(
     }))
 }
 
+/// Adds a dossier version to a project `caller` may change, from the pages: refused (409) if
+/// the project moved past `expected_version` meanwhile. The same dossier as the current
+/// version adds nothing. Gives the project as it now is.
+pub(crate) async fn add_version(
+    state: &AppState,
+    caller: &User,
+    id: ProjectId,
+    expected_version: i64,
+    dossier: DossierInput,
+    obstacles: Option<Vec<String>>,
+) -> Result<Project, Problem> {
+    let (project, access) = readable(state, caller, id).await?;
+    if access != Access::Write {
+        return Err(forbidden(format!(
+            "{} may read this project, not change it",
+            caller.role.as_str()
+        )));
+    }
+    let current = state
+        .registry
+        .dossier_version(project.id, project.current_version)
+        .await
+        .map_err(registry_problem)?;
+    if project.current_version == expected_version && obstacles.is_none() {
+        // The same facts written differently (the questionnaire writes its own TOML) are the
+        // same dossier: no version is added.
+        let parse = |format: &str, source: &str| {
+            let format = Format::from_extension(format).unwrap_or(Format::Toml);
+            crate::blocking::read(&state.catalog, source.to_owned(), format)
+        };
+        let before = parse(&current.format, &current.source).await?.ok();
+        let after = parse(&dossier.format, &dossier.source).await?.ok();
+        if before.is_some() && before == after {
+            return Ok(project);
+        }
+    }
+    let obstacles = obstacles.unwrap_or_else(|| project.summary.obstacles.clone());
+    let evaluated = evaluate(
+        Arc::clone(&state.catalog),
+        (state.today)(),
+        dossier,
+        obstacles,
+    )
+    .await?;
+    let (project, _) = state
+        .registry
+        .update_project(
+            &caller.actor(),
+            project.id,
+            Some(expected_version),
+            &evaluated.dossier,
+            &evaluated.summary,
+            &evaluated.assessment,
+        )
+        .await
+        .map_err(registry_problem)?;
+    Ok(project)
+}
+
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct AssessmentMeta {
     id: AssessmentId,

@@ -350,3 +350,274 @@ async fn pages_keep_forms_sessions_drafts_and_ministries_apart() {
         assert_eq!(dev.status, StatusCode::NOT_FOUND);
     }
 }
+
+async fn current_version(w: &World, id: i64) -> i64 {
+    let (_, p) = call(
+        w,
+        "GET",
+        &format!("/api/v1/projects/{id}"),
+        Some(&w.alice),
+        None,
+    )
+    .await;
+    p["current_version"].as_i64().unwrap()
+}
+
+/// The `action` of the questionnaire's form: `/questionnaire/DRAFT/STEP`.
+fn draft_of(body: &str) -> String {
+    let at = body
+        .find("action=\"/questionnaire/")
+        .expect("a questionnaire form")
+        + 23;
+    body[at..at + 32].to_owned()
+}
+
+#[tokio::test]
+async fn a_draft_feeds_one_project_and_a_project_is_edited_into_a_new_version() {
+    for registry in registries().await {
+        let w = world(registry).await;
+        let alice = session(&w, &w.alice).await;
+        let bob = session(&w, &w.bob).await;
+        let (status, created) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.alice),
+            Some(create_body(w.ministry_a, common::PORTAIL)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let id = created["id"].as_i64().unwrap();
+        let csrf = format!("_csrf={}", alice.csrf);
+        let edit_uri = format!("/projets/{id}/modifier");
+        let refused = page(
+            &w,
+            "POST",
+            &edit_uri,
+            Some(&bob),
+            Some(&format!("_csrf={}", bob.csrf)),
+            None,
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::NOT_FOUND,
+            "another ministry cannot edit it"
+        );
+        let edit = page(&w, "POST", &edit_uri, Some(&alice), Some(&csrf), None).await;
+        assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
+        assert!(
+            edit.body.contains("Vous modifiez le projet"),
+            "{}",
+            edit.body
+        );
+        let draft = draft_of(&edit.body);
+        // Saved unchanged, twice: the same project, no new version.
+        for _ in 0..2 {
+            let saved = page(
+                &w,
+                "POST",
+                &format!("/questionnaire/{draft}/enregistrer"),
+                Some(&alice),
+                Some(&csrf),
+                None,
+            )
+            .await;
+            assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+            assert_eq!(
+                saved.location.as_deref(),
+                Some(format!("/projets/{id}").as_str())
+            );
+        }
+        // The first save adds the version the questionnaire writes (it does not carry every
+        // field of the file); the second, the same dossier again, adds none.
+        assert_eq!(
+            current_version(&w, id).await,
+            2,
+            "the same dossier adds no version"
+        );
+        // Changed: a second version of the same project.
+        let id_draft = nuage_registry::DraftId::parse(&draft).unwrap();
+        let stored = w.state.registry.draft(&id_draft).await.unwrap();
+        let mut answers: nuage_web::Answers = serde_json::from_str(&stored.answers).unwrap();
+        answers.insert("project.full_cost_eur".into(), vec!["12000000".into()]);
+        w.state
+            .registry
+            .save_draft(
+                &id_draft,
+                Some(&alice.user),
+                &serde_json::to_string(&answers).unwrap(),
+            )
+            .await
+            .unwrap();
+        let verdict = page(
+            &w,
+            "GET",
+            &format!("/questionnaire/{draft}/verdict"),
+            Some(&alice),
+            None,
+            None,
+        )
+        .await;
+        assert!(
+            verdict.body.contains("Enregistrer la nouvelle version"),
+            "{}",
+            verdict.body
+        );
+        let saved = page(
+            &w,
+            "POST",
+            &format!("/questionnaire/{draft}/enregistrer"),
+            Some(&alice),
+            Some(&csrf),
+            None,
+        )
+        .await;
+        assert_eq!(
+            saved.location.as_deref(),
+            Some(format!("/projets/{id}").as_str())
+        );
+        assert_eq!(current_version(&w, id).await, 3);
+        let (_, list) = call(&w, "GET", "/api/v1/projects", Some(&w.alice), None).await;
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+        // The home page lists the draft with its date and state; it can be deleted.
+        let home = page(&w, "GET", "/", Some(&alice), None, None).await;
+        assert!(
+            home.body.contains("Modifié le")
+                && home
+                    .body
+                    .contains(&format!("lié au projet n° {id}, version 3")),
+            "{}",
+            home.body
+        );
+        let gone = page(
+            &w,
+            "POST",
+            &format!("/questionnaire/{draft}/supprimer"),
+            Some(&bob),
+            Some(&format!("_csrf={}", bob.csrf)),
+            None,
+        )
+        .await;
+        assert_eq!(
+            gone.status,
+            StatusCode::NOT_FOUND,
+            "only its owner deletes a draft"
+        );
+        let gone = page(
+            &w,
+            "POST",
+            &format!("/questionnaire/{draft}/supprimer"),
+            Some(&alice),
+            Some(&csrf),
+            None,
+        )
+        .await;
+        assert_eq!(gone.status, StatusCode::SEE_OTHER);
+        assert!(w.state.registry.draft(&id_draft).await.is_err());
+        let (status, _) = call(
+            &w,
+            "GET",
+            &format!("/api/v1/projects/{id}"),
+            Some(&w.alice),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "the project stays");
+    }
+}
+
+#[tokio::test]
+async fn footer_pages_and_error_pages_are_html_in_the_pages_language() {
+    let w = world(registries().await.into_iter().next().unwrap()).await;
+    for uri in [
+        "/accessibilite",
+        "/mentions-legales",
+        "/donnees-personnelles",
+        "/contact",
+        "/glossaire",
+    ] {
+        let p = page(&w, "GET", uri, None, None, None).await;
+        assert_eq!(p.status, StatusCode::OK, "{uri}");
+        assert!(
+            p.body.contains("href=\"/accessibilite\"")
+                && p.body.contains("Accessibilité : non conforme"),
+            "{uri}: the footer"
+        );
+    }
+    let statement = page(&w, "GET", "/accessibilite", None, None, None).await;
+    assert!(
+        statement.body.contains("<strong>non conforme</strong>")
+            && statement.body.contains("aucun audit")
+    );
+    let glossary = page(&w, "GET", "/glossaire", None, None, None).await;
+    assert!(
+        glossary
+            .body
+            .contains("R9</strong> — données d&#39;une sensibilité particulière")
+            || glossary
+                .body
+                .contains("R9</strong> — données d'une sensibilité particulière"),
+        "{}",
+        glossary.body
+    );
+    let get = |uri: &str, accept: &str, cookie: &str| {
+        let request = Request::get(uri)
+            .header(header::HOST, "nuage.test")
+            .header(header::ACCEPT, accept)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        let app = app(w.state.clone());
+        async move {
+            let r = app.oneshot(request).await.unwrap();
+            let status = r.status();
+            let ct = r
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let body = String::from_utf8_lossy(&r.into_body().collect().await.unwrap().to_bytes())
+                .into_owned();
+            (status, ct, body)
+        }
+    };
+    let html = "text/html,application/xhtml+xml";
+    let (status, ct, body) = get("/nulle-part", html, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        ct.starts_with("text/html")
+            && body.contains("Page non trouvée")
+            && body.contains("<html lang=\"fr\""),
+        "{body}"
+    );
+    let (_, _, body) = get("/nulle-part", html, "nuage_lang=en").await;
+    assert!(
+        body.contains("Page not found") && body.contains("<html lang=\"en\""),
+        "{body}"
+    );
+    let (status, ct, _) = get("/static/absent.css", html, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(ct.starts_with("text/html"));
+    // The API and machines keep their formats.
+    let (status, ct, _) = get("/api/v1/nulle-part", html, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(ct.starts_with("application/problem+json"), "{ct}");
+    let (_, ct, _) = get("/nulle-part", "*/*", "").await;
+    assert!(!ct.starts_with("text/html"), "{ct}");
+    // A body over the limit: 413 as a page.
+    let big = "x".repeat(8 * 1024 * 1024);
+    let request = Request::post("/questionnaire")
+        .header(header::HOST, "nuage.test")
+        .header(header::ACCEPT, html)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("_csrf={big}")))
+        .unwrap();
+    let r = app(w.state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body =
+        String::from_utf8_lossy(&r.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    assert!(body.contains("Envoi trop volumineux"), "{body}");
+}

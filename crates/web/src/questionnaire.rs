@@ -108,6 +108,9 @@ pub struct Question {
     pub help_en: Option<String>,
     #[serde(default)]
     pub cite: Option<String>,
+    /// The id of the document `cite` names, among the doctrine's documents (for its link).
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(default)]
     pub options: Vec<Choice>,
     #[serde(default)]
@@ -183,6 +186,9 @@ struct File {
 pub struct Questionnaire {
     steps: Vec<Step>,
     questions: Vec<Question>,
+    /// Each dossier field's question as written in the file (before expansion), by its last
+    /// path component: what a message naming the field (`engaged_on`) is turned into.
+    fields: Vec<(String, Question)>,
 }
 
 /// What the questionnaire makes of the answers so far.
@@ -213,7 +219,14 @@ impl Questionnaire {
     pub fn parse(text: &str) -> Result<Self, QuestionsError> {
         let file: File = toml::from_str(text).map_err(|e| QuestionsError::Parse(e.to_string()))?;
         let mut questions = Vec::new();
+        let mut fields = Vec::new();
         for q in file.questions {
+            if let Some((_, last)) = q.path.rsplit_once('.') {
+                let mut generic = q.clone();
+                generic.fr = q.fr.replace("{env}", "chaque environnement");
+                generic.en = q.en.replace("{env}", "each environment");
+                fields.push((last.to_owned(), generic));
+            }
             if !file.steps.iter().any(|s| s.id == q.step) {
                 return Err(QuestionsError::Invalid {
                     path: q.path,
@@ -269,7 +282,102 @@ impl Questionnaire {
         Ok(Questionnaire {
             steps: file.steps,
             questions,
+            fields,
         })
+    }
+
+    /// The embedded questionnaire, parsed once (`None` if the embedded file were invalid,
+    /// which a test rules out).
+    pub fn shared() -> Option<&'static Questionnaire> {
+        static SHARED: std::sync::LazyLock<Option<Questionnaire>> =
+            std::sync::LazyLock::new(|| Questionnaire::embedded().ok());
+        SHARED.as_ref()
+    }
+
+    /// A message of the engine as a person reads it: the dossier fields it names between
+    /// backticks (`engaged_on`, `breach_impacts = []`, `[hosting]`) become the questions'
+    /// words (« Date d'engagement… »). What names no field (a resource's address) stays code.
+    pub fn humanize(&self, text: &str, lang: Lang) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('`') {
+            let Some(len) = rest[open + 1..].find('`') else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let segment = &rest[open + 1..open + 1 + len];
+            match self.field_words(segment, lang) {
+                Some(words) => out.push_str(&words),
+                None => {
+                    out.push('`');
+                    out.push_str(segment);
+                    out.push('`');
+                }
+            }
+            rest = &rest[open + 2 + len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn field_words(&self, segment: &str, lang: Lang) -> Option<String> {
+        let (lhs, value) = match segment.split_once('=') {
+            Some((l, v)) => (l.trim(), Some(v.trim().trim_matches('"'))),
+            None => (segment.trim(), None),
+        };
+        let key = lhs.trim_matches(['[', ']']).trim();
+        let pick = |fr: &str, en: &str| match lang {
+            Lang::Fr => format!("« {fr} »"),
+            Lang::En => format!("« {en} »"),
+        };
+        let section = match key {
+            "project" => Some(pick("Projet", "Project")),
+            "hosting" => Some(pick("Hébergement", "Hosting")),
+            "hosting.environments" | "environments" => {
+                Some(pick("environnements d'hébergement", "hosting environments"))
+            }
+            "data" => Some(pick("Données", "Data")),
+            "safeguards" => Some(pick("Garanties", "Safeguards")),
+            _ => None,
+        };
+        if section.is_some() && value.is_none() {
+            return section;
+        }
+        // A dotted name is a dossier field only under one of its sections (`aws_instance.name`
+        // is a resource's address).
+        if let Some((head, _)) = key.split_once('.')
+            && !matches!(head, "project" | "hosting" | "data" | "safeguards")
+        {
+            return None;
+        }
+        let last = key.rsplit('.').next().unwrap_or(key);
+        if last.is_empty() || !last.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return None;
+        }
+        let q = &self.fields.iter().find(|(field, _)| field == last)?.1;
+        let label = q
+            .label(lang)
+            .trim_end_matches(" (facultatif)")
+            .trim_end_matches(" (optional)");
+        let mut words = format!("« {label} »");
+        if let Some(value) = value {
+            let shown = match value {
+                "[]" | "" => match lang {
+                    Lang::Fr => "aucune réponse".to_owned(),
+                    Lang::En => "no answer".to_owned(),
+                },
+                "true" => nuage_doctrine::vocabulary::yes_no(lang, true).to_owned(),
+                "false" => nuage_doctrine::vocabulary::yes_no(lang, false).to_owned(),
+                v => q
+                    .options
+                    .iter()
+                    .find(|o| o.value == v)
+                    .map_or_else(|| v.to_owned(), |o| o.label(lang).to_owned()),
+            };
+            words.push_str(" : ");
+            words.push_str(&shown);
+        }
+        Some(words)
     }
 
     pub fn steps(&self) -> &[Step] {
@@ -845,6 +953,53 @@ mod tests {
             a.entry((*k).to_owned()).or_default().push((*v).to_owned());
         }
         a
+    }
+
+    #[test]
+    fn every_source_is_a_document_of_the_doctrine() {
+        let (q, _) = setup();
+        let editions = nuage_doctrine::Editions::embedded().unwrap();
+        for x in q.questions() {
+            if let Some(id) = &x.source {
+                let doc = editions.document(id);
+                assert!(doc.is_some(), "{}: {id}", x.path);
+            }
+        }
+        let plan = q.question("safeguards.reversibility_plan").unwrap();
+        let doc = editions.document(plan.source.as_deref().unwrap()).unwrap();
+        assert!(doc.url.is_some(), "the safeguards' source is a link");
+    }
+
+    #[test]
+    fn messages_name_questions_not_fields() {
+        let q = Questionnaire::shared().unwrap();
+        let text = q.humanize(
+            "Give `engaged_on`; `breach_impacts = []` says nothing; `approach = \"saas\"`; see `aws_instance.name` and `[hosting]`.",
+            Lang::Fr,
+        );
+        assert!(!text.contains("engaged_on"), "{text}");
+        assert!(!text.contains("breach_impacts"), "{text}");
+        assert!(
+            text.contains("« Date d'engagement ou de contractualisation »"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "« Une violation de ces données porterait atteinte à… » : aucune réponse"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Logiciel en tant que service (SaaS)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`aws_instance.name`"),
+            "a resource's address stays code: {text}"
+        );
+        assert!(text.contains("« Hébergement »"), "{text}");
+        let en = q.humanize("`engaged_on`", Lang::En);
+        assert_eq!(en, "« Date the project was engaged or contracted »");
     }
 
     #[test]

@@ -37,6 +37,8 @@
     var doc = new DOMParser().parseFromString(html, "text/html");
     var verdict = doc.getElementById("verdict");
     if (verdict) document.getElementById("verdict").replaceWith(verdict);
+    var compact = doc.getElementById("verdict-compact");
+    if (compact && document.getElementById("verdict-compact")) document.getElementById("verdict-compact").replaceWith(compact);
     var questions = doc.getElementById("questions");
     var current = document.getElementById("questions");
     if (questions && current && questions.dataset.asked !== current.dataset.asked) {
@@ -67,11 +69,43 @@
       .catch(function () {});
   }
 
+  // An environment's offer changed: its region and zones come from the catalog's lists for
+  // the new offer, and the old ones are cleared (the server does the same without script).
+  var places = {};
+  var placesData = document.getElementById("offres-regions");
+  if (placesData) {
+    try { places = JSON.parse(placesData.textContent) || {}; } catch (e) { places = {}; }
+  }
+  function resetPlaces(offerSelect) {
+    var env = offerSelect.name.replace(/\.offer$/, "");
+    var region = form.querySelector('[name="' + env + '.region"]');
+    if (region && region.tagName === "SELECT") {
+      var first = region.options[0];
+      while (region.options.length) region.remove(0);
+      if (first) region.add(new Option(first.text, ""));
+      (places[offerSelect.value] || []).forEach(function (r) { region.add(new Option(r[1], r[0])); });
+      region.value = "";
+    } else if (region) {
+      region.value = "";
+    }
+    form.querySelectorAll('[name="' + env + '.zones"]').forEach(function (z) {
+      if (z.type === "checkbox") z.checked = false; else z.value = "";
+    });
+  }
+
   form.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(send, 250);
   });
-  form.addEventListener("change", function () {
+  form.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.dataset && target.dataset.offerFor) resetPlaces(target);
+    if (target && target.dataset && target.dataset.regionFor) {
+      var env = target.name.replace(/\.region$/, "");
+      form.querySelectorAll('[name="' + env + '.zones"]').forEach(function (z) {
+        if (z.type === "checkbox") z.checked = false; else z.value = "";
+      });
+    }
     clearTimeout(timer);
     send();
   });

@@ -26,7 +26,8 @@ use projects::{
     projects, request_derogation,
 };
 use questionnaire::{
-    create_project, draft_verdict, export_dossier, import, start, step_page, step_post,
+    create_project, delete_draft, draft_verdict, edit_project, export_dossier, import, start,
+    step_page, step_post,
 };
 
 use std::collections::BTreeMap;
@@ -60,11 +61,30 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/deconnexion", post(logout))
         .route("/langue/{lang}", get(switch_lang))
         .route("/static/{*path}", get(static_file))
+        .route(
+            "/accessibilite",
+            get(|s: State<AppState>, v: Viewer| legal(s, v, "accessibilite")),
+        )
+        .route(
+            "/mentions-legales",
+            get(|s: State<AppState>, v: Viewer| legal(s, v, "mentions-legales")),
+        )
+        .route(
+            "/donnees-personnelles",
+            get(|s: State<AppState>, v: Viewer| legal(s, v, "donnees-personnelles")),
+        )
+        .route("/glossaire", get(glossary))
+        .route(
+            "/contact",
+            get(|s: State<AppState>, v: Viewer| legal(s, v, "contact")),
+        )
         .route("/questionnaire", get(home).post(start))
         .route("/questionnaire/import", post(import))
         .route("/questionnaire/{id}/verdict", get(draft_verdict))
         .route("/questionnaire/{id}/dossier.toml", get(export_dossier))
         .route("/questionnaire/{id}/enregistrer", post(create_project))
+        .route("/questionnaire/{id}/supprimer", post(delete_draft))
+        .route("/projets/{id}/modifier", post(edit_project))
         .route("/questionnaire/{id}/{step}", get(step_page).post(step_post))
         .route("/projets", get(projects))
         .route("/projets/{id}", get(project_page))
@@ -254,16 +274,211 @@ impl Viewer {
     fn error(&self, state: &AppState, status: StatusCode, heading: &str, detail: &str) -> Response {
         let page = ErrorPage {
             chrome: self.chrome(state, heading, ""),
+            status: status.as_u16(),
             heading: heading.to_owned(),
             detail: detail.to_owned(),
+            advice: None,
         };
         (status, html(&page)).into_response()
     }
 
     fn problem(&self, state: &AppState, p: Problem) -> Response {
         let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        self.error(state, status, p.title, &p.detail_with_field())
+        // The problem's title is French; an English page takes the status's words instead.
+        let heading = match self.lang {
+            Lang::Fr => p.title,
+            Lang::En => StatusWords::of(status).heading(Lang::En),
+        };
+        self.error(state, status, heading, &p.detail_with_field())
     }
+
+    /// The viewer behind a request's headers (session cookie, language cookie).
+    async fn from_headers(state: &AppState, headers: &HeaderMap, path: &str) -> Viewer {
+        let cookies = cookies(headers);
+        let lang = cookies
+            .get(LANG_COOKIE)
+            .and_then(|l| Lang::parse(l))
+            .unwrap_or(Lang::Fr);
+        let session = match cookies.get(state.session_cookie()) {
+            Some(secret) => state.registry.session(secret).await.ok().flatten(),
+            None => None,
+        };
+        Viewer {
+            session,
+            lang,
+            path: path.to_owned(),
+        }
+    }
+}
+
+/// What an error page says for a status when the handler gave only a bare text (a route that
+/// does not exist, a body over the limit, a refused form…).
+#[derive(Debug, Clone, Copy)]
+enum StatusWords {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    TooLarge,
+    Unprocessable,
+    TooMany,
+    Misdirected,
+    Server,
+    Unavailable,
+    Other,
+}
+
+impl StatusWords {
+    fn of(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => StatusWords::BadRequest,
+            401 => StatusWords::Unauthorized,
+            403 => StatusWords::Forbidden,
+            404 | 410 => StatusWords::NotFound,
+            405 => StatusWords::MethodNotAllowed,
+            409 => StatusWords::Conflict,
+            413 => StatusWords::TooLarge,
+            415 | 422 => StatusWords::Unprocessable,
+            421 => StatusWords::Misdirected,
+            429 => StatusWords::TooMany,
+            503 | 504 => StatusWords::Unavailable,
+            500..=599 => StatusWords::Server,
+            _ => StatusWords::Other,
+        }
+    }
+
+    fn heading(self, lang: Lang) -> &'static str {
+        let (fr, en) = match self {
+            StatusWords::BadRequest => ("Demande incorrecte", "Bad request"),
+            StatusWords::Unauthorized => ("Connexion requise", "Login required"),
+            StatusWords::Forbidden => ("Accès refusé", "Access refused"),
+            StatusWords::NotFound => ("Page non trouvée", "Page not found"),
+            StatusWords::MethodNotAllowed => ("Action impossible ici", "Action not possible here"),
+            StatusWords::Conflict => ("Modification concurrente", "Conflicting change"),
+            StatusWords::TooLarge => ("Envoi trop volumineux", "Upload too large"),
+            StatusWords::Unprocessable => ("Contenu refusé", "Content refused"),
+            StatusWords::TooMany => ("Trop de demandes", "Too many requests"),
+            StatusWords::Misdirected => ("Adresse refusée", "Address refused"),
+            StatusWords::Server => ("Erreur inattendue", "Unexpected error"),
+            StatusWords::Unavailable => ("Service indisponible", "Service unavailable"),
+            StatusWords::Other => ("Erreur", "Error"),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    fn detail(self, lang: Lang) -> &'static str {
+        let (fr, en) = match self {
+            StatusWords::BadRequest => (
+                "Le formulaire envoyé est incomplet ou mal formé.",
+                "The form sent is incomplete or malformed.",
+            ),
+            StatusWords::Unauthorized => (
+                "Connectez-vous pour voir cette page.",
+                "Log in to see this page.",
+            ),
+            StatusWords::Forbidden => (
+                "Vous n'avez pas accès à cette page, ou le formulaire venait d'un autre site.",
+                "You do not have access to this page, or the form came from another site.",
+            ),
+            StatusWords::NotFound => (
+                "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.",
+                "The page you are looking for cannot be found. Sorry for the inconvenience.",
+            ),
+            StatusWords::MethodNotAllowed => (
+                "Cette adresse ne reçoit pas ce type de demande.",
+                "This address does not take this kind of request.",
+            ),
+            StatusWords::Conflict => (
+                "Quelqu'un a modifié ce contenu pendant que vous le lisiez : rechargez la page.",
+                "Someone changed this content while you were reading it: reload the page.",
+            ),
+            StatusWords::TooLarge => (
+                "Le fichier ou le formulaire envoyé dépasse la taille acceptée (un dossier pèse au plus quelques mégaoctets).",
+                "The file or form sent is larger than accepted (a dossier weighs a few megabytes at most).",
+            ),
+            StatusWords::Unprocessable => (
+                "Le contenu envoyé n'a pas pu être lu.",
+                "The content sent could not be read.",
+            ),
+            StatusWords::TooMany => (
+                "Vous avez envoyé beaucoup de demandes en peu de temps : réessayez dans un moment.",
+                "You sent many requests in a short time: try again in a moment.",
+            ),
+            StatusWords::Misdirected => (
+                "Ce serveur ne répond pas à ce nom d'hôte.",
+                "This server does not answer this host name.",
+            ),
+            StatusWords::Server => (
+                "Le service a rencontré une erreur. Elle est enregistrée ; réessayez dans un instant.",
+                "The service met an error. It is logged; try again in a moment.",
+            ),
+            StatusWords::Unavailable => (
+                "Le service est momentanément indisponible ; réessayez dans un instant.",
+                "The service is briefly unavailable; try again in a moment.",
+            ),
+            StatusWords::Other => ("La demande n'a pas abouti.", "The request did not succeed."),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A browser that asked for a page and got an error without HTML (a route that does not
+/// exist, a body over the limit, a refused form, an API-style problem) gets an error page in
+/// its language instead. The API, health and metrics keep their own formats.
+pub(crate) async fn html_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let wants_html = !path.starts_with("/api/")
+        && !matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics")
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    if !wants_html {
+        return next.run(request).await;
+    }
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_html {
+        return response;
+    }
+    let viewer = Viewer::from_headers(&state, &headers, &path).await;
+    let words = StatusWords::of(status);
+    let heading = words.heading(viewer.lang);
+    let page = ErrorPage {
+        chrome: viewer.chrome(&state, heading, ""),
+        status: status.as_u16(),
+        heading: heading.to_owned(),
+        detail: words.detail(viewer.lang).to_owned(),
+        advice: None,
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    let body = html(&page).into_body();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, body)
 }
 
 /// What every page's frame needs.
@@ -360,6 +575,21 @@ mod tests {
     }
 
     #[test]
+    fn moments_are_written_the_french_way() {
+        use nuage_doctrine::Lang;
+        assert_eq!(super::moment(Lang::Fr, 0), "1er janvier 1970 à 00:00 (UTC)");
+        // 2026-12-02T19:30:00Z
+        assert_eq!(
+            super::moment(Lang::Fr, 1_796_239_800),
+            "2 décembre 2026 à 19:30 (UTC)"
+        );
+        assert_eq!(
+            super::moment(Lang::En, 1_709_210_096),
+            "29 February 2024 at 12:34 (UTC)"
+        );
+    }
+
+    #[test]
     fn backticks_become_code_and_the_rest_is_escaped() {
         assert_eq!(
             super::backticks_to_code("set `a = [\"<b>\"]` & <i>"),
@@ -383,19 +613,134 @@ pub(crate) fn html<T: Template>(page: &T) -> Response {
 #[template(path = "error.html")]
 struct ErrorPage {
     chrome: Chrome,
+    status: u16,
     heading: String,
     detail: String,
+    advice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "legal.html")]
+struct LegalPage {
+    chrome: Chrome,
+    page: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "glossary.html")]
+struct GlossaryPage {
+    chrome: Chrome,
+    /// (code, title) of every rule, from the doctrine.
+    rules: Vec<(String, &'static str)>,
+    /// (secret as the doctrine names it, examples of data).
+    secrets: Vec<(&'static str, &'static str)>,
+    /// (anchor, term, definition)
+    terms: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+async fn glossary(State(state): State<AppState>, viewer: Viewer) -> Response {
+    use nuage_doctrine::Label;
+    use nuage_doctrine::dossier::LegalSecret as S;
+    let lang = viewer.lang;
+    let secrets = S::ALL
+        .iter()
+        .map(|s| (s.label(lang), s.examples(lang)))
+        .collect();
+    let terms = nuage_doctrine::vocabulary::glossary(lang)
+        .into_iter()
+        .map(|t| (t.id, t.term, t.definition))
+        .collect();
+    html(&GlossaryPage {
+        chrome: viewer.chrome(&state, viewer.t("Glossaire", "Glossary"), ""),
+        rules: nuage_doctrine::vocabulary::RULES
+            .iter()
+            .map(|r| (r.as_str().to_owned(), r.title(lang)))
+            .collect(),
+        secrets,
+        terms,
+    })
+}
+
+/// The pages every State site links from its footer.
+async fn legal(State(state): State<AppState>, viewer: Viewer, page: &'static str) -> Response {
+    let title = match page {
+        "accessibilite" => viewer.t("Déclaration d'accessibilité", "Accessibility statement"),
+        "mentions-legales" => viewer.t("Mentions légales", "Legal notice"),
+        "donnees-personnelles" => viewer.t("Données personnelles", "Personal data"),
+        _ => viewer.t("Contact", "Contact"),
+    };
+    html(&LegalPage {
+        chrome: viewer.chrome(&state, title, ""),
+        page,
+    })
 }
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     chrome: Chrome,
-    /// (draft id, project name)
-    drafts: Vec<(String, String)>,
+    drafts: Vec<DraftRow>,
+    /// A draft was just deleted.
+    deleted: bool,
 }
 
-async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
+/// A draft in the home page's list.
+#[derive(Debug)]
+struct DraftRow {
+    id: String,
+    name: String,
+    /// When it last changed, as people write it.
+    updated: String,
+    /// « en cours », « enregistré : projet … (version N) ».
+    state: String,
+    /// The project it became or edits.
+    project: Option<i64>,
+}
+
+/// A Unix time as « 2 décembre 2026 à 19:30 (UTC) ».
+pub(crate) fn moment(lang: Lang, unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let seconds = unix.rem_euclid(86_400);
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let date = match (i16::try_from(year), i8::try_from(month), i8::try_from(day)) {
+        (Ok(y), Ok(m), Ok(d)) => nuage_doctrine::Date::new(y, m, d),
+        _ => None,
+    };
+    let time = format!("{:02}:{:02}", seconds / 3600, seconds % 3600 / 60);
+    match date {
+        Some(d) => match lang {
+            Lang::Fr => format!(
+                "{} à {time} (UTC)",
+                nuage_doctrine::vocabulary::long_date(lang, d)
+            ),
+            Lang::En => format!(
+                "{} at {time} (UTC)",
+                nuage_doctrine::vocabulary::long_date(lang, d)
+            ),
+        },
+        None => unix.to_string(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct HomeQuery {
+    brouillon: Option<String>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<HomeQuery>,
+) -> Response {
     let mut drafts = Vec::new();
     if let Some(user) = viewer.user() {
         match state.registry.drafts_of(user).await {
@@ -409,15 +754,35 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
                         .unwrap_or_else(|| {
                             viewer.t("Projet sans nom", "Unnamed project").to_owned()
                         });
-                    drafts.push((d.id.to_string(), name));
+                    let state_words = match d.project {
+                        None => viewer
+                            .t(
+                                "en cours, pas encore enregistré",
+                                "in progress, not saved yet",
+                            )
+                            .to_owned(),
+                        Some((project, version)) => format!(
+                            "{} {project}, {} {version}",
+                            viewer.t("lié au projet n°", "linked to project no."),
+                            viewer.t("version", "version"),
+                        ),
+                    };
+                    drafts.push(DraftRow {
+                        id: d.id.to_string(),
+                        name,
+                        updated: moment(viewer.lang, d.updated_at),
+                        state: state_words,
+                        project: d.project.map(|(p, _)| p.0),
+                    });
                 }
             }
             Err(e) => return viewer.problem(&state, registry_problem(e)),
         }
     }
     html(&HomePage {
-        chrome: viewer.chrome(&state, "Accueil", "questionnaire"),
+        chrome: viewer.chrome(&state, viewer.t("Accueil", "Home"), "questionnaire"),
         drafts,
+        deleted: query.brouillon.as_deref() == Some("supprime"),
     })
 }
 

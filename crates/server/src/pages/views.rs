@@ -1,6 +1,7 @@
 //! What the templates show, prepared from the engine's and the registry's types.
 
 use nuage_doctrine::Label;
+use nuage_doctrine::vocabulary::long_date;
 use nuage_doctrine::{Assessment, Lang, Status};
 
 use super::labels::badge;
@@ -8,6 +9,8 @@ use super::labels::badge;
 #[derive(Debug)]
 pub(crate) struct FindingView {
     pub rule: String,
+    /// The rule's short title (« données d'une sensibilité particulière »).
+    pub rule_title: &'static str,
     pub status: String,
     /// The message's start, for the accordion's button.
     pub title: String,
@@ -38,6 +41,7 @@ pub(crate) struct DerogationView {
 #[derive(Debug)]
 pub(crate) struct FixView {
     pub rule: String,
+    pub rule_title: &'static str,
     pub change: String,
     pub offers: Vec<String>,
 }
@@ -74,6 +78,12 @@ pub(crate) struct VerdictView {
 impl VerdictView {
     pub(crate) fn of(a: &Assessment, catalog: &nuage_catalog::Catalog) -> Self {
         let lang = a.lang;
+        // The engine names dossier fields (`engaged_on`) for those who write files; a page
+        // names the questions instead.
+        let human = |text: &str| match nuage_web::Questionnaire::shared() {
+            Some(q) => q.humanize(text, lang),
+            None => text.to_owned(),
+        };
         let cite = |c: &nuage_doctrine::Citation| {
             let title = a
                 .document(&c.document)
@@ -103,10 +113,11 @@ impl VerdictView {
                 .filter(|f| f.status == status)
                 .map(|f| FindingView {
                     rule: f.rule.as_str().to_owned(),
+                    rule_title: f.rule.title(lang),
                     status: f.status.as_str().to_owned(),
-                    title: headline(&f.message),
-                    message: f.message.clone(),
-                    remedy: f.remedy.clone(),
+                    title: headline(&human(&f.message)),
+                    message: human(&f.message),
+                    remedy: f.remedy.as_deref().map(human),
                     citations: f.citations.iter().map(cite).collect(),
                     place: f.file.as_ref().map(|file| match f.line {
                         Some(line) => format!("{file}:{line}"),
@@ -131,8 +142,11 @@ impl VerdictView {
             verdict: a.verdict.as_str().to_owned(),
             verdict_label: a.verdict.label(lang).to_owned(),
             badge: badge(a.verdict.as_str()),
-            edition: a.edition.clone(),
-            assessed_on: a.assessed_on.to_string(),
+            edition: a
+                .edition
+                .parse::<nuage_doctrine::Date>()
+                .map_or_else(|_| a.edition.clone(), |d| long_date(lang, d)),
+            assessed_on: long_date(lang, a.assessed_on),
             catalog_version: a.catalog_version.clone(),
             in_scope: a.in_scope,
             concerned: a.concerned,
@@ -147,22 +161,23 @@ impl VerdictView {
                     kind: d.kind.as_str().to_owned(),
                     label: d.kind.label(lang).to_owned(),
                     available: d.available,
-                    deadline: d.deadline.map(|d| d.to_string()),
+                    deadline: d.deadline.map(|d| long_date(lang, d)),
                     approvers: d
                         .approvers
                         .iter()
                         .map(|x| x.label(lang).to_owned())
                         .collect(),
-                    conditions: d.conditions.clone(),
+                    conditions: d.conditions.iter().map(|c| human(c)).collect(),
                 })
                 .collect(),
             fixes: a
                 .findings
                 .iter()
-                .flat_map(|f| f.counterfactuals.iter().map(move |c| (f.rule.as_str(), c)))
+                .flat_map(|f| f.counterfactuals.iter().map(move |c| (f.rule, c)))
                 .map(|(rule, c)| FixView {
-                    rule: rule.to_owned(),
-                    change: c.change.clone(),
+                    rule: rule.as_str().to_owned(),
+                    rule_title: rule.title(lang),
+                    change: human(&c.change),
                     offers: c.offers.iter().map(offer_name).collect(),
                 })
                 .collect(),
@@ -172,7 +187,7 @@ impl VerdictView {
                 .map(|d| DataView {
                     name: d.name.clone(),
                     sensitive: d.particularly_sensitive,
-                    grounds: d.grounds.clone(),
+                    grounds: d.grounds.iter().map(|g| human(g)).collect(),
                 })
                 .collect(),
             covered: None,
