@@ -42,6 +42,14 @@ pub(crate) struct AssessArgs {
     /// Refuse dossiers larger than this many MiB (standard input too).
     #[arg(long, value_name = "MIB", default_value_t = nuage_limits::MAX_DOSSIER_BYTES / (1024 * 1024))]
     max_file_size: u64,
+    /// Seal the assessment of one dossier into DIR (new or empty): the dossier's bytes, the
+    /// assessment JSON, the edition, catalog and engine versions, a SHA-256 manifest signed
+    /// with --key. `nuage verify DIR` checks it.
+    #[arg(long, value_name = "DIR", requires = "key")]
+    seal: Option<PathBuf>,
+    /// The Ed25519 private key (PEM, from `nuage keys generate`) that signs --seal.
+    #[arg(long, value_name = "FILE", requires = "seal")]
+    key: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -59,6 +67,10 @@ enum OutputFormat {
     Sarif,
     /// JUnit XML for CI test reports.
     Junit,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// OSCAL assessment results (JSON, OSCAL 1.0.6).
+    Oscal,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +155,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>, problems: &mut Vec<String>) {
 
 /// What became of one input.
 enum Outcome {
-    Assessed(Box<Assessment>),
+    /// The assessment, and the dossier's text when it is to be sealed.
+    Assessed(Box<Assessment>, Option<String>),
     Invalid(String),
 }
 
@@ -155,6 +168,7 @@ struct Job<'a> {
     stdin_format: Option<Format>,
     color: bool,
     max_bytes: u64,
+    keep_text: bool,
 }
 
 impl Job<'_> {
@@ -206,7 +220,7 @@ impl Job<'_> {
             .assessed_on
             .unwrap_or_else(|| dossier.assessment_date(self.today));
         match assess(&dossier, self.catalog, on, self.lang) {
-            Ok(a) => Outcome::Assessed(Box::new(a)),
+            Ok(a) => Outcome::Assessed(Box::new(a), self.keep_text.then_some(text)),
             Err(e) => {
                 let line = text
                     .lines()
@@ -272,6 +286,33 @@ pub(crate) fn run(args: &AssessArgs) -> ExitCode {
     if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
         return fail(common, "standard input (`-`) can be given only once");
     }
+    let signing_key = match &args.key {
+        Some(path) => match crate::evidence_cmd::signing_key(path) {
+            Ok(k) => Some(k),
+            Err(e) => return fail(common, &e),
+        },
+        None => None,
+    };
+    if let Some(dir) = &args.seal
+        && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
+    {
+        return fail(
+            common,
+            &format!(
+                "{}: the directory is not empty; --seal writes a bundle into a new or empty one",
+                dir.display()
+            ),
+        );
+    }
+    if args.seal.is_some() && inputs.len() + problems.len() != 1 {
+        return fail(
+            common,
+            &format!(
+                "--seal seals the assessment of one dossier; {} were given",
+                inputs.len() + problems.len()
+            ),
+        );
+    }
     let max_bytes = args.max_file_size.saturating_mul(1024 * 1024);
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
         let mut bytes = Vec::new();
@@ -308,6 +349,7 @@ pub(crate) fn run(args: &AssessArgs) -> ExitCode {
         }),
         color: common.color_stderr(),
         max_bytes,
+        keep_text: args.seal.is_some(),
     };
     let jobs = args
         .jobs
@@ -316,9 +358,19 @@ pub(crate) fn run(args: &AssessArgs) -> ExitCode {
     let outcomes = assess_all(&job, &inputs, stdin_text.as_deref(), jobs);
 
     let mut assessed: Vec<(String, Assessment)> = Vec::with_capacity(outcomes.len());
+    let mut texts: Vec<(Option<Format>, String)> = Vec::new();
     for (input, outcome) in inputs.iter().zip(outcomes) {
         match outcome {
-            Outcome::Assessed(a) => assessed.push((input.display(), *a)),
+            Outcome::Assessed(a, text) => {
+                if let Some(text) = text {
+                    let format = match input {
+                        Input::File(p) => dossier_format(p),
+                        Input::Stdin => job.stdin_format,
+                    };
+                    texts.push((format, text));
+                }
+                assessed.push((input.display(), *a));
+            }
             Outcome::Invalid(message) => problems.push(message),
         }
     }
@@ -355,6 +407,29 @@ pub(crate) fn run(args: &AssessArgs) -> ExitCode {
 
     if invalid {
         return ExitCode::from(BAD_INPUT);
+    }
+    if let Some(dir) = &args.seal {
+        let (Some(key), [(path, a)], [(Some(format), text)]) =
+            (&signing_key, assessed.as_slice(), texts.as_slice())
+        else {
+            return fail(common, "--seal: no single assessed dossier to seal");
+        };
+        let input = nuage_evidence::SealInput {
+            source: path,
+            format: *format,
+            dossier: text.as_bytes(),
+            assessment: a,
+            engine: concat!("nuage ", env!("CARGO_PKG_VERSION")),
+        };
+        match nuage_evidence::seal(&input, key).and_then(|b| b.write(dir)) {
+            Ok(()) => eprintln!(
+                "sealed in {} (key {}); check with: nuage verify {}",
+                dir.display(),
+                key.public_key().fingerprint(),
+                dir.display()
+            ),
+            Err(e) => return fail(common, &e.to_string()),
+        }
     }
     let failing = |v: Verdict| match args.fail_on {
         Some(FailOn::NonCompliant) => v == Verdict::NonCompliant,
@@ -399,6 +474,13 @@ fn render(args: &AssessArgs, common: &Common, items: &[Item<'_>]) -> Result<Stri
             pretty(&nuage_report::sarif(items, env!("CARGO_PKG_VERSION")))? + "\n"
         }
         OutputFormat::Junit => nuage_report::junit(items),
+        OutputFormat::Gitlab => {
+            let located: Vec<_> = items.iter().flat_map(Item::located).collect();
+            pretty(&nuage_report::gitlab(&located))? + "\n"
+        }
+        OutputFormat::Oscal => {
+            pretty(&nuage_report::oscal(items, env!("CARGO_PKG_VERSION")))? + "\n"
+        }
     })
 }
 

@@ -6,7 +6,9 @@
 mod assess;
 mod catalog_cmd;
 mod diagnostic;
+mod evidence_cmd;
 mod explain_cmd;
+mod generate_cmd;
 mod mappings_cmd;
 mod scan_cmd;
 mod serve_cmd;
@@ -16,7 +18,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use nuage_catalog::{Catalog, CatalogFiles, Date};
 use nuage_doctrine::Lang;
 
@@ -135,6 +137,17 @@ enum Command {
     /// Manage the API tokens (issue, list, revoke).
     #[command(subcommand)]
     Tokens(users_cmd::TokensCommand),
+    /// Manage the Ed25519 keys that sign sealed assessments (`assess --seal`).
+    #[command(subcommand)]
+    Keys(evidence_cmd::KeysCommand),
+    /// Verify a sealed bundle: its digests, its signature, and that re-assessing the dossier
+    /// gives the same bytes. Exit status 0 verified, 3 refused (what differs is named), 2 bad
+    /// input.
+    Verify(evidence_cmd::VerifyArgs),
+    /// Write the man pages (nuage.1, nuage-assess.1, …) into DIR.
+    Man(generate_cmd::ManArgs),
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions(generate_cmd::CompletionsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -203,6 +216,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(&args),
         Command::Users(command) => users_cmd::run(&command),
         Command::Tokens(command) => users_cmd::run_tokens(&command),
+        Command::Keys(command) => evidence_cmd::run_keys(&command),
+        Command::Verify(args) => evidence_cmd::run_verify(&args),
+        Command::Man(args) => generate_cmd::run_man(&args, Cli::command()),
+        Command::Completions(args) => generate_cmd::run_completions(&args, Cli::command()),
         Command::Schema(args) => {
             let catalog = match args.common.load_catalog() {
                 Ok(c) => c,

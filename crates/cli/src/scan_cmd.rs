@@ -64,6 +64,8 @@ enum ScanFormat {
     /// GitLab Code Quality.
     Gitlab,
     Markdown,
+    /// OSCAL assessment results (JSON, OSCAL 1.0.6), each resource an inventory item.
+    Oscal,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -484,6 +486,15 @@ pub(crate) fn run(args: &ScanArgs) -> ExitCode {
             nuage_report::gitlab_coverage(&mut issues, common.lang(), report_path, &inv.coverage);
             print_pretty(&issues)
         }
+        ScanFormat::Oscal => print_pretty(&nuage_report::oscal_scan(
+            &root,
+            on,
+            common.lang(),
+            &inv.resources,
+            &located(),
+            assessment.as_ref(),
+            env!("CARGO_PKG_VERSION"),
+        )),
         ScanFormat::Junit => {
             let xml = nuage_report::junit_findings(
                 &format!("nuage scan {root}"),

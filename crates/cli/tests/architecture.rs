@@ -16,13 +16,14 @@ use nuage_doctrine::{Approver, DerogationKind, Transition};
 use serde_json::Value;
 
 /// The crates from the bottom up, as ARCHITECTURE.md's code map lists them.
-const LAYERS: [&str; 10] = [
+const LAYERS: [&str; 11] = [
     "nuage-limits",
     "nuage-catalog",
     "nuage-doctrine",
     "nuage-web",
     "nuage-iac",
     "nuage-report",
+    "nuage-evidence",
     "nuage-registry",
     "nuage-server",
     "nuage-cli",

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# As root on a fresh Debian machine: build the Debian package, install it, start the service,
+# check /healthz and one assessment through the API, then remove it. The image is built when
+# buildah is there (or NUAGE_CHECK_IMAGE=1 installs it) and runs one assessment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "packaging/check.sh installs a package: run it as root" >&2; exit 1; }
+
+start=$(date +%s)
+packaging/build.sh deb
+deb=$(ls target/dist/nuage_*_amd64.deb)
+echo "built in $(( $(date +%s) - start )) s: $(du -h "$deb" | cut -f1) $deb, binary $(du -h target/dist/nuage | cut -f1)"
+
+t=$(date +%s)
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
+echo "installed in $(( $(date +%s) - t )) s"
+test -x /usr/bin/nuage && test -f /usr/share/man/man1/nuage-assess.1.gz
+test -f /usr/share/bash-completion/completions/nuage
+getent passwd nuage >/dev/null
+
+manual=
+if [ -d /run/systemd/system ]; then
+  systemctl is-enabled nuage.service
+else
+  # No systemd here (a container): run what the unit runs, as its user, in its directories.
+  echo "no systemd: starting the unit's command by hand"
+  install -d -o nuage -g nuage -m 0750 /var/lib/nuage
+  (cd /var/lib/nuage && exec runuser -u nuage -- env NUAGE_DATABASE_URL=sqlite:///var/lib/nuage/nuage.db \
+    /usr/bin/nuage serve --listen 127.0.0.1:8080 --log-format json >/tmp/nuage-check.log 2>&1) &
+  manual=$!
+fi
+ok=
+for _ in $(seq 1 50); do
+  if curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1; then ok=1; break; fi
+  sleep 0.2
+done
+[ -n "$ok" ] || { echo "the service did not answer /healthz" >&2; { journalctl -u nuage --no-pager -n 50 || cat /tmp/nuage-check.log; } >&2; exit 1; }
+curl -fsS http://127.0.0.1:8080/healthz; echo
+verdict=$(curl -fsS -H 'Content-Type: application/toml' --data-binary @examples/portail-demarches.toml \
+  http://127.0.0.1:8080/api/v1/assess | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')
+expected=$(/usr/bin/nuage assess examples/portail-demarches.toml --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')
+echo "assessed through the service: $verdict"
+[ "$verdict" = "$expected" ] || { echo "the service says $verdict, the command $expected" >&2; exit 1; }
+test -f /var/lib/nuage/nuage.db
+if [ -n "$manual" ]; then kill "$manual"; wait "$manual" 2>/dev/null || true; fi
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq nuage >/dev/null
+! getent passwd nuage >/dev/null
+
+if [ "${NUAGE_CHECK_IMAGE:-0}" = 1 ] && ! command -v buildah >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah podman >/dev/null
+fi
+if command -v buildah >/dev/null && command -v podman >/dev/null; then
+  t=$(date +%s)
+  packaging/build.sh image
+  podman load -q -i target/dist/nuage-image.tar >/dev/null
+  out=$(podman run --rm -v "$PWD/examples:/data:ro" localhost/nuage:0.1.0 assess /data/portail-demarches.toml --format json)
+  [ "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = "$expected" ]
+  echo "image built and run in $(( $(date +%s) - t )) s: $(du -h target/dist/nuage-image.tar | cut -f1)"
+else
+  echo "buildah/podman absent: image not built (NUAGE_CHECK_IMAGE=1 installs them)"
+fi
+echo "packaging checked in $(( $(date +%s) - start )) s"
