@@ -62,6 +62,13 @@ fn prop(name: &str, value: &str) -> Option<Value> {
     (!value.is_empty()).then(|| json!({ "name": name, "ns": NS, "value": value }))
 }
 
+/// Sets `key` on a JSON object (a no-op on anything else, which this module never builds).
+fn set(object: &mut Value, key: &str, value: Value) {
+    if let Some(o) = object.as_object_mut() {
+        o.insert(key.to_owned(), value);
+    }
+}
+
 fn stamp(on: Date) -> String {
     format!("{on}T00:00:00Z")
 }
@@ -74,7 +81,7 @@ fn status_of(status: Status) -> Value {
     };
     let mut v = json!({ "state": state, "reason": reason });
     if matches!(status, Status::NotApplicable) {
-        v["state"] = json!("satisfied");
+        set(&mut v, "state", json!("satisfied"));
     }
     v
 }
@@ -165,10 +172,10 @@ fn result(input: &ResultInput<'_>, back_matter: &mut Map<String, Value>) -> Valu
             })
             .collect();
         if !links.is_empty() {
-            finding["links"] = Value::Array(links);
+            set(&mut finding, "links", Value::Array(links));
         }
         if let Some(remedy) = f.remedy.as_deref().filter(|r| !r.trim().is_empty()) {
-            finding["remarks"] = json!(remedy);
+            set(&mut finding, "remarks", json!(remedy));
         }
         // A finding about one place in the code: an observation of the resource there.
         if let Some(file) = &f.file {
@@ -196,10 +203,14 @@ fn result(input: &ResultInput<'_>, back_matter: &mut Map<String, Value>) -> Valu
                 })
                 .collect();
             if !subjects.is_empty() {
-                observation["subjects"] = Value::Array(subjects);
+                set(&mut observation, "subjects", Value::Array(subjects));
             }
             observations.push(observation);
-            finding["related-observations"] = json!([{ "observation-uuid": oid }]);
+            set(
+                &mut finding,
+                "related-observations",
+                json!([{ "observation-uuid": oid }]),
+            );
         }
         findings.push(finding);
     }
@@ -211,7 +222,7 @@ fn result(input: &ResultInput<'_>, back_matter: &mut Map<String, Value>) -> Valu
             "props": props,
         });
         if let Some(url) = &d.url {
-            resource["rlinks"] = json!([{ "href": url }]);
+            set(&mut resource, "rlinks", json!([{ "href": url }]));
         }
         back_matter.insert(d.id.to_string(), resource);
     }
@@ -239,18 +250,24 @@ fn result(input: &ResultInput<'_>, back_matter: &mut Map<String, Value>) -> Valu
         },
     });
     if !items.is_empty() {
-        out["local-definitions"] = json!({ "inventory-items": items });
+        set(
+            &mut out,
+            "local-definitions",
+            json!({ "inventory-items": items }),
+        );
     }
     if !observations.is_empty() {
-        out["observations"] = Value::Array(observations);
+        set(&mut out, "observations", Value::Array(observations));
     }
     if !findings.is_empty() {
-        out["findings"] = Value::Array(findings);
+        set(&mut out, "findings", Value::Array(findings));
     }
-    if out["props"].as_array().is_some_and(Vec::is_empty) {
-        if let Some(o) = out.as_object_mut() {
-            o.remove("props");
-        }
+    if let Some(o) = out.as_object_mut()
+        && o.get("props")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+    {
+        o.remove("props");
     }
     out
 }
@@ -262,7 +279,10 @@ fn document(
     results: Vec<Value>,
     back_matter: Map<String, Value>,
 ) -> Value {
-    let key: Vec<&str> = results.iter().filter_map(|r| r["uuid"].as_str()).collect();
+    let key: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r.get("uuid").and_then(Value::as_str))
+        .collect();
     let mut doc = json!({
         "uuid": uuid_text(&uuid5(&NAMESPACE_URL, &format!("nuage:assessment-results:{}", key.join(",")))),
         "metadata": {
@@ -278,8 +298,11 @@ fn document(
         "results": results,
     });
     if !back_matter.is_empty() {
-        doc["back-matter"] =
-            json!({ "resources": back_matter.into_iter().map(|(_, v)| v).collect::<Vec<_>>() });
+        set(
+            &mut doc,
+            "back-matter",
+            json!({ "resources": back_matter.into_iter().map(|(_, v)| v).collect::<Vec<_>>() }),
+        );
     }
     json!({ "assessment-results": doc })
 }
