@@ -169,6 +169,16 @@ impl Registry {
         in_30_days: &str,
         in_90_days: &str,
     ) -> Result<Dashboard, Error> {
+        for (field, value) in [
+            ("procedure", &filter.procedure),
+            ("sensitivity", &filter.sensitivity),
+            ("from", &filter.from),
+            ("to", &filter.to),
+        ] {
+            if let Some(v) = value {
+                crate::store::storable(field, v)?;
+            }
+        }
         let (scope, binds) = project_clause(filter, 1);
         let query = |sql: String| sqlx::query(AssertSqlSafe(sql));
         let mut out = Dashboard {

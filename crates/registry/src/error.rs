@@ -22,7 +22,7 @@ pub enum Error {
     #[error("the database has migration {0}, newer than this version of Nuage knows")]
     NewerSchema(i64),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
     /// A cap on a resource is reached (drafts, for instance): retry later.
     #[error("limit reached: {0}")]
     LimitReached(String),
@@ -31,6 +31,23 @@ pub enum Error {
     TooLarge(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+/// A database error is operational, except PostgreSQL's refusal of a character its text
+/// cannot hold (SQLSTATE 22021, a NUL): that is bad input which escaped the checks of
+/// `store::storable`, and it stays a 422 for the caller rather than an internal error.
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &error
+            && db.code().as_deref() == Some("22021")
+        {
+            return Error::Invalid {
+                field: "text",
+                reason: "contains a character the database cannot store (NUL)".into(),
+            };
+        }
+        Error::Database(error)
+    }
 }
 
 impl Error {

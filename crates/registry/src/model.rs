@@ -163,6 +163,24 @@ pub struct ProjectFilter {
     pub member: Option<crate::UserId>,
 }
 
+impl ProjectFilter {
+    /// Refuses a filter the databases cannot compare alike (a NUL character).
+    pub(crate) fn storable(&self) -> Result<(), crate::Error> {
+        for (field, value) in [
+            ("verdict", &self.verdict),
+            ("hosting_kind", &self.hosting_kind),
+            ("sensitivity", &self.sensitivity),
+            ("procedure", &self.procedure),
+            ("q", &self.name_contains),
+        ] {
+            if let Some(v) = value {
+                crate::store::storable(field, v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Keyset pagination: stable under concurrent inserts, and as fast on page 1 000 as on page 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PageRequest {

@@ -429,6 +429,7 @@ impl Registry {
         filter: &ProjectFilter,
         page: PageRequest,
     ) -> Result<Page<Project>, Error> {
+        filter.storable()?;
         let limit = page.limit.clamp(1, PageRequest::MAX_LIMIT);
         let mut sql = format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE 1 = 1");
         let mut binds: Vec<Bind> = Vec::new();

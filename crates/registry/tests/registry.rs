@@ -396,6 +396,40 @@ async fn listing_filters_and_keyset_pages() {
                 .len(),
             0
         );
+        // A NUL character in a filter is refused, naming the field, on both databases
+        // (PostgreSQL cannot even compare it; it used to answer a database error).
+        for (filter, field) in [
+            (
+                ProjectFilter {
+                    sensitivity: Some("sens\0ible".into()),
+                    ..Default::default()
+                },
+                "sensitivity",
+            ),
+            (
+                ProjectFilter {
+                    name_contains: Some("\0".into()),
+                    ..Default::default()
+                },
+                "q",
+            ),
+        ] {
+            match reg.projects(&filter, PageRequest::default()).await {
+                Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{:?}: {other:?}", reg.backend()),
+            }
+        }
+        let dashboard = DashboardFilter {
+            procedure: Some("\0".into()),
+            ..DashboardFilter::default()
+        };
+        match reg
+            .dashboard_of(&dashboard, "2026-12-02", "2027-01-01", "2027-03-02")
+            .await
+        {
+            Err(Error::Invalid { field, .. }) => assert_eq!(field, "procedure"),
+            other => panic!("{:?}: {other:?}", reg.backend()),
+        }
     }
 }
 
@@ -1402,5 +1436,22 @@ async fn dashboards_filter_and_count_money_deadlines_and_compliance_over_time() 
             .await
             .unwrap();
         assert_eq!(none.projects, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_nul_that_reaches_the_database_is_bad_input_not_an_outage() {
+    for reg in registries().await {
+        // `organisation_by_name` has no check of its own: on PostgreSQL the database refuses
+        // the character (SQLSTATE 22021) and the registry says it is invalid input; SQLite
+        // compares it and finds nothing.
+        match reg.organisation_by_name("DINUM\0").await {
+            Ok(None) => assert_eq!(reg.backend(), Backend::Sqlite),
+            Err(Error::Invalid { field, .. }) => {
+                assert_eq!(reg.backend(), Backend::Postgres);
+                assert_eq!(field, "text");
+            }
+            other => panic!("{:?}: {other:?}", reg.backend()),
+        }
     }
 }
