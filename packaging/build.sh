@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds what Nuage ships, into target/dist/:
+# Builds what Nuage ships, into target/package/:
 #   static     nuage, statically linked (glibc, +crt-static; see packaging/README.md for its limits)
 #   deb        nuage_VERSION-1_amd64.deb (dpkg-deb from a staged tree: binary, systemd unit,
 #              /etc/nuage, man pages, completions)
@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 what=${1:-all}
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 target=x86_64-unknown-linux-gnu
-out=target/dist
-bin=target/$target/dist/nuage
+out=target/package
+bin=target/$target/package/nuage
 mkdir -p "$out"
 # Reproducible archives: every date is the last commit's.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
@@ -24,9 +24,10 @@ build_static() {
     cargo build --locked --profile dist --target "$target" -p nuage-cli
   cp "$bin" "$out/nuage"
   if command -v file >/dev/null; then file "$out/nuage"; fi
-  if ldd "$out/nuage" >/dev/null 2>&1; then
-    echo "nuage is dynamically linked" >&2
-    ldd "$out/nuage" >&2
+  # A static-pie binary has no NEEDED entry (ldd would say "statically linked" and succeed).
+  if readelf -d "$out/nuage" | grep -q '(NEEDED)'; then
+    echo "nuage is dynamically linked:" >&2
+    readelf -d "$out/nuage" | grep '(NEEDED)' >&2
     exit 1
   fi
   ls -l "$out/nuage"
@@ -69,11 +70,14 @@ build_image() {
     echo "buildah is needed: apt-get install buildah" >&2
     exit 1
   }
-  rm -rf "$out/image"
-  mkdir -p "$out/image/zoneinfo/Europe" "$out/image/state"
-  cp /usr/share/zoneinfo/Europe/Paris "$out/image/zoneinfo/Europe/Paris"
+  # The build context is a staged directory holding only what the image copies.
+  local context=$out/image
+  rm -rf "$context"
+  mkdir -p "$context/zoneinfo/Europe" "$context/state"
+  cp "$out/nuage" packaging/image/passwd packaging/image/group "$context/"
+  cp /usr/share/zoneinfo/Europe/Paris "$context/zoneinfo/Europe/Paris"
   buildah build --timestamp "$SOURCE_DATE_EPOCH" -f packaging/Containerfile \
-    -t "localhost/nuage:$version" .
+    -t "localhost/nuage:$version" "$context"
   rm -f "$out/nuage-image.tar"
   buildah push "localhost/nuage:$version" "oci-archive:$out/nuage-image.tar:nuage:$version"
   ls -l "$out/nuage-image.tar"

@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "packaging/check.sh installs a package: run it as root" >&2; exit 1; }
 
 start=$(date +%s)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 packaging/build.sh deb
-deb=$(ls target/dist/nuage_*_amd64.deb)
-echo "built in $(( $(date +%s) - start )) s: $(du -h "$deb" | cut -f1) $deb, binary $(du -h target/dist/nuage | cut -f1)"
+deb=$(ls target/package/nuage_*_amd64.deb)
+echo "built in $(( $(date +%s) - start )) s: $(du -h "$deb" | cut -f1) $deb, binary $(du -h target/package/nuage | cut -f1)"
 
 t=$(date +%s)
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
@@ -52,10 +53,10 @@ fi
 if command -v buildah >/dev/null && command -v podman >/dev/null; then
   t=$(date +%s)
   packaging/build.sh image
-  podman load -q -i target/dist/nuage-image.tar >/dev/null
-  out=$(podman run --rm -v "$PWD/examples:/data:ro" localhost/nuage:0.1.0 assess /data/portail-demarches.toml --format json)
+  podman load -q -i target/package/nuage-image.tar >/dev/null
+  out=$(podman run --rm -v "$PWD/examples:/data:ro" "localhost/nuage:$version" assess /data/portail-demarches.toml --format json)
   [ "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["verdict"])')" = "$expected" ]
-  echo "image built and run in $(( $(date +%s) - t )) s: $(du -h target/dist/nuage-image.tar | cut -f1)"
+  echo "image built and run in $(( $(date +%s) - t )) s: $(du -h target/package/nuage-image.tar | cut -f1)"
 else
   echo "buildah/podman absent: image not built (NUAGE_CHECK_IMAGE=1 installs them)"
 fi

@@ -355,6 +355,24 @@ try {
   await Promise.all([controller.waitForURL(/\/projets\?verdict=non_compliant/), controller.click('svg.nuage-chart a[href^="/projets?verdict=non_compliant"] rect')]);
   const rows = await controller.$$eval("#projets tbody tr", (trs) => trs.map((tr) => tr.textContent));
   check(rows.length >= 1 && rows.every((r) => r.includes("Non conforme")), `the non-compliant bar opens the non-compliant projects (${rows.length})`);
+  // A deadline bar opens the projects whose derogation falls in it: the R9 derogation, in force,
+  // its deadline brought to 20 June (J-19).
+  await controller.goto(new URL("tableau-de-bord", base).href);
+  if (offPremise) {
+    const never = await controller.$('svg.nuage-chart a[href^="/projets?derogation=in_force&echeance=never"]');
+    check(never !== null && (await never.textContent()).includes("sans échéance"), "the R7 derogation counts as « sans échéance », not « échéance à fixer »");
+  }
+  await Promise.all([
+    controller.waitForURL(/\/projets\?derogation=in_force&echeance=within_30/),
+    controller.click('svg.nuage-chart a[href^="/projets?derogation=in_force&echeance=within_30"] rect'),
+  ]);
+  const due = await controller.$$eval("#projets tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  check(due.length === 1 && due[0].includes("Système de gestion des titres de séjour"), `the « in force — due within 30 days » bar opens that project (${due.length})`);
+  check((await controller.textContent("#filtres-tableau")).includes("dérogation en vigueur — échéance sous 30 jours"), "the list says which derogations it keeps");
+  await audit(controller, "projets-derogations");
+  // The period filter narrows the CSV too: nothing registered before 2000.
+  const empty = await controller.request.get(new URL("tableau-de-bord/projets.csv?au=2000-01-01", base).href);
+  check((await empty.body()).toString("utf8").trim().split("\r\n").length === 1, "the CSV keeps the dashboard's period (a header alone before 2000)");
   const csv = await controller.request.get(new URL("tableau-de-bord/projets.csv", base).href);
   const csvText = (await csv.body()).toString("utf8");
   check(csvText.startsWith("\ufeffNuméro;Ministère;Organisation;Projet;"), "the CSV opens in a French spreadsheet: BOM, semicolons, French labels");

@@ -315,6 +315,13 @@ impl DerogationKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
+    /// Whether a derogation of this kind ends on a deadline. R7's derogation from R6 (a project
+    /// kept outside the cloud, documented to DINUM) has none in the circular; the others end a
+    /// number of months after an acceptable offer is available, per the edition.
+    pub fn has_deadline(self) -> bool {
+        !matches!(self, DerogationKind::R7NoCloud)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DerogationKind::R9Transitional => "r9_transitional",

@@ -62,7 +62,7 @@ pub fn deadline_rule(
     edition: &str,
     kind: crate::assessment::DerogationKind,
 ) -> Option<String> {
-    if kind == crate::assessment::DerogationKind::R7NoCloud {
+    if !kind.has_deadline() {
         return None;
     }
     let editions = crate::edition::Editions::embedded().ok()?;

@@ -309,6 +309,22 @@ impl Editions {
     pub fn documents(&self) -> &[Document] {
         &self.documents
     }
+
+    /// The texts Nuage applies on `on`: the circular of the edition in force, then the legal
+    /// texts that edition rests on and that were in force that day, each once. Empty before the
+    /// doctrine existed.
+    pub fn texts_applied_on(&self, on: Date) -> Vec<&Document> {
+        let Some(edition) = self.in_force_on(on) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<&str> = vec![edition.circular.as_str()];
+        for basis in edition.legal_basis.iter().filter(|b| b.from <= on) {
+            if !ids.contains(&basis.document.as_str()) {
+                ids.push(basis.document.as_str());
+            }
+        }
+        ids.into_iter().filter_map(|id| self.document(id)).collect()
+    }
 }
 
 #[cfg(test)]
@@ -317,6 +333,28 @@ mod tests {
 
     fn day(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_texts_applied_follow_the_day() {
+        let editions = Editions::embedded().unwrap();
+        let ids = |on: &str| -> Vec<String> {
+            editions
+                .texts_applied_on(day(on))
+                .iter()
+                .map(|d| d.id.clone())
+                .collect()
+        };
+        assert!(ids("2021-07-04").is_empty());
+        assert_eq!(ids("2022-01-01"), ["circulaire-6282-SG"]);
+        assert_eq!(ids("2023-06-01")[0], "circulaire-6404-SG");
+        let sren = ids("2026-06-01");
+        assert!(sren.contains(&"decret-2026-272".to_owned()), "{sren:?}");
+        assert!(
+            !sren.contains(&"arrete-2026-08-12-secnumcloud".to_owned()),
+            "{sren:?}"
+        );
+        assert!(ids("2026-12-02").contains(&"arrete-2026-08-12-secnumcloud".to_owned()));
     }
 
     #[test]

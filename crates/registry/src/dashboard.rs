@@ -35,7 +35,8 @@ pub struct Dashboard {
     /// and how many of them are hosted in a cloud (internal, commercial, interministerial, SaaS).
     pub adoption: Vec<AdoptionPoint>,
     /// Open derogations (requested or in force) by deadline bucket (`overdue`, `within_30`,
-    /// `within_90`, `later`, `none`), then by state, with their count.
+    /// `within_90`, `later`, `none` when still to be set, `never` for a kind without deadline),
+    /// then by state, with their count.
     #[serde(default)]
     pub derogations_by_deadline: BTreeMap<String, BTreeMap<String, i64>>,
     /// The full cost of the projects, in cents, by verdict and by control procedure.
@@ -284,11 +285,12 @@ impl Registry {
         // Every open derogation by deadline bucket and state.
         let rows = bound(
             query(format!(
-                "SELECT d.state, CASE WHEN d.deadline IS NULL THEN 'none' \
-                   WHEN d.deadline < $1 THEN 'overdue' WHEN d.deadline <= $2 THEN 'within_30' \
+                "SELECT d.state, CASE WHEN d.deadline IS NULL AND d.kind IN ({never}) THEN 'never' \
+                   WHEN d.deadline IS NULL THEN 'none' WHEN d.deadline < $1 THEN 'overdue' WHEN d.deadline <= $2 THEN 'within_30' \
                    WHEN d.deadline <= $3 THEN 'within_90' ELSE 'later' END AS bucket, COUNT(*) AS n \
                  FROM derogations d JOIN projects p ON p.id = d.project_id {scope4} \
-                 AND d.state NOT IN ('draft', 'refused', 'expired') GROUP BY 1, 2"
+                 AND d.state NOT IN ('draft', 'refused', 'expired') GROUP BY 1, 2",
+                never = crate::model::kinds_without_deadline()
             )),
             &all,
         )

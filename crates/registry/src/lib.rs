@@ -42,9 +42,9 @@ pub use derogations::{
 };
 pub use error::Error;
 pub use model::{
-    Actor, AssessmentId, AuditEntry, DossierVersion, NewAssessment, NewDossier, Organisation,
-    OrganisationId, OrganisationKind, Page, PageRequest, Project, ProjectFilter, ProjectId,
-    ProjectSummary, StoredAssessment, dossier_hash,
+    Actor, AssessmentId, AuditEntry, DerogationMatch, DossierVersion, DueBucket, DueWindow,
+    NewAssessment, NewDossier, Organisation, OrganisationId, OrganisationKind, Page, PageRequest,
+    Project, ProjectFilter, ProjectId, ProjectSummary, StoredAssessment, dossier_hash,
 };
 pub use notifications::{
     ATTACHMENT_MAX_BYTES, AttachmentInfo, NotificationKind, StoredNotification, is_pdf,

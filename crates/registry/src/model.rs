@@ -161,6 +161,107 @@ pub struct ProjectFilter {
     pub name_contains: Option<String>,
     /// Only the projects whose team includes this user.
     pub member: Option<crate::UserId>,
+    /// Registered on or after this ISO day.
+    #[serde(default)]
+    pub registered_from: Option<String>,
+    /// Registered on or before this ISO day.
+    #[serde(default)]
+    pub registered_to: Option<String>,
+    /// Only the projects with a derogation matching this (the dashboard's derogation bars).
+    #[serde(default)]
+    pub derogation: Option<DerogationMatch>,
+}
+
+/// Projects having at least one derogation in one of `states`, its deadline in `due`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DerogationMatch {
+    pub states: Vec<nuage_doctrine::DerogationState>,
+    /// `None`: any deadline, or none.
+    pub due: Option<DueWindow>,
+}
+
+/// Where a derogation's deadline falls, as the dashboard's buckets count it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DueWindow {
+    pub bucket: DueBucket,
+    /// The day the buckets are counted from, and 30 and 90 days after it (ISO days).
+    pub today: String,
+    pub in_30_days: String,
+    pub in_90_days: String,
+}
+
+/// The dashboard's deadline buckets: passed, within 30 days (today included), between 30 and 90
+/// days, after 90 days, no deadline set yet, and no deadline at all (a kind that has none, R7's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DueBucket {
+    Overdue,
+    Within30,
+    Within90,
+    Later,
+    None,
+    Never,
+}
+
+/// The derogation kinds that end on no deadline, as an SQL list of literals (the doctrine's own
+/// codes, never user text).
+pub(crate) fn kinds_without_deadline() -> String {
+    let kinds: Vec<String> = nuage_doctrine::DerogationKind::ALL
+        .into_iter()
+        .filter(|k| !k.has_deadline())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    if kinds.is_empty() {
+        "''".to_owned()
+    } else {
+        kinds.join(", ")
+    }
+}
+
+impl DueBucket {
+    pub const ALL: [DueBucket; 6] = [
+        DueBucket::Overdue,
+        DueBucket::Within30,
+        DueBucket::Within90,
+        DueBucket::Later,
+        DueBucket::None,
+        DueBucket::Never,
+    ];
+
+    /// The code the dashboard's query and the pages' links use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueBucket::Overdue => "overdue",
+            DueBucket::Within30 => "within_30",
+            DueBucket::Within90 => "within_90",
+            DueBucket::Later => "later",
+            DueBucket::None => "none",
+            DueBucket::Never => "never",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == code)
+    }
+
+    /// The condition on `deadline` for this bucket, with `$t`, `$d30`, `$d90` standing for the
+    /// parameters of today and the two horizons.
+    pub(crate) fn condition(self) -> String {
+        match self {
+            DueBucket::Overdue => "deadline IS NOT NULL AND deadline < $t".to_owned(),
+            DueBucket::Within30 => "deadline >= $t AND deadline <= $d30".to_owned(),
+            DueBucket::Within90 => "deadline > $d30 AND deadline <= $d90".to_owned(),
+            DueBucket::Later => "deadline > $d90".to_owned(),
+            DueBucket::None => format!(
+                "deadline IS NULL AND kind NOT IN ({})",
+                kinds_without_deadline()
+            ),
+            DueBucket::Never => format!(
+                "deadline IS NULL AND kind IN ({})",
+                kinds_without_deadline()
+            ),
+        }
+    }
 }
 
 impl ProjectFilter {
@@ -172,8 +273,19 @@ impl ProjectFilter {
             ("sensitivity", &self.sensitivity),
             ("procedure", &self.procedure),
             ("q", &self.name_contains),
+            ("registered_from", &self.registered_from),
+            ("registered_to", &self.registered_to),
         ] {
             if let Some(v) = value {
+                crate::store::storable(field, v)?;
+            }
+        }
+        if let Some(DerogationMatch { due: Some(w), .. }) = &self.derogation {
+            for (field, v) in [
+                ("today", &w.today),
+                ("in_30_days", &w.in_30_days),
+                ("in_90_days", &w.in_90_days),
+            ] {
                 crate::store::storable(field, v)?;
             }
         }

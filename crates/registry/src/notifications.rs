@@ -103,17 +103,27 @@ impl Registry {
         crate::store::storable("subject", subject)?;
         let recipients =
             serde_json::to_string(recipients).map_err(|e| Error::Corrupt(e.to_string()))?;
+        // A claim left unsent for longer than the lease is a crashed sender's: taken over.
+        let at = jiff::Timestamp::now();
+        let stale = at
+            .checked_sub(jiff::SignedDuration::from_secs(
+                self.limits.notification_claim_seconds,
+            ))
+            .unwrap_or(at);
         let mut tx = self.begin_write().await?;
         let claimed: Option<i64> = sqlx::query_scalar(
             "INSERT INTO notifications (derogation_id, kind, threshold, recipients, subject, claimed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (derogation_id, kind, threshold) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (derogation_id, kind, threshold) \
+             DO UPDATE SET recipients = excluded.recipients, subject = excluded.subject, claimed_at = excluded.claimed_at \
+             WHERE notifications.sent_at IS NULL AND notifications.claimed_at < $7 RETURNING id",
         )
         .bind(derogation.0)
         .bind(kind.as_str())
         .bind(threshold)
         .bind(&recipients)
         .bind(subject)
-        .bind(now())
+        .bind(at.to_string())
+        .bind(stale.to_string())
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -30,6 +30,9 @@ pub struct Limits {
     pub draft_bytes: usize,
     /// Scans kept per project: attaching one more removes the oldest.
     pub scans_per_project: i64,
+    /// A notification claimed this many seconds ago and never recorded as sent (the process
+    /// died between the claim and the mail) may be claimed again, so it is not lost.
+    pub notification_claim_seconds: i64,
 }
 
 impl Default for Limits {
@@ -40,6 +43,7 @@ impl Default for Limits {
             drafts_per_user: 200,
             draft_bytes: 64 * 1024,
             scans_per_project: 20,
+            notification_claim_seconds: 15 * 60,
         }
     }
 }
@@ -458,6 +462,14 @@ impl Registry {
             clause(&mut sql, "LOWER(name) LIKE", Bind::Text(pattern));
             sql.push_str(" ESCAPE '\\'");
         }
+        for (column, value) in [
+            ("substr(created_at, 1, 10) >=", &filter.registered_from),
+            ("substr(created_at, 1, 10) <=", &filter.registered_to),
+        ] {
+            if let Some(v) = value {
+                clause(&mut sql, column, Bind::Text(v.clone()));
+            }
+        }
         if let Some(user) = filter.member {
             clause(
                 &mut sql,
@@ -468,6 +480,39 @@ impl Registry {
         }
         if let Some(after) = page.after {
             clause(&mut sql, "id >", Bind::Int(after.0));
+        }
+        if let Some(m) = &filter.derogation {
+            // An empty list of states matches nothing, as `IN ()` would.
+            sql.push_str(" AND id IN (SELECT project_id FROM derogations WHERE ");
+            if m.states.is_empty() {
+                sql.push_str("1 = 0");
+            } else {
+                sql.push_str("state IN (");
+                for (i, state) in m.states.iter().enumerate() {
+                    binds.push(Bind::Text(state.as_str().to_owned()));
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${}", binds.len()));
+                }
+                sql.push(')');
+            }
+            if let Some(w) = &m.due {
+                let mut condition = w.bucket.condition();
+                for (name, day) in [
+                    ("$d30", &w.in_30_days),
+                    ("$d90", &w.in_90_days),
+                    ("$t", &w.today),
+                ] {
+                    if condition.contains(name) {
+                        binds.push(Bind::Text(day.clone()));
+                        condition = condition.replace(name, &format!("${}", binds.len()));
+                    }
+                }
+                sql.push_str(" AND ");
+                sql.push_str(&condition);
+            }
+            sql.push(')');
         }
         sql.push_str(&format!(" ORDER BY id LIMIT {}", u64::from(limit) + 1));
         let mut query = sqlx::query(AssertSqlSafe(sql));

@@ -1326,6 +1326,44 @@ async fn each_notification_is_claimed_once_and_addresses_follow_roles() {
             won += usize::from(t.await.unwrap());
         }
         assert_eq!(won, 1);
+        // A claim whose sender died before recording the mail is taken over once its lease has
+        // passed (here at once), and never once the mail is recorded as sent.
+        let lease_over = reg.clone().with_limits(Limits {
+            notification_claim_seconds: 0,
+            ..reg.limits()
+        });
+        assert!(
+            lease_over
+                .claim_notification(d.id, NotificationKind::Deadline, "crash", &to, "c")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !reg.claim_notification(d.id, NotificationKind::Deadline, "crash", &to, "c")
+                .await
+                .unwrap(),
+            "within its lease, a claim is not taken over"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert!(
+            lease_over
+                .claim_notification(d.id, NotificationKind::Deadline, "crash", &to, "c2")
+                .await
+                .unwrap(),
+            "the lease is over and nothing was sent: the claim is taken over"
+        );
+        lease_over
+            .notification_sent(d.id, NotificationKind::Deadline, "crash")
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert!(
+            !lease_over
+                .claim_notification(d.id, NotificationKind::Deadline, "crash", &to, "c3")
+                .await
+                .unwrap(),
+            "a sent mail is never sent again"
+        );
         // The open derogations of a ministry, of a member.
         assert_eq!(
             reg.open_derogations(Some(m.id), None).await.unwrap().len(),
@@ -1436,6 +1474,124 @@ async fn dashboards_filter_and_count_money_deadlines_and_compliance_over_time() 
             .await
             .unwrap();
         assert_eq!(none.projects, 0);
+
+        // The list a dashboard bar opens: the projects with a derogation in these states whose
+        // deadline falls in the bar's bucket, and the period of registration.
+        use nuage_doctrine::{Approver, DerogationKind, DerogationState};
+        let member = reg
+            .create_user_by_email(
+                &actor("setup"),
+                "equipe@d.gouv.fr",
+                "Équipe",
+                Role::ProjectMember,
+                Some(m.id),
+            )
+            .await
+            .unwrap();
+        let (covered, _) = reg
+            .create_project_with_team(
+                &actor("setup"),
+                m.id,
+                "Couvert",
+                &dossier("y"),
+                &summary("non_compliant", "commercial_cloud"),
+                &assessment("non_compliant", "{}"),
+                &[member.id],
+            )
+            .await
+            .unwrap();
+        reg.create_derogation(
+            &member,
+            covered.id,
+            &NewDerogation {
+                kind: DerogationKind::R9Transitional,
+                approvers: vec![Approver::Minister, Approver::PrimeMinister],
+                justification: "engagé".into(),
+                deadline: Some("2026-12-20".into()),
+                deadline_source: Some("dossier".into()),
+                suggested_deadline: None,
+                suggested_deadline_source: None,
+                documents: vec![],
+            },
+        )
+        .await
+        .unwrap();
+        let window = |bucket| DueWindow {
+            bucket,
+            today: "2026-12-02".into(),
+            in_30_days: "2027-01-01".into(),
+            in_90_days: "2027-03-02".into(),
+        };
+        let listed = |states: Vec<DerogationState>, due: Option<DueWindow>| {
+            let reg = reg.clone();
+            async move {
+                let filter = ProjectFilter {
+                    ministry: Some(m.id),
+                    derogation: Some(DerogationMatch { states, due }),
+                    ..ProjectFilter::default()
+                };
+                let page = reg.projects(&filter, PageRequest::default()).await.unwrap();
+                page.items.into_iter().map(|p| p.name).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            listed(
+                vec![DerogationState::Draft],
+                Some(window(DueBucket::Within30))
+            )
+            .await,
+            ["Couvert"]
+        );
+        assert_eq!(
+            listed(vec![DerogationState::Draft], None).await,
+            ["Couvert"]
+        );
+        for bucket in [
+            DueBucket::Overdue,
+            DueBucket::Within90,
+            DueBucket::Later,
+            DueBucket::None,
+            DueBucket::Never,
+        ] {
+            assert!(
+                listed(vec![DerogationState::Draft], Some(window(bucket)))
+                    .await
+                    .is_empty(),
+                "{bucket:?}"
+            );
+        }
+        assert!(
+            listed(
+                vec![DerogationState::Active, DerogationState::Submitted],
+                None
+            )
+            .await
+            .is_empty()
+        );
+        assert!(listed(vec![], None).await.is_empty());
+        // Its deadline is passed a month later.
+        let later = DueWindow {
+            today: "2027-01-02".into(),
+            ..window(DueBucket::Overdue)
+        };
+        assert_eq!(
+            listed(vec![DerogationState::Draft], Some(later)).await,
+            ["Couvert"]
+        );
+        for (from, to, n) in [
+            (Some("2000-01-01"), Some("2100-01-01"), 3),
+            (Some("2100-01-01"), None, 0),
+            (None, Some("2000-01-01"), 0),
+        ] {
+            let filter = ProjectFilter {
+                ministry: Some(m.id),
+                registered_from: from.map(str::to_owned),
+                registered_to: to.map(str::to_owned),
+                ..ProjectFilter::default()
+            };
+            let page = reg.projects(&filter, PageRequest::default()).await.unwrap();
+            assert_eq!(page.items.len(), n, "{from:?} {to:?}");
+        }
     }
 }
 

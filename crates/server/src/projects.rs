@@ -767,6 +767,7 @@ async fn list(
         procedure: query.procedure,
         name_contains: query.q,
         member: (caller.role == Role::ProjectMember).then_some(caller.id),
+        ..ProjectFilter::default()
     };
     let page = PageRequest {
         after: query.after,

@@ -4,6 +4,21 @@
 use super::prelude::*;
 use super::r06::departs_from_r6;
 
+/// What the comparative study R7 asks for is, in a sentence naming the circular of `edition`
+/// (its id): the preamble of the printed study and of its PDF.
+pub fn study_preamble(lang: Lang, edition: &str) -> String {
+    let circular = crate::edition::Editions::embedded()
+        .ok()
+        .and_then(|all| {
+            let ed = all.all().iter().find(|e| e.id == edition)?;
+            all.document(&ed.circular).map(|d| d.short.clone())
+        })
+        .unwrap_or_else(|| edition.to_owned());
+    text!(lang,
+        fr: "Document pour la DINUM au titre de la règle R7 ({circular}) : un projet qui s'écarte du cloud (R6) justifie son choix en comparant les solutions d'hébergement sur les plans économique, juridique, métier et de la sécurité.",
+        en: "Document for DINUM under rule R7 ({circular}): a project departing from cloud (R6) justifies its choice by comparing the hosting solutions on economic, legal, business and security grounds.")
+}
+
 pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     let lang = ctx.lang;
     if !ctx.in_scope {

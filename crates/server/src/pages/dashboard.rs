@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use nuage_doctrine::DerogationState;
 use nuage_doctrine::Lang;
-use nuage_registry::{DashboardFilter, OrganisationId};
+use nuage_registry::{DashboardFilter, DerogationMatch, DueBucket, DueWindow, OrganisationId};
 use nuage_web::charts::{self, Bar};
 use serde::Deserialize;
 
@@ -72,7 +73,7 @@ fn some(value: &Option<String>) -> Option<String> {
 }
 
 /// An ISO day, or nothing.
-fn day(value: &Option<String>) -> Option<String> {
+pub(super) fn day(value: &Option<String>) -> Option<String> {
     some(value).filter(|v| v.parse::<nuage_doctrine::Date>().is_ok())
 }
 
@@ -104,7 +105,7 @@ fn tone(verdict: &str) -> &'static str {
 }
 
 /// `&a=b&c=d` for the filters set (their values percent-encoded).
-fn encode(pairs: &[(&str, Option<String>)]) -> String {
+pub(super) fn encode(pairs: &[(&str, Option<String>)]) -> String {
     let mut out = String::new();
     for (k, v) in pairs {
         if let Some(v) = v {
@@ -121,6 +122,93 @@ fn encode(pairs: &[(&str, Option<String>)]) -> String {
         }
     }
     out
+}
+
+/// « 17 décembre 2026 » / « 17 December 2026 ».
+pub(super) fn day_in(lang: Lang, iso: &str) -> String {
+    iso.parse::<nuage_doctrine::Date>().map_or_else(
+        |_| iso.to_owned(),
+        |d| nuage_doctrine::vocabulary::long_date(lang, d),
+    )
+}
+
+/// The words of a deadline bucket, as the dashboard's bars and the list they open say it.
+fn due_words(bucket: DueBucket) -> (&'static str, &'static str) {
+    match bucket {
+        DueBucket::Overdue => ("échéance dépassée", "deadline passed"),
+        DueBucket::Within30 => ("échéance sous 30 jours", "due within 30 days"),
+        DueBucket::Within90 => ("échéance entre 30 et 90 jours", "due within 30 to 90 days"),
+        DueBucket::Later => ("échéance au-delà de 90 jours", "due after 90 days"),
+        DueBucket::None => ("échéance à fixer", "deadline to be set"),
+        DueBucket::Never => ("sans échéance", "no deadline"),
+    }
+}
+
+/// The derogation groups of the dashboard: in force first (a validated request is in force),
+/// then requested and awaiting a decision.
+fn states_of(group: &str) -> Option<Vec<DerogationState>> {
+    let of = |keep: fn(DerogationState) -> bool| -> Vec<DerogationState> {
+        DerogationState::ALL
+            .into_iter()
+            .filter(|s| keep(*s))
+            .collect()
+    };
+    match group {
+        "in_force" => Some(of(DerogationState::is_in_force)),
+        "pending" => Some(of(|s| s.is_pending() && !s.is_in_force())),
+        code => DerogationState::parse(code).map(|s| vec![s]),
+    }
+}
+
+/// A derogation filter of the projects list, with its words.
+#[derive(Debug)]
+pub(super) struct DerogationFilterView {
+    pub(super) matched: DerogationMatch,
+    pub(super) words: String,
+}
+
+/// The filter a dashboard derogation bar sets: a group or state, and a deadline bucket counted
+/// from `today`. Unknown codes filter nothing.
+pub(super) fn derogation_match(
+    group: &Option<String>,
+    bucket: &Option<String>,
+    today: nuage_doctrine::Date,
+    lang: Lang,
+) -> Option<DerogationFilterView> {
+    let group = some(group)?;
+    let states = states_of(&group)?;
+    let t = |fr: &'static str, en: &'static str| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    };
+    let mut words = match group.as_str() {
+        "in_force" => t("dérogation en vigueur", "derogation in force").to_owned(),
+        "pending" => t("dérogation demandée", "derogation requested").to_owned(),
+        code => format!("{} {}", t("dérogation :", "derogation:"), label(lang, code)),
+    };
+    let horizon = |days| {
+        today
+            .add_days(days)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let due = some(bucket)
+        .and_then(|b| DueBucket::parse(&b))
+        .map(|bucket| {
+            let (fr, en) = due_words(bucket);
+            words.push_str(" — ");
+            words.push_str(t(fr, en));
+            DueWindow {
+                bucket,
+                today: today.to_string(),
+                in_30_days: horizon(30),
+                in_90_days: horizon(90),
+            }
+        });
+    Some(DerogationFilterView {
+        matched: DerogationMatch { states, due },
+        words,
+    })
 }
 
 impl DashboardQuery {
@@ -182,6 +270,8 @@ pub(super) async fn dashboard(
         ("organisation", organisation.map(|o| o.to_string())),
         ("procedure", procedure.clone()),
         ("sensibilite", sensitivity.clone()),
+        ("du", from.clone()),
+        ("au", to.clone()),
     ]);
     let list = |key: &str, value: &str| {
         format!(
@@ -236,29 +326,14 @@ pub(super) async fn dashboard(
         .collect();
     // Open derogations by deadline, requested and in force apart, the passed ones first.
     let mut deadline_bars = Vec::new();
-    for (bucket, tone_of, fr, en) in [
-        ("overdue", "error", "échéance dépassée", "deadline passed"),
-        (
-            "within_30",
-            "warning",
-            "échéance sous 30 jours",
-            "due within 30 days",
-        ),
-        (
-            "within_90",
-            "warning",
-            "échéance sous 90 jours",
-            "due within 90 days",
-        ),
-        (
-            "later",
-            "info",
-            "échéance au-delà de 90 jours",
-            "due after 90 days",
-        ),
-        ("none", "info", "échéance à fixer", "deadline to be set"),
-    ] {
-        let by_state = d.derogations_by_deadline.get(bucket);
+    for bucket in DueBucket::ALL {
+        let tone_of = match bucket {
+            DueBucket::Overdue => "error",
+            DueBucket::Within30 | DueBucket::Within90 => "warning",
+            DueBucket::Later | DueBucket::None | DueBucket::Never => "info",
+        };
+        let (fr, en) = due_words(bucket);
+        let by_state = d.derogations_by_deadline.get(bucket.as_str());
         let (mut pending, mut in_force) = (0i64, 0i64);
         for (state_code, n) in by_state.into_iter().flatten() {
             match nuage_doctrine::DerogationState::parse(state_code) {
@@ -267,9 +342,9 @@ pub(super) async fn dashboard(
                 _ => {}
             }
         }
-        for (n, fr_kind, en_kind) in [
-            (in_force, "En vigueur", "In force"),
-            (pending, "Demandées", "Requested"),
+        for (n, group, fr_kind, en_kind) in [
+            (in_force, "in_force", "En vigueur", "In force"),
+            (pending, "pending", "Demandées", "Requested"),
         ] {
             if n > 0 {
                 deadline_bars.push(
@@ -277,7 +352,11 @@ pub(super) async fn dashboard(
                         format!("{} — {}", viewer.t(fr_kind, en_kind), viewer.t(fr, en)),
                         u64::try_from(n).unwrap_or(0),
                     )
-                    .linked("/a-traiter")
+                    .linked(format!(
+                        "{}&echeance={}",
+                        list("derogation", group),
+                        bucket.as_str()
+                    ))
                     .toned(tone_of),
                 );
             }
@@ -371,7 +450,7 @@ pub(super) async fn dashboard(
                 .t("Dérogations par état", "Derogations by state")
                 .to_owned(),
             count.clone(),
-            bars_of(lang, &d.derogations_by_state),
+            linked("derogation", &d.derogations_by_state),
         ),
         chart(
             viewer
@@ -509,6 +588,8 @@ pub(super) async fn export_csv(
             .map(OrganisationId),
         procedure: some(&query.procedure),
         sensitivity: some(&query.sensibilite),
+        registered_from: day(&query.du),
+        registered_to: day(&query.au),
         ..nuage_registry::ProjectFilter::default()
     };
     match french_csv(&state, user, asked, &narrowed, viewer.lang).await {

@@ -220,6 +220,12 @@ fn row_of(
                 who.join(viewer.t(" ou ", " or "))
             )
         }
+        _ if d.state.is_in_force() && !d.kind.has_deadline() => viewer
+            .t(
+                "rien à faire tant que le projet reste tel que documenté",
+                "nothing to do while the project stays as documented",
+            )
+            .to_owned(),
         _ if d.state.is_in_force() => viewer
             .t(
                 "se mettre en conformité avant l'échéance",
@@ -239,6 +245,7 @@ fn row_of(
         next,
         deadline: match deadline {
             Some(x) => nuage_doctrine::deadline_words(lang, x, today),
+            None if !d.kind.has_deadline() => viewer.t("sans échéance", "no deadline").to_owned(),
             None => viewer.t("à fixer", "to be set").to_owned(),
         },
         days_left: deadline.map(|x| today.days_until(x)),

@@ -222,6 +222,15 @@ impl Viewer {
             title: title.into(),
             section,
             catalog_version: state.catalog.version().to_owned(),
+            texts: nuage_doctrine::Editions::embedded()
+                .map(|e| {
+                    e.texts_applied_on((state.today)())
+                        .iter()
+                        .map(|d| d.short.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -497,6 +506,8 @@ pub(crate) struct Chrome {
     pub title: String,
     pub section: &'static str,
     pub catalog_version: String,
+    /// The texts applied today, by their short names (the edition in force and its legal basis).
+    pub texts: String,
 }
 
 impl Chrome {

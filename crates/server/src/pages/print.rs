@@ -35,6 +35,8 @@ struct ComparativeStudy {
     cost: String,
     procedure: String,
     sensitive: String,
+    /// What the study is for, under which text (the doctrine's words).
+    preamble: String,
     edition: String,
     assessed_on: String,
     catalog_version: String,
@@ -392,6 +394,7 @@ async fn load_study(
                     "not_sensitive"
                 },
             ),
+            preamble: nuage_doctrine::r7_study_preamble(lang, &assessment.edition),
             edition: assessment.edition.clone(),
             assessed_on: assessment.assessed_on.to_string(),
             catalog_version: assessment.catalog_version.clone(),
@@ -427,13 +430,43 @@ pub(super) async fn comparative_study_pdf(
         Ok(page) => {
             let lang = viewer.lang;
             let mut blocks = vec![
-                Block::Title(format!("{} — {}", tr(lang, "Étude comparative des solutions d'hébergement", "Comparative study of hosting solutions"), page.name)),
-                Block::Note(tr(lang, "Règle R7 de la circulaire n° 6404/SG du 31 mai 2023 : un projet qui s'écarte du cloud (R6) documente son choix par une comparaison économique, juridique, métier et de sécurité.", "Rule R7 of circular 6404/SG of 31 May 2023: a project departing from cloud (R6) documents its choice with an economic, legal, business and security comparison.").to_owned()),
-                Block::Row(tr(lang, "Organisation", "Organisation").to_owned(), page.organisation.clone()),
-                Block::Row(tr(lang, "Coût complet", "Full cost").to_owned(), page.cost.clone()),
-                Block::Row(tr(lang, "Procédure de contrôle (R8)", "Control procedure (R8)").to_owned(), page.procedure.clone()),
-                Block::Row(tr(lang, "Sensibilité des données", "Data sensitivity").to_owned(), page.sensitive.clone()),
-                Block::Row(tr(lang, "Évaluation", "Assessment").to_owned(), format!("{} {}, {}, {} {}", tr(lang, "édition", "edition"), page.edition, page.assessed_on, tr(lang, "catalogue", "catalog"), page.catalog_version)),
+                Block::Title(format!(
+                    "{} — {}",
+                    tr(
+                        lang,
+                        "Étude comparative des solutions d'hébergement",
+                        "Comparative study of hosting solutions"
+                    ),
+                    page.name
+                )),
+                Block::Note(page.preamble.clone()),
+                Block::Row(
+                    tr(lang, "Organisation", "Organisation").to_owned(),
+                    page.organisation.clone(),
+                ),
+                Block::Row(
+                    tr(lang, "Coût complet", "Full cost").to_owned(),
+                    page.cost.clone(),
+                ),
+                Block::Row(
+                    tr(lang, "Procédure de contrôle (R8)", "Control procedure (R8)").to_owned(),
+                    page.procedure.clone(),
+                ),
+                Block::Row(
+                    tr(lang, "Sensibilité des données", "Data sensitivity").to_owned(),
+                    page.sensitive.clone(),
+                ),
+                Block::Row(
+                    tr(lang, "Évaluation", "Assessment").to_owned(),
+                    format!(
+                        "{} {}, {}, {} {}",
+                        tr(lang, "édition", "edition"),
+                        page.edition,
+                        page.assessed_on,
+                        tr(lang, "catalogue", "catalog"),
+                        page.catalog_version
+                    ),
+                ),
             ];
             for s in &page.scenarios {
                 blocks.push(Block::Heading(s.name.clone()));

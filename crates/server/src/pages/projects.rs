@@ -38,10 +38,12 @@ pub(super) struct ProjectsPage {
     chrome: Chrome,
     rows: Vec<ProjectRow>,
     q: String,
-    verdict: String,
     /// The filters a dashboard bar set, in words.
     narrowed: Vec<String>,
+    /// The dashboard's filters, kept as hidden fields of the search form: (name, value).
+    hidden: Vec<(String, String)>,
     verdicts: Vec<(String, String, bool)>,
+    /// The query string of the next page (`after=…` and the filters).
     next: Option<String>,
 }
 
@@ -55,6 +57,13 @@ pub(super) struct ProjectsQuery {
     sensibilite: Option<String>,
     procedure: Option<String>,
     organisation: Option<i64>,
+    /// A derogation state's code, or `in_force`, `pending` (as the dashboard groups them).
+    derogation: Option<String>,
+    /// A deadline bucket of the dashboard (`overdue`, `within_30`, …), with `derogation`.
+    echeance: Option<String>,
+    /// Registered from / to (ISO days), the dashboard's period.
+    du: Option<String>,
+    au: Option<String>,
 }
 
 pub(super) async fn projects(
@@ -70,8 +79,13 @@ pub(super) async fn projects(
         Ok(s) => s,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
-    let q = query.q.unwrap_or_default();
-    let verdict = query.verdict.unwrap_or_default();
+    let q = query.q.clone().unwrap_or_default();
+    let verdict = query.verdict.clone().unwrap_or_default();
+    let lang = viewer.lang;
+    let today = (state.today)();
+    let derogation =
+        super::dashboard::derogation_match(&query.derogation, &query.echeance, today, lang);
+    let period = |v: &Option<String>| super::dashboard::day(v);
     let filter = ProjectFilter {
         ministry: scope,
         verdict: (!verdict.is_empty()).then(|| verdict.clone()),
@@ -81,8 +95,11 @@ pub(super) async fn projects(
         sensitivity: query.sensibilite.clone().filter(|v| !v.is_empty()),
         procedure: query.procedure.clone().filter(|v| !v.is_empty()),
         organisation: query.organisation.map(nuage_registry::OrganisationId),
+        registered_from: period(&query.du),
+        registered_to: period(&query.au),
+        derogation: derogation.as_ref().map(|d| d.matched.clone()),
     };
-    let narrowed: Vec<String> = [
+    let mut narrowed: Vec<String> = [
         query.hebergement.as_deref(),
         query.sensibilite.as_deref(),
         query.procedure.as_deref(),
@@ -90,8 +107,51 @@ pub(super) async fn projects(
     .into_iter()
     .flatten()
     .filter(|v| !v.is_empty())
-    .map(|v| label(viewer.lang, v))
+    .map(|v| label(lang, v))
     .collect();
+    if let Some(d) = &derogation {
+        narrowed.push(d.words.clone());
+    }
+    for (day, fr, en) in [
+        (
+            &filter.registered_from,
+            "enregistrés à partir du",
+            "registered from",
+        ),
+        (
+            &filter.registered_to,
+            "enregistrés jusqu'au",
+            "registered until",
+        ),
+    ] {
+        if let Some(day) = day {
+            narrowed.push(format!(
+                "{} {}",
+                viewer.t(fr, en),
+                super::dashboard::day_in(lang, day)
+            ));
+        }
+    }
+    // The search form keeps the dashboard's filters, the next page every filter.
+    let hidden: Vec<(String, String)> = [
+        ("hebergement", query.hebergement.clone()),
+        ("sensibilite", query.sensibilite.clone()),
+        ("procedure", query.procedure.clone()),
+        ("organisation", query.organisation.map(|o| o.to_string())),
+        ("derogation", query.derogation.clone()),
+        ("echeance", query.echeance.clone()),
+        ("du", filter.registered_from.clone()),
+        ("au", filter.registered_to.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k.to_owned(), v)))
+    .collect();
+    let kept: Vec<(&str, Option<String>)> =
+        [("q", query.q.clone()), ("verdict", query.verdict.clone())]
+            .into_iter()
+            .chain(hidden.iter().map(|(k, v)| (k.as_str(), Some(v.clone()))))
+            .collect();
+    let kept = super::dashboard::encode(&kept);
     let page = match state
         .registry
         .projects(
@@ -106,7 +166,6 @@ pub(super) async fn projects(
         Ok(p) => p,
         Err(e) => return viewer.problem(&state, registry_problem(e)),
     };
-    let lang = viewer.lang;
     let rows = page
         .items
         .iter()
@@ -129,10 +188,10 @@ pub(super) async fn projects(
         chrome: viewer.chrome(&state, viewer.t("Projets", "Projects"), "projets"),
         rows,
         q,
-        verdict,
         narrowed,
+        hidden,
         verdicts,
-        next: page.next.map(|n| n.to_string()),
+        next: page.next.map(|n| format!("after={n}{kept}")),
     })
 }
 
