@@ -12,7 +12,7 @@ what=${1:-all}
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 target=x86_64-unknown-linux-gnu
 out=target/package
-bin=target/$target/package/nuage
+bin=target/$target/dist/nuage
 mkdir -p "$out"
 # Reproducible archives: every date is the last commit's.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}

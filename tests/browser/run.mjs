@@ -293,6 +293,10 @@ try {
   check(/^Non conforme — (en partie )?couvert par une dérogation jusqu'au 17 juin 2027 \(J-381\)/.test(covered), `the verdict says it is covered until the deadline: ${covered}`);
   check((await member.textContent("#verdict-full")).includes("Avant cette date :"), "the covered finding's remedy says what to do before the deadline");
   await audit(member, "projet-couvert");
+  // The registry seals the assessment: a tar archive whose first file is the manifest.
+  const sealed = await member.request.get(await member.$eval("#preuve", (a) => a.href));
+  const tar = await sealed.body();
+  check(sealed.headers()["content-type"] === "application/x-tar" && tar.subarray(0, 8).toString() === "MANIFEST" && tar.subarray(257, 262).toString() === "ustar", "the project page gives the sealed evidence as a tar archive");
   await member.goto(new URL("a-traiter", base).href);
   check((await member.$(`#echeances tr[data-derogation="${derogation.split("/").pop()}"]`)) !== null, "the team's page lists the derogation's deadline");
   await audit(member, "a-traiter-equipe");

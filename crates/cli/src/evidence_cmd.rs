@@ -32,8 +32,9 @@ pub(crate) struct GenerateArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct VerifyArgs {
-    /// A bundle written by `nuage assess --seal DIR`.
-    #[arg(value_name = "DIR")]
+    /// A bundle written by `nuage assess --seal DIR`, or the `.tar` archive of one the registry
+    /// gives (`GET /api/v1/assessments/{id}/evidence`).
+    #[arg(value_name = "DIR|FILE.tar")]
     dir: PathBuf,
     /// The public key (PEM) that must have signed; without it the bundle's own key is used,
     /// which proves integrity but not who signed.
@@ -59,7 +60,7 @@ fn public_path(out: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn create_new(path: &Path, text: &str, private: bool) -> Result<(), String> {
+pub(crate) fn create_new(path: &Path, text: &str, private: bool) -> Result<(), String> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -125,9 +126,18 @@ pub(crate) fn run_verify(args: &VerifyArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(common, &e),
     };
-    let bundle = match Bundle::read(&args.dir) {
+    let read = if args.dir.is_file() {
+        nuage_limits::read_regular_file(&args.dir, 2 * nuage_evidence::MAX_FILE_BYTES)
+            .map_err(|e| format!("{}: {e}", args.dir.display()))
+            .and_then(|bytes| {
+                Bundle::from_tar(&bytes, &args.dir.display().to_string()).map_err(|e| e.to_string())
+            })
+    } else {
+        Bundle::read(&args.dir).map_err(|e| e.to_string())
+    };
+    let bundle = match read {
         Ok(b) => b,
-        Err(e) => return fail(common, &e.to_string()),
+        Err(e) => return fail(common, &e),
     };
     let dir = args.dir.display();
     match nuage_evidence::verify(&bundle, trusted.as_ref(), &catalog) {

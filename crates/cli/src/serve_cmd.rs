@@ -96,6 +96,12 @@ pub(crate) struct ServeArgs {
         hide_env_values = true
     )]
     smtp_url: Option<String>,
+    /// The registry's Ed25519 key (PEM, PKCS#8) that seals the evidence bundles it gives
+    /// (`GET /api/v1/assessments/{id}/evidence`). Created, readable by its owner only, if the
+    /// file does not exist. Without it no evidence is sealed, except under --dev, where a key
+    /// lives as long as the server.
+    #[arg(long, env = "NUAGE_SIGNING_KEY", value_name = "FILE")]
+    signing_key: Option<std::path::PathBuf>,
     /// The sender of those e-mails.
     #[arg(
         long,
@@ -106,6 +112,39 @@ pub(crate) struct ServeArgs {
     smtp_from: String,
     #[command(flatten)]
     common: Common,
+}
+
+/// The registry's signing key: read from `path`, or created there if absent; under `--dev`
+/// without a path, one for the server's life.
+fn signing_key(
+    path: Option<&std::path::Path>,
+    dev: bool,
+) -> Result<Option<nuage_evidence::SigningKey>, String> {
+    let Some(path) = path else {
+        if !dev {
+            return Ok(None);
+        }
+        let key = nuage_evidence::SigningKey::generate().map_err(|e| e.to_string())?;
+        eprintln!(
+            "preuves scellées par une clé de la session --dev : {}",
+            key.public_key().fingerprint()
+        );
+        return Ok(Some(key));
+    };
+    let key = if path.exists() {
+        crate::evidence_cmd::signing_key(path)?
+    } else {
+        let key = nuage_evidence::SigningKey::generate().map_err(|e| e.to_string())?;
+        crate::evidence_cmd::create_new(path, &key.to_pem(), true)?;
+        eprintln!("clé de signature créée : {}", path.display());
+        key
+    };
+    eprintln!(
+        "preuves scellées par la clé {} ({})",
+        key.public_key().fingerprint(),
+        path.display()
+    );
+    Ok(Some(key))
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
@@ -308,6 +347,11 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
                 }
                 Err(e) => return fail(&args.common, &e),
             }
+        }
+        match signing_key(args.signing_key.as_deref(), args.dev) {
+            Ok(Some(key)) => state = state.with_signing_key(key),
+            Ok(None) => {}
+            Err(e) => return fail(&args.common, &e),
         }
         if let Some(config) = oidc {
             let issuer = config.issuer.clone();

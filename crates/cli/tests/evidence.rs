@@ -155,6 +155,30 @@ fn seal_then_verify_then_refuse() {
     std::fs::write(&assessment, &original).unwrap();
     assert!(nuage(&["verify", s(&bundle)]).status.success());
 
+    // The bundle as one archive, as the registry gives it or as `tar` packs it.
+    let archive = dir.join("preuve.tar");
+    let packed = std::process::Command::new("tar")
+        .arg("-cf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&bundle)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(packed.success());
+    let o = nuage(&["verify", s(&archive), "--key", s(&public)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("identical"));
+    let garbage = dir.join("garbage.tar");
+    std::fs::write(&garbage, b"not an archive").unwrap();
+    let o = nuage(&["verify", s(&garbage)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("garbage.tar"),
+        "{}",
+        text(&o.stderr)
+    );
+
     // Bad input: no bundle, a key that is not one, two dossiers for one seal.
     assert_eq!(
         nuage(&["verify", s(&dir.join("none"))]).status.code(),

@@ -129,6 +129,28 @@ fn assess_writes_valid_deterministic_oscal() {
         .iter()
         .map(|r| r["uuid"].as_str().unwrap())
         .collect();
+    // No made-up address: the plan imported is a resource of the document itself, naming the
+    // edition assessed.
+    let plan = ar["import-ap"]["href"].as_str().unwrap();
+    assert!(back.contains(&plan.trim_start_matches('#')), "{plan}");
+    let plan_resource = ar["back-matter"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| format!("#{}", r["uuid"].as_str().unwrap()) == plan)
+        .unwrap();
+    assert!(
+        plan_resource["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "edition" && p["value"] == contract["edition"]),
+        "{plan_resource}"
+    );
+    assert!(
+        !doc.to_string()
+            .contains("example.invalid/nuage/cloud-au-centre")
+    );
     for f in findings {
         for l in f["links"].as_array().into_iter().flatten() {
             let href = l["href"].as_str().unwrap();

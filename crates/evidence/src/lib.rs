@@ -17,6 +17,7 @@
 //! Everything is deterministic: the same dossier, edition, catalog and key give the same bundle,
 //! signature included (Ed25519 signatures are deterministic).
 
+mod archive;
 mod keys;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ use nuage_catalog::{Catalog, Date};
 use nuage_doctrine::{Assessment, Format, Lang, assess, read_dossier};
 use serde::{Deserialize, Serialize};
 
+pub use archive::MAX_ENTRIES;
 pub use keys::{KeyError, PublicKey, SigningKey};
 
 /// The bundle format's name and version, in `meta.json`.

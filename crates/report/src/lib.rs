@@ -18,7 +18,7 @@ pub use gitlab::gitlab;
 pub use json::{JsonError, newline_indent, to_json, to_json_pretty, to_json_string};
 pub use junit::{junit, junit_findings};
 pub use markdown::markdown;
-pub use oscal::{OSCAL_VERSION, oscal, oscal_scan};
+pub use oscal::{AssessmentResultsDocument, OSCAL_VERSION, oscal, oscal_scan};
 pub use sarif::{sarif, sarif_findings};
 pub use scan::{
     ScanView, coverage_lines, coverage_summary, gitlab_coverage, junit_coverage, sarif_coverage,

@@ -7,8 +7,10 @@
 //! they identify, and every time stamp is the assessment's day at midnight UTC — no clock, no
 //! random numbers.
 
+use std::collections::BTreeMap;
+
 use nuage_doctrine::{Assessment, CitedDocument, Date, Finding, Lang, Resource, Rule, Status};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 use sha1::{Digest, Sha1};
 
 use crate::{Item, Located};
@@ -57,33 +59,228 @@ impl Ids {
     }
 }
 
-fn prop(name: &str, value: &str) -> Option<Value> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| json!({ "name": name, "ns": NS, "value": value }))
+// ---- The OSCAL assessment-results model, as much of it as Nuage writes ----
+
+/// An OSCAL assessment-results document (the top-level object).
+#[derive(Debug, Serialize)]
+pub struct AssessmentResultsDocument {
+    #[serde(rename = "assessment-results")]
+    assessment_results: AssessmentResults,
 }
 
-/// Sets `key` on a JSON object (a no-op on anything else, which this module never builds).
-fn set(object: &mut Value, key: &str, value: Value) {
-    if let Some(o) = object.as_object_mut() {
-        o.insert(key.to_owned(), value);
-    }
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct AssessmentResults {
+    uuid: String,
+    metadata: Metadata,
+    import_ap: ImportAp,
+    results: Vec<OscalResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    back_matter: Option<BackMatter>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct Metadata {
+    title: String,
+    last_modified: String,
+    version: String,
+    oscal_version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct ImportAp {
+    href: String,
+    remarks: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Prop {
+    name: &'static str,
+    ns: &'static str,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct OscalResult {
+    uuid: String,
+    title: String,
+    description: String,
+    start: String,
+    end: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    props: Vec<Prop>,
+    reviewed_controls: ReviewedControls,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_definitions: Option<LocalDefinitions>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    observations: Vec<Observation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    findings: Vec<OscalFinding>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct ReviewedControls {
+    control_selections: Vec<ControlSelection>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct ControlSelection {
+    include_controls: Vec<ControlId>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct ControlId {
+    control_id: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct LocalDefinitions {
+    inventory_items: Vec<InventoryItem>,
+}
+
+#[derive(Debug, Serialize)]
+struct InventoryItem {
+    uuid: String,
+    description: String,
+    props: Vec<Prop>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct Observation {
+    uuid: String,
+    description: String,
+    methods: Vec<&'static str>,
+    collected: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    subjects: Vec<SubjectReference>,
+    relevant_evidence: Vec<RelevantEvidence>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct SubjectReference {
+    subject_uuid: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct RelevantEvidence {
+    href: String,
+    description: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct OscalFinding {
+    uuid: String,
+    title: String,
+    description: String,
+    props: Vec<Prop>,
+    target: FindingTarget,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remarks: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_observations: Vec<RelatedObservation>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct FindingTarget {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    target_id: &'static str,
+    status: ObjectiveStatus,
+}
+
+#[derive(Debug, Serialize)]
+struct ObjectiveStatus {
+    state: &'static str,
+    reason: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Link {
+    href: String,
+    rel: &'static str,
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct RelatedObservation {
+    observation_uuid: String,
+}
+
+#[derive(Debug, Serialize)]
+struct BackMatter {
+    resources: Vec<BackMatterResource>,
+}
+
+#[derive(Debug, Serialize)]
+struct BackMatterResource {
+    uuid: String,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    props: Vec<Prop>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rlinks: Vec<RLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct RLink {
+    href: String,
+}
+
+/// The back matter under construction: resources by key, written in key order.
+type Back = BTreeMap<String, BackMatterResource>;
+
+/// A Nuage property, or nothing when its value is blank (OSCAL refuses empty values).
+fn prop(name: &'static str, value: &str) -> Option<Prop> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| Prop {
+        name,
+        ns: NS,
+        value: value.to_owned(),
+    })
 }
 
 fn stamp(on: Date) -> String {
     format!("{on}T00:00:00Z")
 }
 
-fn status_of(status: Status) -> Value {
-    let (state, reason) = match status {
-        Status::Compliant => ("satisfied", "pass"),
-        Status::NonCompliant => ("not-satisfied", "fail"),
-        Status::ToVerify | Status::NotApplicable => ("not-satisfied", "other"),
-    };
-    let mut v = json!({ "state": state, "reason": reason });
-    if matches!(status, Status::NotApplicable) {
-        set(&mut v, "state", json!("satisfied"));
+/// A finding's status as an OSCAL objective status: compliant and not applicable satisfy the
+/// objective; to verify is « not satisfied » for « other » reasons (never a pass).
+fn status_of(status: Status) -> ObjectiveStatus {
+    match status {
+        Status::Compliant => ObjectiveStatus {
+            state: "satisfied",
+            reason: "pass",
+        },
+        Status::NotApplicable => ObjectiveStatus {
+            state: "satisfied",
+            reason: "other",
+        },
+        Status::NonCompliant => ObjectiveStatus {
+            state: "not-satisfied",
+            reason: "fail",
+        },
+        Status::ToVerify => ObjectiveStatus {
+            state: "not-satisfied",
+            reason: "other",
+        },
     }
-    v
 }
 
 /// The pieces of one result.
@@ -93,7 +290,7 @@ struct ResultInput<'a> {
     description: String,
     on: Date,
     lang: Lang,
-    props: Vec<Option<Value>>,
+    props: Vec<Option<Prop>>,
     findings: Vec<&'a Finding>,
     resources: &'a [Resource],
     documents: &'a [CitedDocument],
@@ -104,34 +301,39 @@ fn document_uuid(id: &str) -> String {
     uuid_text(&uuid5(&NAMESPACE_URL, &format!("nuage:document:{id}")))
 }
 
-fn result(input: &ResultInput<'_>, back_matter: &mut Map<String, Value>) -> Value {
+fn resource_uuid(ids: &Ids, r: &Resource) -> String {
+    ids.of(&format!("resource:{}:{}:{}", r.file, r.line, r.address))
+}
+
+fn result(input: &ResultInput<'_>, back_matter: &mut Back) -> OscalResult {
     let rid = uuid5(&NAMESPACE_URL, &input.key);
     let ids = Ids(rid);
     let start = stamp(input.on);
 
-    let mut items = Vec::new();
-    for r in input.resources {
-        let mut props: Vec<Value> = [
-            prop("address", &r.address),
-            prop("resource-type", &r.kind),
-            prop("provider", &r.provider),
-            r.offer.as_deref().and_then(|o| prop("offer", o)),
-            r.region.as_deref().and_then(|o| prop("region", o)),
-            prop("file", &r.file),
-            prop("line", &r.line.to_string()),
-        ]
-        .into_iter()
-        .flatten()
+    let items: Vec<InventoryItem> = input
+        .resources
+        .iter()
+        .map(|r| {
+            let mut props: Vec<Prop> = [
+                prop("address", &r.address),
+                prop("resource-type", &r.kind),
+                prop("provider", &r.provider),
+                r.offer.as_deref().and_then(|o| prop("offer", o)),
+                r.region.as_deref().and_then(|o| prop("region", o)),
+                prop("file", &r.file),
+                prop("line", &r.line.to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            props.extend(r.zones.iter().filter_map(|z| prop("zone", z)));
+            InventoryItem {
+                uuid: resource_uuid(&ids, r),
+                description: format!("{} ({}, {}:{})", r.address, r.kind, r.file, r.line),
+                props,
+            }
+        })
         .collect();
-        for z in &r.zones {
-            props.extend(prop("zone", z));
-        }
-        items.push(json!({
-            "uuid": ids.of(&format!("resource:{}:{}:{}", r.file, r.line, r.address)),
-            "description": format!("{} ({}, {}:{})", r.address, r.kind, r.file, r.line),
-            "props": props,
-        }));
-    }
 
     let mut observations = Vec::new();
     let mut findings = Vec::new();
@@ -144,196 +346,204 @@ fn result(input: &ResultInput<'_>, back_matter: &mut Map<String, Value>) -> Valu
         let title = nuage_doctrine::explain(f.rule, input.lang)
             .map(|e| format!("{rule} — {}", e.title))
             .unwrap_or_else(|| rule.to_owned());
-        let props: Vec<Value> = [prop("rule", rule), prop("status", f.status.as_str())]
-            .into_iter()
-            .flatten()
-            .collect();
-        let mut finding = json!({
-            "uuid": ids.of(&format!("finding:{i}:{rule}")),
-            "title": title,
-            "description": f.message,
-            "props": props,
-            "target": {
-                "type": "objective-id",
-                "target-id": rule,
-                "status": status_of(f.status),
-            },
-        });
-        let links: Vec<Value> = f
+        let links = f
             .citations
             .iter()
-            .map(|c| {
-                let text = [Some(c.document.as_ref()), c.rule.as_deref(), c.section.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                json!({ "href": format!("#{}", document_uuid(&c.document)), "rel": "reference", "text": text })
+            .map(|c| Link {
+                href: format!("#{}", document_uuid(&c.document)),
+                rel: "reference",
+                text: [
+                    Some(c.document.as_ref()),
+                    c.rule.as_deref(),
+                    c.section.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
             })
             .collect();
-        if !links.is_empty() {
-            set(&mut finding, "links", Value::Array(links));
-        }
-        if let Some(remedy) = f.remedy.as_deref().filter(|r| !r.trim().is_empty()) {
-            set(&mut finding, "remarks", json!(remedy));
-        }
         // A finding about one place in the code: an observation of the resource there.
+        let mut related_observations = Vec::new();
         if let Some(file) = &f.file {
             let line = f.line.unwrap_or(1);
             let oid = ids.of(&format!("observation:{i}:{rule}:{file}:{line}"));
-            let mut observation = json!({
-                "uuid": oid,
-                "description": f.message,
-                "methods": ["EXAMINE"],
-                "collected": start,
-                "relevant-evidence": [{
-                    "href": format!("{file}#L{line}"),
-                    "description": format!("{file}, line {line}"),
+            observations.push(Observation {
+                uuid: oid.clone(),
+                description: f.message.clone(),
+                methods: vec!["EXAMINE"],
+                collected: start.clone(),
+                subjects: input
+                    .resources
+                    .iter()
+                    .filter(|r| &r.file == file && Some(r.line) == f.line)
+                    .map(|r| SubjectReference {
+                        subject_uuid: resource_uuid(&ids, r),
+                        kind: "inventory-item",
+                    })
+                    .collect(),
+                relevant_evidence: vec![RelevantEvidence {
+                    href: format!("{file}#L{line}"),
+                    description: format!("{file}, line {line}"),
                 }],
             });
-            let subjects: Vec<Value> = input
-                .resources
-                .iter()
-                .filter(|r| &r.file == file && Some(r.line) == f.line)
-                .map(|r| {
-                    json!({
-                        "subject-uuid": ids.of(&format!("resource:{}:{}:{}", r.file, r.line, r.address)),
-                        "type": "inventory-item",
-                    })
-                })
-                .collect();
-            if !subjects.is_empty() {
-                set(&mut observation, "subjects", Value::Array(subjects));
-            }
-            observations.push(observation);
-            set(
-                &mut finding,
-                "related-observations",
-                json!([{ "observation-uuid": oid }]),
-            );
+            related_observations.push(RelatedObservation {
+                observation_uuid: oid,
+            });
         }
-        findings.push(finding);
+        findings.push(OscalFinding {
+            uuid: ids.of(&format!("finding:{i}:{rule}")),
+            title,
+            description: f.message.clone(),
+            props: [prop("rule", rule), prop("status", f.status.as_str())]
+                .into_iter()
+                .flatten()
+                .collect(),
+            target: FindingTarget {
+                kind: "objective-id",
+                target_id: rule,
+                status: status_of(f.status),
+            },
+            links,
+            remarks: f
+                .remedy
+                .as_deref()
+                .filter(|r| !r.trim().is_empty())
+                .map(str::to_owned),
+            related_observations,
+        });
     }
     for d in input.documents {
-        let props: Vec<Value> = prop("document-id", &d.id).into_iter().collect();
-        let mut resource = json!({
-            "uuid": document_uuid(&d.id),
-            "title": d.title,
-            "props": props,
-        });
-        if let Some(url) = &d.url {
-            set(&mut resource, "rlinks", json!([{ "href": url }]));
-        }
-        back_matter.insert(d.id.to_string(), resource);
+        back_matter.insert(
+            d.id.to_string(),
+            BackMatterResource {
+                uuid: document_uuid(&d.id),
+                title: d.title.to_string(),
+                description: None,
+                props: prop("document-id", &d.id).into_iter().collect(),
+                rlinks: d
+                    .url
+                    .iter()
+                    .map(|u| RLink {
+                        href: u.to_string(),
+                    })
+                    .collect(),
+            },
+        );
     }
 
-    let controls: Vec<Value> = if reviewed.is_empty() {
+    let controls: Vec<ControlId> = if reviewed.is_empty() {
         Rule::ALL
             .iter()
-            .map(|r| json!({ "control-id": r.as_str() }))
+            .map(|r| ControlId {
+                control_id: r.as_str(),
+            })
             .collect()
     } else {
         reviewed
             .iter()
-            .map(|r| json!({ "control-id": r }))
+            .map(|r| ControlId { control_id: r })
             .collect()
     };
-    let mut out = json!({
-        "uuid": uuid_text(&rid),
-        "title": input.title,
-        "description": input.description,
-        "start": start,
-        "end": start,
-        "props": input.props.iter().flatten().cloned().collect::<Vec<_>>(),
-        "reviewed-controls": {
-            "control-selections": [{ "include-controls": controls }],
+    OscalResult {
+        uuid: uuid_text(&rid),
+        title: input.title.clone(),
+        description: input.description.clone(),
+        start: start.clone(),
+        end: start,
+        props: input.props.iter().flatten().cloned().collect(),
+        reviewed_controls: ReviewedControls {
+            control_selections: vec![ControlSelection {
+                include_controls: controls,
+            }],
         },
-    });
-    if !items.is_empty() {
-        set(
-            &mut out,
-            "local-definitions",
-            json!({ "inventory-items": items }),
-        );
+        local_definitions: (!items.is_empty()).then_some(LocalDefinitions {
+            inventory_items: items,
+        }),
+        observations,
+        findings,
     }
-    if !observations.is_empty() {
-        set(&mut out, "observations", Value::Array(observations));
-    }
-    if !findings.is_empty() {
-        set(&mut out, "findings", Value::Array(findings));
-    }
-    if let Some(o) = out.as_object_mut()
-        && o.get("props")
-            .and_then(Value::as_array)
-            .is_some_and(Vec::is_empty)
-    {
-        o.remove("props");
-    }
-    out
 }
+
+/// The back-matter resource the document's `import-ap` points at: there is no separate
+/// assessment plan, the plan is the doctrine itself, every rule of the edition in force on the
+/// day of each assessment.
+const PLAN_KEY: &str = "nuage:assessment-plan";
 
 fn document(
     title: &str,
     last_modified: String,
     tool_version: &str,
-    results: Vec<Value>,
-    back_matter: Map<String, Value>,
-) -> Value {
-    let key: Vec<&str> = results
-        .iter()
-        .filter_map(|r| r.get("uuid").and_then(Value::as_str))
-        .collect();
-    let mut doc = json!({
-        "uuid": uuid_text(&uuid5(&NAMESPACE_URL, &format!("nuage:assessment-results:{}", key.join(",")))),
-        "metadata": {
-            "title": title,
-            "last-modified": last_modified,
-            "version": format!("nuage {tool_version}"),
-            "oscal-version": OSCAL_VERSION,
+    editions: &[&str],
+    results: Vec<OscalResult>,
+    mut back_matter: Back,
+) -> AssessmentResultsDocument {
+    let key: Vec<&str> = results.iter().map(|r| r.uuid.as_str()).collect();
+    let plan = uuid_text(&uuid5(&NAMESPACE_URL, PLAN_KEY));
+    let mut edition_props: Vec<Prop> = editions.iter().filter_map(|e| prop("edition", e)).collect();
+    edition_props.dedup_by(|a, b| a.value == b.value);
+    back_matter.insert(
+        PLAN_KEY.to_owned(),
+        BackMatterResource {
+            uuid: plan.clone(),
+            title: "Nuage — the rules of the « Cloud au centre » doctrine as the assessment plan".to_owned(),
+            description: Some(
+                "No separate assessment plan: each result assesses every rule of the doctrine (R1 to R15, GDPR, HDS, OFFICE) in the edition in force on its day; the editions used are this resource's properties, and each finding links to the texts it rests on.".to_owned(),
+            ),
+            props: edition_props,
+            rlinks: Vec::new(),
         },
-        "import-ap": {
-            "href": "https://example.invalid/nuage/cloud-au-centre",
-            "remarks": "No separate assessment plan: Nuage assesses every rule of the « Cloud au centre » doctrine in force on the day (R1–R15, GDPR, HDS, OFFICE).",
+    );
+    AssessmentResultsDocument {
+        assessment_results: AssessmentResults {
+            uuid: uuid_text(&uuid5(
+                &NAMESPACE_URL,
+                &format!("nuage:assessment-results:{}", key.join(",")),
+            )),
+            metadata: Metadata {
+                title: title.to_owned(),
+                last_modified,
+                version: format!("nuage {tool_version}"),
+                oscal_version: OSCAL_VERSION,
+            },
+            import_ap: ImportAp {
+                href: format!("#{plan}"),
+                remarks: "The assessment plan is the doctrine itself: see the back-matter resource this points at.".to_owned(),
+            },
+            results,
+            back_matter: Some(BackMatter {
+                resources: back_matter.into_values().collect(),
+            }),
         },
-        "results": results,
-    });
-    if !back_matter.is_empty() {
-        set(
-            &mut doc,
-            "back-matter",
-            json!({ "resources": back_matter.into_iter().map(|(_, v)| v).collect::<Vec<_>>() }),
-        );
     }
-    json!({ "assessment-results": doc })
 }
 
-fn assessment_props(a: &Assessment) -> Vec<Option<Value>> {
+fn assessment_props(a: &Assessment) -> Vec<Option<Prop>> {
+    let flag = |b: bool| if b { "true" } else { "false" };
     vec![
         prop("verdict", a.verdict.as_str()),
         prop("edition", &a.edition),
         prop("assessed-on", &a.assessed_on.to_string()),
         prop("catalog-version", &a.catalog_version),
         prop("control-procedure", a.control_procedure.as_str()),
-        prop("in-scope", if a.in_scope { "true" } else { "false" }),
-        prop(
-            "particularly-sensitive",
-            if a.particularly_sensitive {
-                "true"
-            } else {
-                "false"
-            },
-        ),
+        prop("in-scope", flag(a.in_scope)),
+        prop("particularly-sensitive", flag(a.particularly_sensitive)),
     ]
 }
 
 /// The assessments of dossiers, one result each.
-pub fn oscal(items: &[Item<'_>], tool_version: &str) -> Value {
-    let mut back = Map::new();
+pub fn oscal(items: &[Item<'_>], tool_version: &str) -> AssessmentResultsDocument {
+    let mut back = Back::new();
     let on = items
         .iter()
         .map(|i| i.assessment.assessed_on)
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), stamp);
+    let mut editions: Vec<&str> = items
+        .iter()
+        .map(|i| i.assessment.edition.as_str())
+        .collect();
+    editions.sort_unstable();
     let results = items
         .iter()
         .map(|i| {
@@ -359,7 +569,14 @@ pub fn oscal(items: &[Item<'_>], tool_version: &str) -> Value {
             )
         })
         .collect();
-    document("Nuage — Cloud au centre", on, tool_version, results, back)
+    document(
+        "Nuage — Cloud au centre",
+        on,
+        tool_version,
+        &editions,
+        results,
+        back,
+    )
 }
 
 /// A scan: its resources as inventory items, its findings (or, with a dossier, the whole
@@ -372,8 +589,8 @@ pub fn oscal_scan(
     findings: &[Located<'_>],
     assessment: Option<&Assessment>,
     tool_version: &str,
-) -> Value {
-    let mut back = Map::new();
+) -> AssessmentResultsDocument {
+    let mut back = Back::new();
     let mut key = format!("nuage:scan:{root}:{on}");
     for r in resources {
         key.push_str(&format!("\n{}:{}:{}", r.file, r.line, r.address));
@@ -399,6 +616,7 @@ pub fn oscal_scan(
             &[][..],
         ),
     };
+    let editions: Vec<&str> = assessment.map(|a| a.edition.as_str()).into_iter().collect();
     let r = result(
         &ResultInput {
             key,
@@ -417,6 +635,7 @@ pub fn oscal_scan(
         "Nuage — Cloud au centre",
         stamp(on),
         tool_version,
+        &editions,
         vec![r],
         back,
     )

@@ -72,6 +72,8 @@ pub struct AppState {
     pub anonymous_drafts: limits::ClientCounter,
     /// E-mails about derogations (`--smtp-url`), when configured.
     pub mailer: Option<Arc<notifications::Mailer>>,
+    /// The registry's own key, which seals the evidence bundles it gives (`--signing-key`).
+    pub signing_key: Option<Arc<nuage_evidence::SigningKey>>,
 }
 
 impl AppState {
@@ -100,7 +102,14 @@ impl AppState {
             limits: ServerLimits::default(),
             anonymous_drafts: limits::ClientCounter::default(),
             mailer: None,
+            signing_key: None,
         })
+    }
+
+    /// Seals evidence bundles with `key`.
+    pub fn with_signing_key(mut self, key: nuage_evidence::SigningKey) -> Self {
+        self.signing_key = Some(Arc::new(key));
+        self
     }
 
     /// Other timeouts and caps than the defaults.

@@ -14,8 +14,8 @@ use crate::accounts::{IssueToken, Issued, SetRole};
 use crate::derogations::{DeadlineRequest, RequestDerogation, TransitionRequest};
 use crate::problem::Problem;
 use crate::projects::{
-    AssessmentMeta, CreateOrganisation, CreateProject, ProjectView, Replay, ScanUpload,
-    UpdateDossier,
+    AssessmentMeta, CreateOrganisation, CreateProject, EvidenceKey, ProjectView, Replay,
+    ScanUpload, UpdateDossier,
 };
 
 /// One operation: method, path, summary, request body schema, success status and schema.
@@ -100,6 +100,8 @@ pub const OPERATIONS: &[Operation] = &[
     op!("get", "/projects/{id}/assessments", "évaluation", "Historique des évaluations, la plus récente d'abord", 200 => schema::<Vec<AssessmentMeta>>, auth: true),
     op!("get", "/assessments/{id}", "évaluation", "Une évaluation enregistrée, octet pour octet", 200 => any_json, auth: true),
     op!("post", "/assessments/{id}/replay", "évaluation", "Rejouer une évaluation et comparer les octets", 200 => schema::<Replay>, auth: true),
+    op!("get", "/assessments/{id}/evidence", "évaluation", "La preuve scellée d'une évaluation par le registre (archive tar que `nuage verify` vérifie ; 503 sans --signing-key)", 200 => tar_archive, auth: true),
+    op!("get", "/evidence/key", "évaluation", "La clé publique qui scelle les preuves du registre (pour `nuage verify --key`)", 200 => schema::<EvidenceKey>, auth: false),
     op!("post", "/projects/{id}/derogations", "dérogations", "Demander une dérogation ouverte par la doctrine au projet", req: RequestDerogation, 201 => schema::<nuage_registry::StoredDerogation>, auth: true),
     op!("get", "/projects/{id}/derogations", "dérogations", "Les dérogations d'un projet", 200 => schema::<Vec<nuage_registry::StoredDerogation>>, auth: true),
     op!("get", "/derogations/{id}", "dérogations", "Une dérogation et son historique", 200 => schema::<nuage_registry::StoredDerogation>, auth: true),
@@ -118,6 +120,10 @@ pub const OPERATIONS: &[Operation] = &[
     op!("post", "/tokens", "personnes", "Émettre un jeton (portée, échéance) ; son secret n'est donné qu'ici", req: IssueToken, 201 => schema::<Issued>, auth: true),
     op!("post", "/tokens/{id}/revoke", "personnes", "Révoquer un jeton", 200 => schema::<nuage_registry::TokenInfo>, auth: true),
 ];
+
+fn tar_archive(_: &mut SchemaGenerator) -> Value {
+    json!({"type": "string", "contentMediaType": "application/x-tar", "description": "The bundle's files (MANIFEST, MANIFEST.sig, signer.pub, meta.json, assessment.json, the dossier)."})
+}
 
 fn any_scan(_: &mut SchemaGenerator) -> Value {
     json!({"type": "object", "description": "The inventory `nuage scan --format json` printed, as it was sent."})
@@ -223,6 +229,8 @@ pub fn document() -> Value {
         let mut responses = Map::new();
         let content_type = if op.path.ends_with(".csv") {
             "text/csv"
+        } else if op.path.ends_with("/evidence") {
+            "application/x-tar"
         } else {
             "application/json"
         };
@@ -402,6 +410,12 @@ fn summary_en(method: &str, path: &str) -> Option<&'static str> {
         ("get", "/projects/{id}/assessments") => "Assessment history, latest first",
         ("get", "/assessments/{id}") => "A stored assessment, byte for byte",
         ("post", "/assessments/{id}/replay") => "Replay an assessment and compare the bytes",
+        ("get", "/assessments/{id}/evidence") => {
+            "An assessment sealed by the registry (a tar archive `nuage verify` checks; 503 without --signing-key)"
+        }
+        ("get", "/evidence/key") => {
+            "The public key the registry seals its evidence with (for `nuage verify --key`)"
+        }
         ("post", "/projects/{id}/derogations") => {
             "Request a derogation the doctrine opens to the project"
         }

@@ -33,6 +33,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/assessments", get(assessments))
         .route("/assessments/{id}", get(assessment))
         .route("/assessments/{id}/replay", post(replay))
+        .route("/assessments/{id}/evidence", get(evidence))
+        .route("/evidence/key", get(evidence_key))
         .route(
             "/projects/{id}/scans",
             post(upload_scan)
@@ -977,6 +979,102 @@ async fn assessment(
 ) -> Result<Response, Problem> {
     let stored = stored_readable(&state, &caller, id).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], stored.body).into_response())
+}
+
+/// Why a registry without a key seals nothing.
+fn no_signing_key() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "urn:nuage:problem:no-signing-key",
+        "Pas de clé de signature",
+        "this registry seals no evidence: start it with --signing-key FILE (NUAGE_SIGNING_KEY)"
+            .to_owned(),
+    )
+}
+
+/// The registry's public key, to check its bundles with `nuage verify --key`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct EvidenceKey {
+    /// `SHA256:` and the SHA-256 of the public key's DER encoding, in hexadecimal.
+    fingerprint: String,
+    /// The Ed25519 public key, PEM (SubjectPublicKeyInfo).
+    public_key_pem: String,
+}
+
+async fn evidence_key(State(state): State<AppState>) -> Result<Json<EvidenceKey>, Problem> {
+    let key = state
+        .signing_key
+        .as_deref()
+        .ok_or_else(no_signing_key)?
+        .public_key();
+    Ok(Json(EvidenceKey {
+        fingerprint: key.fingerprint(),
+        public_key_pem: key.to_pem(),
+    }))
+}
+
+/// A stored assessment sealed by the registry: the dossier version's bytes, the assessment,
+/// the manifest and its signature, as a tar archive that `nuage verify` checks (re-assessing
+/// the dossier). The assessment is the stored one, byte for byte: a bundle that does not
+/// re-assess alike says so when verified.
+async fn evidence(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Id(id): Id,
+) -> Result<Response, Problem> {
+    evidence_archive(&state, &caller, id).await
+}
+
+/// The sealed bundle of assessment `id`, as a download, for `caller` if they may read it (the
+/// API and the project page both give it).
+pub(crate) async fn evidence_archive(
+    state: &AppState,
+    caller: &User,
+    id: i64,
+) -> Result<Response, Problem> {
+    let key = Arc::clone(state.signing_key.as_ref().ok_or_else(no_signing_key)?);
+    let stored = stored_readable(state, caller, id).await?;
+    let version = state
+        .registry
+        .dossier_version(stored.project_id, stored.dossier_version)
+        .await
+        .map_err(registry_problem)?;
+    let tar = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Problem> {
+        let format = parse_format(&version.format)?;
+        let assessment: nuage_doctrine::Assessment = serde_json::from_str(&stored.body)
+            .map_err(|e| Problem::internal(format!("stored assessment {}: {e}", stored.id)))?;
+        let source = format!(
+            "registry: project {}, dossier version {}, assessment {}",
+            stored.project_id, stored.dossier_version, stored.id
+        );
+        let bundle = nuage_evidence::seal(
+            &nuage_evidence::SealInput {
+                source: &source,
+                format,
+                dossier: version.source.as_bytes(),
+                assessment: &assessment,
+                engine: concat!("nuage ", env!("CARGO_PKG_VERSION")),
+            },
+            &key,
+        )
+        .map_err(|e| Problem::internal(e.to_string()))?;
+        bundle
+            .to_tar()
+            .map_err(|e| Problem::internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-tar".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"preuve-evaluation-{id}.tar\""),
+            ),
+        ],
+        tar,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]

@@ -15,6 +15,105 @@ use common::*;
 use nuage_registry::{Actor, Role};
 use serde_json::{Value, json};
 
+/// A GET whose answer is bytes (an archive), with its status.
+async fn get_bytes(w: &World, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = nuage_server::app(w.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    (
+        status,
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+#[tokio::test]
+async fn the_registry_seals_a_stored_assessment_that_verify_accepts() {
+    for registry in registries().await {
+        let mut w = world(registry).await;
+        let (status, created) = call(
+            &w,
+            "POST",
+            "/api/v1/projects",
+            Some(&w.alice),
+            Some(create_body(w.operator_a, PORTAIL)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let assessment = created["latest_assessment"].as_i64().unwrap();
+        let uri = format!("/api/v1/assessments/{assessment}/evidence");
+        // Without a key, nothing is sealed, and the answer says how to give one.
+        let (status, problem) = call(&w, "GET", &uri, Some(&w.alice), None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("--signing-key")
+        );
+
+        let key = nuage_evidence::SigningKey::generate().unwrap();
+        let public = key.public_key();
+        w.state = w.state.clone().with_signing_key(key);
+        let (status, published) = call(&w, "GET", "/api/v1/evidence/key", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(published["fingerprint"], public.fingerprint());
+        assert_eq!(
+            nuage_evidence::PublicKey::from_pem(published["public_key_pem"].as_str().unwrap())
+                .unwrap(),
+            public
+        );
+
+        let (status, tar) = get_bytes(&w, &uri, &w.alice).await;
+        assert_eq!(status, StatusCode::OK);
+        let bundle = nuage_evidence::Bundle::from_tar(&tar, "preuve.tar").unwrap();
+        assert!(bundle.files.contains_key("dossier.toml"));
+        assert_eq!(bundle.files["dossier.toml"], PORTAIL.as_bytes());
+        let verified = nuage_evidence::verify(&bundle, Some(&public), &w.state.catalog).unwrap();
+        assert!(verified.trusted);
+        assert!(
+            verified
+                .meta
+                .source
+                .contains(&format!("assessment {assessment}"))
+        );
+        // The same assessment sealed twice gives the same bytes.
+        assert_eq!(get_bytes(&w, &uri, &w.dinum).await.1, tar);
+        // A tampered archive is refused, naming the file.
+        let mut tampered = bundle.clone();
+        tampered.files.insert(
+            "dossier.toml".into(),
+            PORTAIL.replacen("Portail", "Portal", 1).into_bytes(),
+        );
+        let refusals =
+            nuage_evidence::verify(&tampered, Some(&public), &w.state.catalog).unwrap_err();
+        assert!(
+            refusals
+                .iter()
+                .any(|r| r.to_string().starts_with("dossier.toml: modified")),
+            "{refusals:?}"
+        );
+        // Another ministry's member cannot have it.
+        let (status, _) = get_bytes(&w, &uri, &w.mallory).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
 #[tokio::test]
 async fn a_project_from_dossier_to_replay() {
     for registry in registries().await {

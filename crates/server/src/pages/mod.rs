@@ -97,6 +97,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
             "/projets/{id}/etude-comparative.pdf",
             get(print::comparative_study_pdf),
         )
+        .route("/projets/{id}/preuve.tar", get(projects::sealed_evidence))
         .route(
             "/derogations/{id}/demande.pdf",
             get(print::derogation_request_pdf),

@@ -195,6 +195,32 @@ pub(super) async fn projects(
     })
 }
 
+/// The project's latest assessment sealed by the registry (a tar archive for `nuage verify`).
+pub(super) async fn sealed_evidence(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let user = match viewer.require(&state) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let latest = match readable(&state, user, ProjectId(id)).await {
+        Ok(_) => state.registry.latest_assessment(ProjectId(id)).await,
+        Err(p) => return viewer.problem(&state, p),
+    };
+    match latest {
+        Ok(Some(stored)) => {
+            match crate::projects::evidence_archive(&state, user, stored.id.0).await {
+                Ok(r) => r,
+                Err(p) => viewer.problem(&state, p),
+            }
+        }
+        Ok(None) => viewer.problem(&state, Problem::internal("project without assessment")),
+        Err(e) => viewer.problem(&state, registry_problem(e)),
+    }
+}
+
 /// The latest assessment of a project, as the engine's type.
 pub(super) async fn latest_assessment(
     state: &AppState,
@@ -267,6 +293,8 @@ pub(super) struct ProjectPage {
     /// (when, what, who)
     history: Vec<(String, String, String)>,
     scan: Option<ScanView>,
+    /// The registry seals evidence (it has a signing key): the page offers the bundle.
+    sealed: bool,
 }
 
 #[derive(Debug)]
@@ -483,6 +511,7 @@ pub(super) async fn project_page(
         scan: latest_scan
             .as_ref()
             .map(|(s, summary)| scan_view(lang, &state.catalog, s, summary.as_deref())),
+        sealed: state.signing_key.is_some(),
     })
 }
 
