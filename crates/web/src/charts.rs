@@ -167,7 +167,7 @@ pub fn timeline(title: &str, points: &[Bar]) -> String {
     let step = (WIDTH - 60) / (n - 1);
     let plot = u64::from(height - 50);
     let every = points.len().div_ceil(TIMELINE_LABELS).max(1);
-    let labelled = |i: usize| i % every == 0 || i + 1 == points.len();
+    let labelled = |i: usize| i.is_multiple_of(every) || i + 1 == points.len();
     let mut svg = String::new();
     let _ = write!(
         svg,
