@@ -47,7 +47,7 @@ pub use inventory::{
 };
 pub use nuage_catalog::Date;
 pub use read::{Format, ReadError, read_dossier};
-pub use rules::r07::study_preamble as r7_study_preamble;
+pub use rules::r07::{study_approvers as r7_study_approvers, study_preamble as r7_study_preamble};
 pub use scan::{
     ScanContext, assess_with_inventory, describe_resource, merge_inventory, resource_findings,
 };

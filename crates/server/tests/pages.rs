@@ -262,17 +262,19 @@ async fn pages_keep_forms_sessions_drafts_and_ministries_apart() {
         .await;
         assert_eq!(pdf.content_type, "application/pdf");
         assert!(pdf.body.starts_with("%PDF-1.4") && pdf.body.contains("Portail des d"));
-        // The signature section: both signers, one after the other.
+        // The signature section: the project manager, then who decides at this cost (the
+        // portal's full cost is between the two thresholds: the ministry's control).
         let visas = pdf.body.find("Visas").expect("a Visas section");
         let manager = pdf
             .body
             .find("Chef de projet")
             .expect("the project manager signs");
-        let directorate = pdf
+        let ministry = pdf
             .body
-            .find("Direction du num")
-            .expect("the directorate signs");
-        assert!(visas < manager && manager < directorate);
+            .find("le du minist")
+            .expect("the ministry's control signs (« Contrôle du ministère »)");
+        assert!(visas < manager && manager < ministry, "{}", pdf.body);
+        assert!(!pdf.body.contains("Direction du num"));
         let pdf = page(
             &w,
             "GET",

@@ -91,6 +91,30 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {
     }
 }
 
+/// Who decides on a departure from R6 at a full cost of `cost` (R7, R8): the project's
+/// authority below the DINUM threshold, the ministry up to the major-project threshold, the
+/// major-project review (DINUM) above it.
+fn approvers_at(t: &crate::edition::Thresholds, cost: crate::dossier::Euros) -> Vec<Approver> {
+    if cost < t.dinum_documentation_from_eur {
+        vec![Approver::ProjectAuthority]
+    } else if cost <= t.major_project_review_above_eur {
+        vec![Approver::Ministry]
+    } else {
+        vec![Approver::Dinum]
+    }
+}
+
+/// Who signs off the comparative study of a project costing `cost` under `edition` (its id),
+/// after its author: those who decide on the departure from R6 at that cost. Empty for an
+/// unknown edition.
+pub fn study_approvers(edition: &str, cost: crate::dossier::Euros) -> Vec<Approver> {
+    crate::edition::Editions::embedded()
+        .ok()
+        .and_then(|all| all.all().iter().find(|e| e.id == edition))
+        .map(|ed| approvers_at(&ed.thresholds, cost))
+        .unwrap_or_default()
+}
+
 /// Listed when the project departs from R6, or has not chosen its hosting yet.
 pub(crate) fn derogation(ctx: &Ctx<'_>) -> Option<Derogation> {
     (ctx.in_scope
@@ -106,22 +130,19 @@ fn no_cloud(ctx: &Ctx<'_>) -> Derogation {
     let low = words::euros(lang, t.dinum_documentation_from_eur);
     let high = words::euros(lang, t.major_project_review_above_eur);
     let mut conditions = Vec::new();
-    let approvers = if cost < t.dinum_documentation_from_eur {
+    let approvers = approvers_at(t, cost);
+    if cost < t.dinum_documentation_from_eur {
         conditions.push(text!(lang,
             fr: "Coût complet inférieur à {low} : l'autorité en charge du projet décide et contrôle ; pas d'étude à transmettre à la DINUM.",
             en: "Full cost below {low}: the project's authority decides and controls; no study to send to DINUM."));
-        vec![Approver::ProjectAuthority]
     } else {
         conditions.push(text!(lang,
             fr: "Coût complet d'au moins {low} : documenter la dérogation auprès de la DINUM par une étude comparative des scénarios (aspects économiques, juridiques, métiers et de sécurité).",
             en: "Full cost of at least {low}: document the derogation to DINUM with a comparative study of the scenarios (economic, legal, business and security aspects)."));
-        if cost <= t.major_project_review_above_eur {
-            vec![Approver::Ministry]
-        } else {
+        if cost > t.major_project_review_above_eur {
             conditions.push(text!(lang,
                 fr: "Au-delà de {high}, le contrôle de la doctrine est intégré à la procédure de contrôle de conception des grands projets (décret n° 2019-1088, art. 3) : c'est elle qui examine ce choix, non le ministère seul (R8).",
                 en: "Above {high}, the doctrine's control is part of the design review of major projects (decree n° 2019-1088, art. 3): that review examines this choice, not the ministry alone (R8)."));
-            vec![Approver::Dinum]
         }
     };
     let mut citations = vec![ctx.cite(Rule::R7), ctx.cite(Rule::R6)];
@@ -136,5 +157,25 @@ fn no_cloud(ctx: &Ctx<'_>) -> Derogation {
         covers: Vec::new(),
         conditions,
         citations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+    use super::*;
+    use crate::dossier::Euros;
+
+    #[test]
+    fn the_study_is_signed_by_who_decides_at_the_projects_cost() {
+        let at = |euros| study_approvers("2023-05-31", Euros::from_euros(euros));
+        assert_eq!(at(999_999), [Approver::ProjectAuthority]);
+        assert_eq!(at(1_000_000), [Approver::Ministry]);
+        assert_eq!(at(9_000_000), [Approver::Ministry]);
+        assert_eq!(at(9_000_001), [Approver::Dinum]);
+        assert!(study_approvers("1999-01-01", Euros::from_euros(1)).is_empty());
+        let preamble = study_preamble(Lang::Fr, "2021-07-05");
+        assert!(preamble.contains("6282-SG"), "{preamble}");
+        assert!(study_preamble(Lang::En, "2026-04-17").contains("6404/SG"));
     }
 }

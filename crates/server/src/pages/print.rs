@@ -37,6 +37,8 @@ struct ComparativeStudy {
     sensitive: String,
     /// What the study is for, under which text (the doctrine's words).
     preamble: String,
+    /// Who signs after the project manager: those who decide at this cost (the doctrine's).
+    signers: Vec<String>,
     edition: String,
     assessed_on: String,
     catalog_version: String,
@@ -395,6 +397,13 @@ async fn load_study(
                 },
             ),
             preamble: nuage_doctrine::r7_study_preamble(lang, &assessment.edition),
+            signers: nuage_doctrine::r7_study_approvers(
+                &assessment.edition,
+                dossier.project.full_cost_eur,
+            )
+            .iter()
+            .map(|a| a.signature(lang).to_owned())
+            .collect(),
             edition: assessment.edition.clone(),
             assessed_on: assessment.assessed_on.to_string(),
             catalog_version: assessment.catalog_version.clone(),
@@ -494,17 +503,11 @@ pub(super) async fn comparative_study_pdf(
                 blocks.push(Block::Row(format!("{rule} ({status})"), message.clone()));
             }
             let sign = tr(lang, "Date, nom, signature :", "Date, name, signature:");
-            signatures(
-                lang,
-                &mut blocks,
-                &[
-                    (tr(lang, "Chef de projet", "Project manager"), sign),
-                    (
-                        tr(lang, "Direction du numérique", "Digital directorate"),
-                        sign,
-                    ),
-                ],
-            );
+            let signers: Vec<(&str, &str)> =
+                std::iter::once((tr(lang, "Chef de projet", "Project manager"), sign))
+                    .chain(page.signers.iter().map(|s| (s.as_str(), sign)))
+                    .collect();
+            signatures(lang, &mut blocks, &signers);
             pdf(&format!("etude-comparative-{id}.pdf"), &page.name, &blocks)
         }
         Err(p) => viewer.problem(&state, p),
