@@ -1,6 +1,6 @@
 // Browser tests of `nuage serve --dev` in headless Chromium (Debian's), driven by playwright-core.
 //
-//   node tests/browser/run.mjs http://127.0.0.1:PORT/ [DOSSIER_TO_IMPORT]
+//   node tests/browser/run.mjs http://127.0.0.1:PORT/ [R9_DOSSIER [OFF_CLOUD_DOSSIER [OFFICE_SUITE_DOSSIER]]]
 //
 // Started by crates/cli/tests/browser.rs, which starts the server. Each role works in its own
 // browser context (its own cookies). Every page visited gets an axe-core audit: no serious or
@@ -12,9 +12,10 @@ import path from "node:path";
 const base = process.argv[2];
 const dossier = process.argv[3];
 const offPremise = process.argv[4];
+const officeSuite = process.argv[5];
 const maildir = process.env.NUAGE_MAILDIR;
 if (!base) {
-  console.error("usage: run.mjs BASE_URL [DOSSIER]");
+  console.error("usage: run.mjs BASE_URL [R9_DOSSIER [OFF_CLOUD_DOSSIER [OFFICE_SUITE_DOSSIER]]]");
   process.exit(2);
 }
 const shots = process.env.NUAGE_SCREENSHOTS;
@@ -344,6 +345,30 @@ try {
     await member.goto(projectR7);
     const coveredR7 = (await member.$("#verdict-couverture")) && (await member.textContent("#verdict-couverture"));
     check(!coveredR7 || coveredR7.includes("sans échéance"), `an R7 derogation covers without deadline: ${coveredR7}`);
+  }
+  // ── The office suite's derogation (DINUM's note on e-mail and personal drives): the
+  // minister's decision, then the Prime Minister's validation, as the edition in force says ──
+  if (officeSuite) {
+    await member.goto(base);
+    await member.setInputFiles("#dossier-file", officeSuite);
+    await Promise.all([member.waitForURL(/\/questionnaire\/import$/), member.click('form[action="/questionnaire/import"] button')]);
+    const draftOffice = await member.getAttribute("#questionnaire", "action");
+    await member.goto(new URL(draftOffice.replace(/\/entite$/, "/verdict"), base).href);
+    await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+    const kinds = await member.$$eval("#kind option", (o) => o.map((x) => x.value));
+    check(kinds.includes("office_suite"), `the office suite opens its own derogation (${kinds.join(" ")})`);
+    await member.selectOption("#kind", "office_suite");
+    await member.fill("#justification", "Messagerie et espace de stockage des agents : migration très avancée au 5 juillet 2021.");
+    await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
+    const office = member.url().replace(/\?.*$/, "");
+    check((await member.textContent("#etapier")).includes("Étape 2 sur 3"), "the office suite's path: the request, the minister, the Prime Minister");
+    await controller.goto(office);
+    await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
+    check((await controller.getAttribute("#etat", "data-state")) === "approved_by_minister", "the controller records the minister's decision on the office suite");
+    await dinum.goto(office);
+    await Promise.all([dinum.waitForNavigation(), dinum.click("#action-validate_for_prime_minister")]);
+    check((await dinum.getAttribute("#etat", "data-state")) === "active", "after the Prime Minister's validation the office suite's derogation is in force");
+    check((await dinum.textContent("#confirmation")).includes("1 mars 2028") || (await dinum.textContent("#confirmation")).includes("1er mars 2028"), "it runs until the deadline the note's rule gives (18 months after an acceptable offer, 1 September 2026)");
   }
   await member.goto(`${project}/etude-comparative`);
   check((await member.$$("#scenarios thead th")).length >= 3, "the comparative study sets scenarios side by side");

@@ -75,6 +75,7 @@ fn pages_in_chromium() {
         .arg(format!("http://{}/", server.address))
         .arg(&dossier)
         .arg(tests.join("hors-cloud.toml"))
+        .arg(workspace().join("examples/suite-bureautique-m365.toml"))
         .env("CHROMIUM", &chromium)
         .env("NUAGE_MAILDIR", &mails);
     if let Ok(shots) = std::env::var("NUAGE_SCREENSHOTS") {

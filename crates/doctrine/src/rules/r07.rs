@@ -15,8 +15,8 @@ pub fn study_preamble(lang: Lang, edition: &str) -> String {
         })
         .unwrap_or_else(|| edition.to_owned());
     text!(lang,
-        fr: "Document pour la DINUM au titre de la règle R7 ({circular}) : un projet qui s'écarte du cloud (R6) justifie son choix en comparant les solutions d'hébergement sur les plans économique, juridique, métier et de la sécurité.",
-        en: "Document for DINUM under rule R7 ({circular}): a project departing from cloud (R6) justifies its choice by comparing the hosting solutions on economic, legal, business and security grounds.")
+        fr: "Document pour la DINUM au titre de la règle R7, {circular} : un projet qui s'écarte du cloud (R6) justifie son choix en comparant les solutions d'hébergement sur les plans économique, juridique, métier et de la sécurité.",
+        en: "Document for DINUM under rule R7, {circular}: a project departing from cloud (R6) justifies its choice by comparing the hosting solutions on economic, legal, business and security grounds.")
 }
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Finding {

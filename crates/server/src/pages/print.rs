@@ -85,7 +85,7 @@ fn scenario_of(
                 "qualifiée SecNumCloud depuis le",
                 "SecNumCloud-qualified since"
             ),
-            q.from
+            nuage_doctrine::vocabulary::long_date(lang, q.from)
         ),
         QualificationStatus::RegionOutOfScope(_) => tr(
             lang,
@@ -112,7 +112,9 @@ fn scenario_of(
                 "qualification SecNumCloud à vérifier : validité annoncée jusqu'au",
                 "SecNumCloud qualification to verify: reported valid until"
             ),
-            q.validity_end.map(|d| d.to_string()).unwrap_or_default()
+            q.validity_end
+                .map(|d| nuage_doctrine::vocabulary::long_date(lang, d))
+                .unwrap_or_default()
         ),
         QualificationStatus::Unconfirmed(_) => tr(
             lang,
@@ -127,7 +129,7 @@ fn scenario_of(
                 "qualification SecNumCloud à partir du",
                 "SecNumCloud qualification from"
             ),
-            q.from
+            nuage_doctrine::vocabulary::long_date(lang, q.from)
         ),
         QualificationStatus::Lapsed(q) => format!(
             "{} {}",
@@ -136,7 +138,9 @@ fn scenario_of(
                 "qualification SecNumCloud échue le",
                 "SecNumCloud qualification ended on"
             ),
-            q.until.map(|d| d.to_string()).unwrap_or_default()
+            q.until
+                .map(|d| nuage_doctrine::vocabulary::long_date(lang, d))
+                .unwrap_or_default()
         ),
         QualificationStatus::Never => tr(
             lang,
@@ -405,7 +409,7 @@ async fn load_study(
             .map(|a| a.signature(lang).to_owned())
             .collect(),
             edition: assessment.edition.clone(),
-            assessed_on: assessment.assessed_on.to_string(),
+            assessed_on: nuage_doctrine::vocabulary::long_date(lang, assessment.assessed_on),
             catalog_version: assessment.catalog_version.clone(),
             scenarios: scenarios(
                 &dossier,
@@ -468,10 +472,11 @@ pub(super) async fn comparative_study_pdf(
                 Block::Row(
                     tr(lang, "Évaluation", "Assessment").to_owned(),
                     format!(
-                        "{} {}, {}, {} {}",
-                        tr(lang, "édition", "edition"),
-                        page.edition,
+                        "{} {} {} {}, {} {}",
+                        tr(lang, "le", "on"),
                         page.assessed_on,
+                        tr(lang, "selon l'édition", "under the edition"),
+                        page.edition,
                         tr(lang, "catalogue", "catalog"),
                         page.catalog_version
                     ),
