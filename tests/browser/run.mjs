@@ -13,6 +13,9 @@ const base = process.argv[2];
 const dossier = process.argv[3];
 const offPremise = process.argv[4];
 const officeSuite = process.argv[5];
+const majorOffCloud = process.argv[6];
+// `2021`: a server whose day falls under the 2021 circular (the minister decides alone).
+const scenario = process.env.NUAGE_SCENARIO || "main";
 const maildir = process.env.NUAGE_MAILDIR;
 if (!base) {
   console.error("usage: run.mjs BASE_URL [R9_DOSSIER [OFF_CLOUD_DOSSIER [OFFICE_SUITE_DOSSIER]]]");
@@ -124,7 +127,50 @@ async function as(who) {
 
 const verdictOf = (page) => page.getAttribute("#verdict-value", "data-verdict");
 
+// A dossier file imported by the member and saved as a project; its page's URL.
+async function importProject(member, file) {
+  await member.goto(base);
+  await member.setInputFiles("#dossier-file", file);
+  await Promise.all([member.waitForURL(/\/questionnaire\/import$/), member.click('form[action="/questionnaire/import"] button')]);
+  const draft = await member.getAttribute("#questionnaire", "action");
+  await member.goto(new URL(draft.replace(/\/entite$/, "/verdict"), base).href);
+  await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+  return member.url();
+}
+
+// A derogation of `kind` requested from a project's page; the derogation's URL.
+async function requestDerogation(member, kind, justification) {
+  await member.selectOption("#kind", kind);
+  await member.fill("#justification", justification);
+  await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
+  return member.url().replace(/\?.*$/, "");
+}
+
+// Under the 2021 circular (a server whose day is 1 March 2022): R9's transitional derogation
+// is the minister's alone, with no Prime Minister's step.
+async function edition2021() {
+  const member = await as("membre");
+  const project = await importProject(member, dossier);
+  check((await member.textContent("#verdict-full")).includes("6282"), "the 2022 verdict cites the 2021 circular");
+  const derogation = await requestDerogation(member, "r9_transitional", "Migration vers une offre qualifiée engagée avant la circulaire.");
+  check((await member.textContent("#etapier")).includes("Étape 2 sur 2"), "2021: two steps, the request and the minister's decision");
+  check((await member.textContent("#qui-agit")).includes("enregistrer l'accord du ministre, par le contrôleur ministériel"), "the controller records the minister's decision next");
+  await audit(member, "derogation-2021");
+  const dinum = await as("dinum");
+  await dinum.goto(derogation);
+  check((await dinum.$("#action-validate_for_prime_minister")) === null, "no Prime Minister's validation under the 2021 circular");
+  const controller = await as("local");
+  await controller.goto(derogation);
+  await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
+  check((await controller.getAttribute("#etat", "data-state")) === "active", "the minister's approval alone puts the derogation in force");
+  await member.goto(project);
+  check(/couvert par une dérogation jusqu'au/.test(await member.textContent("#verdict-couverture")), "the project reads covered until its deadline");
+}
+
 try {
+  if (scenario === "2021") {
+    await edition2021();
+  } else {
   // ── A member fills the questionnaire from nothing to a verdict ────────────────────────────
   const member = await as("membre");
   check((await member.textContent("#utilisateur")).includes("Camille"), "the member is logged in");
@@ -322,17 +368,8 @@ try {
 
   // ── A derogation from R6 (hosting outside the cloud, R7), 1 to 9 M€: the ministry controls ──
   if (offPremise) {
-    await member.goto(base);
-    await member.setInputFiles("#dossier-file", offPremise);
-    await Promise.all([member.waitForURL(/\/questionnaire\/import$/), member.click('form[action="/questionnaire/import"] button')]);
-    const draftR7 = await member.getAttribute("#questionnaire", "action");
-    await member.goto(new URL(draftR7.replace(/\/entite$/, "/verdict"), base).href);
-    await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
-    const projectR7 = member.url();
-    await member.selectOption("#kind", "r7_no_cloud");
-    await member.fill("#justification", "Archives hébergées dans le centre de données du ministère ; étude comparative jointe.");
-    await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
-    const r7 = member.url().replace(/\?.*$/, "");
+    const projectR7 = await importProject(member, offPremise);
+    const r7 = await requestDerogation(member, "r7_no_cloud", "Archives hébergées dans le centre de données du ministère ; étude comparative jointe.");
     check((await member.textContent("#etapier")).includes("Étape 2 sur 2"), "R7 from 1 to 9 M€: two steps, the request and the ministry's control");
     check((await member.textContent("#qui-agit")).includes("enregistrer le contrôle du ministère, par le contrôleur ministériel"), "the ministry's controller acts next on R7");
     mails = await mailsTo(CONTROLLER_MAIL, 3);
@@ -346,21 +383,26 @@ try {
     const coveredR7 = (await member.$("#verdict-couverture")) && (await member.textContent("#verdict-couverture"));
     check(!coveredR7 || coveredR7.includes("sans échéance"), `an R7 derogation covers without deadline: ${coveredR7}`);
   }
+  // ── R7 above 9 M€: the major-project review (DINUM) decides, not the ministry ──
+  if (majorOffCloud) {
+    await importProject(member, majorOffCloud);
+    const big = await requestDerogation(member, "r7_no_cloud", "Plateforme nationale hébergée dans le centre de données du ministère ; étude comparative jointe.");
+    check((await member.textContent("#etapier")).includes("Étape 2 sur 2"), "R7 above 9 M€: two steps, the request and the major-project review");
+    check((await member.textContent("#qui-agit")).includes("par la DINUM"), `DINUM acts next on R7 above 9 M€: ${await member.textContent("#qui-agit")}`);
+    await controller.goto(big);
+    check((await controller.$("#action-control_for_ministry")) === null, "above 9 M€ the ministry's control alone is not the step");
+    await dinum.goto(big);
+    await Promise.all([dinum.waitForNavigation(), dinum.click("#action-review_as_major_project")]);
+    check((await dinum.getAttribute("#etat", "data-state")) === "active", "the major-project review grants the R7 derogation above 9 M€");
+  }
+
   // ── The office suite's derogation (DINUM's note on e-mail and personal drives): the
   // minister's decision, then the Prime Minister's validation, as the edition in force says ──
   if (officeSuite) {
-    await member.goto(base);
-    await member.setInputFiles("#dossier-file", officeSuite);
-    await Promise.all([member.waitForURL(/\/questionnaire\/import$/), member.click('form[action="/questionnaire/import"] button')]);
-    const draftOffice = await member.getAttribute("#questionnaire", "action");
-    await member.goto(new URL(draftOffice.replace(/\/entite$/, "/verdict"), base).href);
-    await Promise.all([member.waitForURL(/\/projets\/\d+$/), member.click("#creer-projet")]);
+    await importProject(member, officeSuite);
     const kinds = await member.$$eval("#kind option", (o) => o.map((x) => x.value));
     check(kinds.includes("office_suite"), `the office suite opens its own derogation (${kinds.join(" ")})`);
-    await member.selectOption("#kind", "office_suite");
-    await member.fill("#justification", "Messagerie et espace de stockage des agents : migration très avancée au 5 juillet 2021.");
-    await Promise.all([member.waitForURL(/\/derogations\/\d+(\?.*)?$/), member.click("#demander-derogation")]);
-    const office = member.url().replace(/\?.*$/, "");
+    const office = await requestDerogation(member, "office_suite", "Messagerie et espace de stockage des agents : migration très avancée au 5 juillet 2021.");
     check((await member.textContent("#etapier")).includes("Étape 2 sur 3"), "the office suite's path: the request, the minister, the Prime Minister");
     await controller.goto(office);
     await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
@@ -457,6 +499,7 @@ try {
   await login.goto(new URL("langue/en?retour=/", base).href);
   check((await login.textContent("h1")).includes("for your project"), "the pages are available in English");
   await audit(login, "home-en");
+  }
 } catch (e) {
   check(false, `the scenario ran to its end: ${e.stack || e}`);
 } finally {

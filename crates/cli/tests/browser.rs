@@ -70,12 +70,27 @@ fn pages_in_chromium() {
         &["--dev", "--today", "2026-06-01", "--smtp-url", &smtp_url],
     );
     let dossier = workspace().join("examples/systeme-existant-derogation.toml");
+    // The same project off the cloud above 9 M€: the major-project review decides (R7, R8).
+    let off_cloud = std::fs::read_to_string(tests.join("hors-cloud.toml")).unwrap();
+    let major = dir.join("hors-cloud-12m.toml");
+    std::fs::write(
+        &major,
+        off_cloud
+            .replacen("full_cost_eur = 3000000", "full_cost_eur = 12000000", 1)
+            .replacen(
+                "Application de gestion des archives",
+                "Plateforme nationale des archives",
+                1,
+            ),
+    )
+    .unwrap();
     let mut run = Command::new("node");
     run.arg(tests.join("run.mjs"))
         .arg(format!("http://{}/", server.address))
         .arg(&dossier)
         .arg(tests.join("hors-cloud.toml"))
         .arg(workspace().join("examples/suite-bureautique-m365.toml"))
+        .arg(&major)
         .env("CHROMIUM", &chromium)
         .env("NUAGE_MAILDIR", &mails);
     if let Ok(shots) = std::env::var("NUAGE_SCREENSHOTS") {
@@ -88,6 +103,27 @@ fn pages_in_chromium() {
     assert!(
         output.status.success(),
         "browser scenario failed:\n{stdout}\n{}\nserver log:\n{log}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The 2021 circular, on a day it was in force: the minister decides alone.
+    let dir_2021 = dir.join("2021");
+    std::fs::create_dir_all(&dir_2021).unwrap();
+    let server = Server::start(&dir_2021, &["--dev", "--today", "2022-03-01"]);
+    let output = Command::new("node")
+        .arg(tests.join("run.mjs"))
+        .arg(format!("http://{}/", server.address))
+        .arg(&dossier)
+        .env("CHROMIUM", &chromium)
+        .env("NUAGE_SCENARIO", "2021")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    let (_, log) = server.terminate();
+    assert!(
+        output.status.success(),
+        "browser scenario (2021) failed:\n{stdout}\n{}\nserver log:\n{log}",
         String::from_utf8_lossy(&output.stderr)
     );
     let _ = std::fs::remove_dir_all(&dir);
