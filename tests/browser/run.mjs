@@ -451,6 +451,17 @@ try {
   await controller.goto(new URL("projets", base).href);
   await audit(controller, "projets");
 
+  // ── The FAQ's derogation from R9 on proof of SecNumCloud's guarantees: minister, then
+  // Prime Minister, and no deadline ──
+  await importProject(member, dossier);
+  const proof = await requestDerogation(member, "r9_equivalent_guarantees", "Garanties équivalentes à SecNumCloud démontrées : rapport d'audit joint.");
+  check((await member.textContent("#etapier")).includes("Étape 2 sur 3"), "the equivalent-guarantees derogation: the request, the minister, the Prime Minister");
+  await controller.goto(proof);
+  await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
+  await dinum.goto(proof);
+  await Promise.all([dinum.waitForNavigation(), dinum.click("#action-validate_for_prime_minister")]);
+  check((await dinum.getAttribute("#etat", "data-state")) === "active", "the equivalent-guarantees derogation is in force after the Prime Minister's validation");
+
   // ── A member of another ministry is refused ─────────────────────────────────────────────
   const other = await as("autre");
   for (const url of [project, derogation, `${project}/etude-comparative`, `${derogation}/demande`]) {

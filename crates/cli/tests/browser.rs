@@ -7,9 +7,12 @@
 )]
 //! The web pages in a real browser: `tests/browser/run.mjs` drives Debian's Chromium through
 //! playwright-core against a `nuage serve --dev` started here (questionnaire to verdict, a
-//! changed answer, a derogation of each kind through its steps with the e-mails a local SMTP
-//! server receives, another ministry refused, axe-core on every page). Needs Node.js and Chromium: `.ci/run` installs them; elsewhere the test
-//! says what is missing and passes, except under CI where a missing browser fails it.
+//! changed answer, a derogation of each kind through its steps — R9's transitional one (minister
+//! then Prime Minister, and on a second server dated 2022 the minister alone), R7 from 1 to 9 M€
+//! (the ministry) and above (the major-project review), the office suite, the FAQ's equivalent
+//! guarantees — with the e-mails a local SMTP server receives, another ministry refused,
+//! axe-core on every page). Needs Node.js and Chromium: `.ci/run` installs them; elsewhere the
+//! test says what is missing and passes, except under CI where a missing browser fails it.
 //! `NUAGE_SCREENSHOTS=docs/screenshots cargo test -p nuage-cli --test browser` refreshes the
 //! README's screenshots.
 
