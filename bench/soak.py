@@ -71,10 +71,12 @@ class Client:
 
 
 def make_scan(n):
+    """A scan report of `n` resources, shaped as `nuage scan --format json` writes it."""
     resources = [
         {"address": f"outscale_vm.v{i}", "type": "outscale_vm", "provider": "outscale",
          "offer": "outscale-iaas", "region": "eu-west-2", "zones": ["eu-west-2a"],
-         "file": f"mod{i % 20}/main.tf", "line": i, "evidence": ["provider \"outscale\""]}
+         "file": f"mod{i % 20}/main.tf", "line": i, "service": "compute", "portability": "portable",
+         "source": "terraform", "evidence": ["provider \"outscale\""]}
         for i in range(n)
     ]
     findings = [{"rule": "R5", "status": "to_verify", "message": "une seule zone", "citations": [],
