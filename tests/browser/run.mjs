@@ -45,8 +45,6 @@ const browser = await chromium.launch({
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    // The browser's own language, as a French user's: date fields read jj/mm/aaaa.
-    "--lang=fr-FR",
   ],
 });
 
