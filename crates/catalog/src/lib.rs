@@ -676,6 +676,13 @@ mod tests {
         assert_eq!(x.hds.note_in(true), Some("Non établi."));
         assert_eq!(x.hds.note_in(false), Some("Non établi."));
         assert_eq!(x.immunity.note_in(true), None);
+        // The embedded catalog: a decision's note follows the language.
+        let c = catalog();
+        let us = c.jurisdiction("US").unwrap();
+        let on = day("2024-06-03");
+        assert_eq!(us.note_on_in(on, false), us.note_on(on));
+        let en = us.note_on_in(on, true).unwrap();
+        assert!(en.contains("10 July 2023"), "{en}");
     }
 
     #[test]
