@@ -20,8 +20,9 @@ pub use freshness::{FactRecord, STALE_AFTER_MONTHS};
 pub use load::{CatalogError, CatalogFiles, Problem};
 pub use model::{
     AdequacyDecision, Availability, Confidence, DataProtection, Evaluation, Fact, Hds,
-    HdsReferential, HdsStatus, HostedOn, Jurisdiction, Milestone, Offer, OfferKind, Qualification,
-    QualificationStatus, Region, SecNumCloudState, ServiceModel, Source, UserService,
+    HdsReferential, HdsStatus, HostedOn, Jurisdiction, Milestone, Noted, Offer, OfferKind,
+    Qualification, QualificationStatus, Region, SecNumCloudState, ServiceModel, Source,
+    UserService,
 };
 
 /// A validated catalog.
@@ -631,6 +632,57 @@ mod tests {
         assert!(text.contains("already used"), "{text}");
         assert!(text.contains("unknown source `nowhere`"), "{text}");
         assert!(text.contains("unknown country `ZZ`"), "{text}");
+    }
+
+    #[test]
+    fn refuses_an_english_note_without_a_french_one() {
+        let text = refused(&format!(
+            "{HEAD}note_en = \"A note.\"\nimmunity = {{ confidence = \"uncertain\", note_en = \"Unknown.\" }}\n"
+        ));
+        assert!(text.contains("offers/test.toml:1"), "{text}");
+        assert!(text.contains("offer[x].note_en"), "{text}");
+        assert!(text.contains("offer[x].immunity.note_en"), "{text}");
+        assert!(text.contains("translates a `note`"), "{text}");
+    }
+
+    #[test]
+    fn refuses_an_english_note_copied_from_the_french_one() {
+        let text = refused(&format!(
+            "{HEAD}[[offer.secnumcloud]]\nfrom = 2024-01-01\nconfidence = \"secondary\"\nsources = [\"seed-circular-2023\"]\nreviewed_on = 2026-12-02\nnote = \"Périmètre IaaS.\"\nnote_en = \"Périmètre IaaS.\"\n"
+        ));
+        assert!(
+            text.contains("offer[x].secnumcloud[from 2024-01-01].note_en"),
+            "{text}"
+        );
+        assert!(text.contains("a copy of `note`"), "{text}");
+        let mut files = CatalogFiles::embedded();
+        files.jurisdictions.1 = "[[jurisdiction]]\ncode = \"FR\"\nname = \"France\"\nstatus = \"eu\"\nsources = [\"eu-members\"]\nreviewed_on = 2026-12-02\nnote = \"UE\"\nnote_en = \"UE\"\n".into();
+        files.offers = Vec::new();
+        let text = Catalog::from_files(&files).unwrap_err().to_string();
+        assert!(text.contains("jurisdictions.toml:1"), "{text}");
+        assert!(text.contains("jurisdiction[FR].note_en"), "{text}");
+    }
+
+    #[test]
+    fn notes_are_read_in_english_when_translated() {
+        let c = Catalog::from_files(&files_with_offers(&format!(
+            "{HEAD}note = \"Offre fictive.\"\nnote_en = \"A made-up offer.\"\nhds = {{ confidence = \"uncertain\", note = \"Non établi.\" }}\n"
+        )))
+        .unwrap();
+        let x = c.offer("x").unwrap();
+        assert_eq!(x.note_in(true), Some("A made-up offer."));
+        assert_eq!(x.note_in(false), Some("Offre fictive."));
+        // Untranslated: the French note, in both languages.
+        assert_eq!(x.hds.note_in(true), Some("Non établi."));
+        assert_eq!(x.hds.note_in(false), Some("Non établi."));
+        assert_eq!(x.immunity.note_in(true), None);
+        // The embedded catalog: a decision's note follows the language.
+        let c = catalog();
+        let us = c.jurisdiction("US").unwrap();
+        let on = day("2024-06-03");
+        assert_eq!(us.note_on_in(on, false), us.note_on(on));
+        let en = us.note_on_in(on, true).unwrap();
+        assert!(en.contains("10 July 2023"), "{en}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::Catalog;
 use crate::model::{
-    DataProtection, Fact, HdsReferential, Jurisdiction, Offer, ServiceModel, Source,
+    DataProtection, Fact, HdsReferential, Jurisdiction, Noted, Offer, ServiceModel, Source,
 };
 
 /// One thing wrong with a catalog file, with where it is.
@@ -234,6 +234,7 @@ impl Checker<'_> {
     }
 
     fn fact<T>(&mut self, file: &str, line: usize, field: &str, fact: &Fact<T>) {
+        self.note(file, line, field, fact);
         self.sources(file, line, field, &fact.sources, fact.value.is_some());
         if fact.value.is_some() {
             self.reviewed(file, line, field, fact.reviewed_on);
@@ -249,6 +250,26 @@ impl Checker<'_> {
                 format!("{field}.reviewed_on"),
                 "a fact needs `reviewed_on`, the day it was last checked against its sources",
             );
+        }
+    }
+
+    /// An English note translates the French one: never without it, never a copy of it.
+    fn note(&mut self, file: &str, line: usize, field: &str, noted: &dyn Noted) {
+        let field = format!("{field}.note_en");
+        match (noted.note_fr(), noted.note_en()) {
+            (None, Some(_)) => self.push(
+                file,
+                line,
+                field,
+                "an English `note_en` translates a `note`: write the `note`, or leave `note_en` out",
+            ),
+            (Some(fr), Some(en)) if fr.trim() == en.trim() => self.push(
+                file,
+                line,
+                field,
+                "`note_en` is a copy of `note`: translate it, or leave `note_en` out",
+            ),
+            _ => {}
         }
     }
 
@@ -377,6 +398,7 @@ impl Catalog {
             let line = line_col(cat_text, r.span().start).0;
             let rf = r.get_ref();
             let field = format!("hds_referential[{}]", rf.id);
+            checker.note(cat_name, line, &field, rf);
             if !valid_id(&rf.id) || !referential_ids.insert(rf.id.clone()) {
                 checker.push(
                     cat_name,
@@ -433,11 +455,13 @@ impl Catalog {
                 true,
             );
             checker.reviewed(jur_name, line, &field, jur.reviewed_on);
+            checker.note(jur_name, line, &field, jur);
             let mut previous: Option<&crate::AdequacyDecision> = None;
             for d in &jur.decisions {
                 let df = format!("{field}.decision[{}]", d.from);
                 checker.sources(jur_name, line, &format!("{df}.sources"), &d.sources, true);
                 checker.reviewed(jur_name, line, &df, d.reviewed_on);
+                checker.note(jur_name, line, &df, d);
                 if !matches!(
                     d.scope,
                     DataProtection::Adequacy | DataProtection::PartialAdequacy
@@ -526,6 +550,7 @@ impl Catalog {
                     seen.insert(offer.id.clone(), ((*name).clone(), line));
                 }
                 checker.sources(name, line, &f("sources"), &offer.sources, true);
+                checker.note(name, line, &format!("offer[{}]", offer.id), offer);
                 if offer.service_models.is_empty() {
                     checker.push(
                         name,
@@ -577,12 +602,14 @@ impl Catalog {
                         );
                     }
                     checker.sources(name, line, &format!("{rf}.sources"), &r.sources, true);
+                    checker.note(name, line, &rf, r);
                 }
                 let codes: Vec<String> = offer.regions.iter().map(|r| r.code.clone()).collect();
                 let several_regions = offer.regions.len() > 1;
 
                 let hds = &offer.hds;
                 checker.sources(name, line, &f("hds"), &hds.sources, hds.value.is_some());
+                checker.note(name, line, &f("hds"), hds);
                 if hds.value.is_some() {
                     checker.reviewed(name, line, &f("hds"), hds.reviewed_on);
                 }
@@ -616,6 +643,7 @@ impl Catalog {
                     let qf = f(&format!("secnumcloud[from {}]", q.from));
                     checker.sources(name, line, &format!("{qf}.sources"), &q.sources, true);
                     checker.reviewed(name, line, &qf, q.reviewed_on);
+                    checker.note(name, line, &qf, *q);
                     if let Some(until) = q.until
                         && until < q.from
                     {
@@ -688,10 +716,12 @@ impl Catalog {
                     let ef = f("secnumcloud_evaluation");
                     checker.sources(name, line, &format!("{ef}.sources"), &ev.sources, true);
                     checker.reviewed(name, line, &ef, ev.reviewed_on);
+                    checker.note(name, line, &ef, ev);
                     let mut last = ev.date;
                     for m in &ev.milestones {
                         let mf = format!("{ef}.milestones[{}]", m.milestone);
                         checker.sources(name, line, &format!("{mf}.sources"), &m.sources, false);
+                        checker.note(name, line, &mf, m);
                         if m.date < last {
                             checker.push(
                                 name,
@@ -728,6 +758,7 @@ impl Catalog {
                     let hf = f("hosted_on");
                     checker.sources(name, line, &format!("{hf}.sources"), &h.sources, true);
                     checker.reviewed(name, line, &hf, h.reviewed_on);
+                    checker.note(name, line, &hf, h);
                     if h.offer.as_deref() == Some(offer.id.as_str()) {
                         checker.push(
                             name,
@@ -750,6 +781,7 @@ impl Catalog {
                     let af = f("availability");
                     checker.sources(name, line, &format!("{af}.sources"), &a.sources, true);
                     checker.reviewed(name, line, &af, a.reviewed_on);
+                    checker.note(name, line, &af, a);
                     if let (Some(from), Some(until)) = (a.from, a.until)
                         && until < from
                     {

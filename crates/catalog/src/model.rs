@@ -16,6 +16,58 @@ pub enum Confidence {
     Uncertain,
 }
 
+/// A record with a French `note` and, when someone has translated it, an English `note_en`.
+pub trait Noted {
+    /// The note as written, in French.
+    fn note_fr(&self) -> Option<&str>;
+    /// The note in English, when there is one.
+    fn note_en(&self) -> Option<&str>;
+    /// The note to print: the English one when `english` and there is one, else the French one.
+    fn note_in(&self, english: bool) -> Option<&str> {
+        if english {
+            self.note_en().or_else(|| self.note_fr())
+        } else {
+            self.note_fr()
+        }
+    }
+}
+
+macro_rules! noted {
+    ($($t:ty),* $(,)?) => {
+        $(impl Noted for $t {
+            fn note_fr(&self) -> Option<&str> {
+                self.note.as_deref()
+            }
+            fn note_en(&self) -> Option<&str> {
+                self.note_en.as_deref()
+            }
+        })*
+    };
+}
+
+noted!(
+    Qualification,
+    Milestone,
+    Evaluation,
+    Region,
+    Hds,
+    HdsReferential,
+    HostedOn,
+    Availability,
+    Offer,
+    AdequacyDecision,
+    Jurisdiction,
+);
+
+impl<T> Noted for Fact<T> {
+    fn note_fr(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    fn note_en(&self) -> Option<&str> {
+        self.note_en.as_deref()
+    }
+}
+
 /// A document a fact rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +96,9 @@ pub struct Fact<T> {
     pub reviewed_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 impl<T: Copy> Fact<T> {
@@ -61,6 +116,7 @@ impl<T> Default for Fact<T> {
             sources: Vec::new(),
             reviewed_on: None,
             note: None,
+            note_en: None,
         }
     }
 }
@@ -183,6 +239,9 @@ pub struct Qualification {
     pub reviewed_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 impl Qualification {
@@ -228,6 +287,9 @@ pub struct Milestone {
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 /// A qualification process not yet concluded (ANSSI milestones J0 to J3).
@@ -253,6 +315,9 @@ pub struct Evaluation {
     pub reviewed_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 impl Evaluation {
@@ -302,6 +367,9 @@ pub struct Region {
     pub reviewed_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 /// HDS certification (« hébergeur de données de santé ») of an offer, as a dated fact.
@@ -331,6 +399,9 @@ pub struct Hds {
     pub regions: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 impl Hds {
@@ -352,6 +423,7 @@ impl Default for Hds {
             until: None,
             regions: None,
             note: None,
+            note_en: None,
         }
     }
 }
@@ -377,6 +449,9 @@ pub struct HdsReferential {
     pub reviewed_on: Date,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 /// Where an offer's HDS certification stands on a day.
@@ -442,6 +517,9 @@ pub struct HostedOn {
     pub reviewed_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 /// When an offer is open to its users.
@@ -460,6 +538,9 @@ pub struct Availability {
     pub reviewed_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 /// An offer of the catalog.
@@ -503,6 +584,9 @@ pub struct Offer {
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 /// Where a SecNumCloud question stands for one offer, one day, one region (and service model).
@@ -787,6 +871,9 @@ pub struct AdequacyDecision {
     /// What the decision covers, said where it is cited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 impl AdequacyDecision {
@@ -815,6 +902,9 @@ pub struct Jurisdiction {
     pub decisions: Vec<AdequacyDecision>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note in English; never without `note`, never a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_en: Option<String>,
 }
 
 impl Jurisdiction {
@@ -836,11 +926,16 @@ impl Jurisdiction {
 
     /// What to say about the country on `date`: the decision in force's note, else the country's.
     pub fn note_on(&self, date: Date) -> Option<&str> {
+        self.note_on_in(date, false)
+    }
+
+    /// [`Jurisdiction::note_on`], in English when `english` and the note is translated.
+    pub fn note_on_in(&self, date: Date, english: bool) -> Option<&str> {
         if self.decisions.is_empty() {
-            return self.note.as_deref();
+            return self.note_in(english);
         }
         self.decision_on(date)
-            .and_then(|d| d.note.as_deref())
-            .or(self.note.as_deref())
+            .and_then(|d| d.note_in(english))
+            .or(self.note_in(english))
     }
 }

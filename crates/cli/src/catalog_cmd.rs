@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use nuage_catalog::{
-    Catalog, Confidence, Date, Fact, HdsStatus, Offer, OfferKind, QualificationStatus,
+    Catalog, Confidence, Date, Fact, HdsStatus, Noted, Offer, OfferKind, QualificationStatus,
     STALE_AFTER_MONTHS, SecNumCloudState,
 };
 use serde_json::{Value, json};
@@ -272,7 +272,7 @@ fn list(args: &ListArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn fact_line(out: &mut String, label: &str, f: &Fact<bool>) {
+fn fact_line(out: &mut String, label: &str, f: &Fact<bool>, english: bool) {
     let src = if f.sources.is_empty() {
         String::new()
     } else {
@@ -287,7 +287,7 @@ fn fact_line(out: &mut String, label: &str, f: &Fact<bool>) {
         .map(|d| format!(" (revu le {d})"))
         .unwrap_or_default();
     let _ = writeln!(out, "  {label} : {}{src}{reviewed}", tri(f.known()));
-    if let Some(n) = &f.note {
+    if let Some(n) = f.note_in(english) {
         let _ = writeln!(out, "    {n}");
     }
 }
@@ -307,6 +307,8 @@ fn show(args: &ShowArgs) -> ExitCode {
         );
     };
     let on = args.as_of.unwrap_or_else(today);
+    // The notes follow `--lang` when translated; the rest of the sheet is in French.
+    let english = matches!(args.common.lang(), nuage_doctrine::Lang::En);
     let mut ids: Vec<&str> = offer.sources.iter().map(String::as_str).collect();
     for f in [&offer.immunity, &offer.diffusion_restreinte] {
         ids.extend(f.sources.iter().map(String::as_str));
@@ -410,7 +412,7 @@ fn show(args: &ShowArgs) -> ExitCode {
                     confidence_name(q.confidence),
                     q.sources.join(", ")
                 );
-                if let Some(n) = &q.note {
+                if let Some(n) = q.note_in(english) {
                     let _ = writeln!(out, "      {n}");
                 }
             }
@@ -438,11 +440,16 @@ fn show(args: &ShowArgs) -> ExitCode {
                     confidence_name(ev.confidence),
                     ev.sources.join(", ")
                 );
-                if let Some(n) = &ev.note {
+                if let Some(n) = ev.note_in(english) {
                     let _ = writeln!(out, "      {n}");
                 }
             }
-            fact_line(&mut out, "immunité extracommunautaire", &offer.immunity);
+            fact_line(
+                &mut out,
+                "immunité extracommunautaire",
+                &offer.immunity,
+                english,
+            );
             let h = &offer.hds;
             let mut detail = String::new();
             if let Some(r) = &h.referential {
@@ -476,13 +483,14 @@ fn show(args: &ShowArgs) -> ExitCode {
                 tri(h.known()),
                 hds_words(&hds)
             );
-            if let Some(n) = &h.note {
+            if let Some(n) = h.note_in(english) {
                 let _ = writeln!(out, "    {n}");
             }
             fact_line(
                 &mut out,
                 "Diffusion Restreinte",
                 &offer.diffusion_restreinte,
+                english,
             );
             if let Some(host) = &offer.hosted_on {
                 let what = host
@@ -501,7 +509,7 @@ fn show(args: &ShowArgs) -> ExitCode {
                     confidence_name(host.confidence),
                     host.sources.join(", ")
                 );
-                if let Some(n) = &host.note {
+                if let Some(n) = host.note_in(english) {
                     let _ = writeln!(out, "    {n}");
                 }
             }
@@ -514,7 +522,7 @@ fn show(args: &ShowArgs) -> ExitCode {
                     confidence_name(a.confidence),
                     a.sources.join(", ")
                 );
-                if let Some(n) = &a.note {
+                if let Some(n) = a.note_in(english) {
                     let _ = writeln!(out, "    {n}");
                 }
             }
@@ -527,12 +535,12 @@ fn show(args: &ShowArgs) -> ExitCode {
                         format!(" (zones {})", r.zones.join(", "))
                     };
                     let _ = writeln!(out, "    {} — {}{zones}", r.code, r.country);
-                    if let Some(n) = &r.note {
+                    if let Some(n) = r.note_in(english) {
                         let _ = writeln!(out, "      {n}");
                     }
                 }
             }
-            if let Some(n) = &offer.note {
+            if let Some(n) = offer.note_in(english) {
                 let _ = writeln!(out, "  note : {n}");
             }
             let _ = writeln!(out, "  sources :");
