@@ -480,3 +480,46 @@ fn a_replacement_catalog_is_validated() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("offers/bad.toml"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_english_assessment_quotes_the_catalogs_english_notes() {
+    // Personal data in us-east-1: the United States' partial adequacy, whose catalog note is
+    // quoted in the finding — in the reader's language.
+    let dossier = std::fs::read_to_string(root().join("examples/portail-demarches.toml"))
+        .unwrap()
+        .replacen(
+            "offer = \"outscale-iaas\"\nregion = \"cloudgouv-eu-west-1\"\nzones = [\"cloudgouv-eu-west-1a\", \"cloudgouv-eu-west-1b\"]",
+            "offer = \"aws\"\nregion = \"us-east-1\"\nzones = [\"us-east-1a\", \"us-east-1b\"]",
+            1,
+        );
+    assert!(dossier.contains("us-east-1"));
+    let dir = tempdir("english-notes");
+    let file = dir.join("us.toml");
+    std::fs::write(&file, dossier).unwrap();
+    let gdpr = |lang: &str| -> String {
+        let o = nuage(&[
+            "assess",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "--lang",
+            lang,
+        ]);
+        let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "GDPR")
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let en = gdpr("en");
+    assert!(
+        en.contains("limited to certified organisations") || en.contains("CLOUD Act"),
+        "{en}"
+    );
+    assert!(!en.contains("limitée aux organisations"), "{en}");
+    assert!(gdpr("fr").contains("limitée aux organisations certifiées"));
+}

@@ -8,9 +8,13 @@ fn location_status(ctx: &Ctx<'_>, e: &Env<'_>, offer: &Offer) -> (Status, Option
     let lang = ctx.lang;
     let label = env_label(lang, e);
     let country_status = |code: &str| {
-        ctx.catalog
-            .jurisdiction(code)
-            .map(|j| (j.status_on(ctx.on), j.name.as_str(), j.note_on(ctx.on)))
+        ctx.catalog.jurisdiction(code).map(|j| {
+            (
+                j.status_on(ctx.on),
+                j.name.as_str(),
+                j.note_on_in(ctx.on, lang == Lang::En),
+            )
+        })
     };
     let judge = |status: DataProtection,
                  country: &str,
@@ -241,7 +245,9 @@ pub(crate) fn resources(s: &Scanned<'_>, out: &mut Vec<Finding>) {
                 en: "`{address}` is deployed in region `{region}` ({name}), outside the EU/EEA: an adequacy decision (GDPR art. 45) covers that country; check that personal data may go there and that the doctrine is met."),
             ),
             DataProtection::PartialAdequacy => {
-                let note = country.note_on(ctx.on).unwrap_or_default();
+                let note = country
+                    .note_on_in(ctx.on, lang == Lang::En)
+                    .unwrap_or_default();
                 (
                     Status::ToVerify,
                     text!(lang,
