@@ -75,6 +75,14 @@ async function mailsTo(address, count) {
   }
   return readMails().filter((m) => m.to.includes(address));
 }
+// Whether `address` received, within 10 s, an e-mail whose text holds every one of `parts`.
+async function mailed(address, ...parts) {
+  for (let i = 0; i < 100; i++) {
+    if (readMails().some((m) => m.to.includes(address) && parts.every((p) => m.text.includes(p)))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
 const CONTROLLER_MAIL = "local@dev.nuage.invalid";
 const DINUM_MAIL = "dinum@dev.nuage.invalid";
 const MEMBER_MAIL = "membre@dev.nuage.invalid";
@@ -389,6 +397,7 @@ try {
     const big = await requestDerogation(member, "r7_no_cloud", "Plateforme nationale hébergée dans le centre de données du ministère ; étude comparative jointe.");
     check((await member.textContent("#etapier")).includes("Étape 2 sur 2"), "R7 above 9 M€: two steps, the request and the major-project review");
     check((await member.textContent("#qui-agit")).includes("par la DINUM"), `DINUM acts next on R7 above 9 M€: ${await member.textContent("#qui-agit")}`);
+    check(await mailed(DINUM_MAIL, "Plateforme nationale des archives", "contrôle des grands projets"), "DINUM is e-mailed that the major-project review waits");
     await controller.goto(big);
     check((await controller.$("#action-control_for_ministry")) === null, "above 9 M€ the ministry's control alone is not the step");
     await dinum.goto(big);
@@ -404,9 +413,11 @@ try {
     check(kinds.includes("office_suite"), `the office suite opens its own derogation (${kinds.join(" ")})`);
     const office = await requestDerogation(member, "office_suite", "Messagerie et espace de stockage des agents : migration très avancée au 5 juillet 2021.");
     check((await member.textContent("#etapier")).includes("Étape 2 sur 3"), "the office suite's path: the request, the minister, the Prime Minister");
+    check(await mailed(CONTROLLER_MAIL, "Migration de la messagerie", "accord du ministre"), "the controller is e-mailed that the minister's decision on the office suite waits");
     await controller.goto(office);
     await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
     check((await controller.getAttribute("#etat", "data-state")) === "approved_by_minister", "the controller records the minister's decision on the office suite");
+    check(await mailed(DINUM_MAIL, "Migration de la messagerie", "validation du Premier ministre"), "DINUM is e-mailed that the Prime Minister's validation of the office suite waits");
     await dinum.goto(office);
     await Promise.all([dinum.waitForNavigation(), dinum.click("#action-validate_for_prime_minister")]);
     check((await dinum.getAttribute("#etat", "data-state")) === "active", "after the Prime Minister's validation the office suite's derogation is in force");
@@ -456,6 +467,7 @@ try {
   await importProject(member, dossier);
   const proof = await requestDerogation(member, "r9_equivalent_guarantees", "Garanties équivalentes à SecNumCloud démontrées : rapport d'audit joint.");
   check((await member.textContent("#etapier")).includes("Étape 2 sur 3"), "the equivalent-guarantees derogation: the request, the minister, the Prime Minister");
+  check(await mailed(CONTROLLER_MAIL, "garanties", "accord du ministre"), "the controller is e-mailed that the minister's decision on the equivalent guarantees waits");
   await controller.goto(proof);
   await Promise.all([controller.waitForNavigation(), controller.click("#action-approve_for_minister")]);
   await dinum.goto(proof);
