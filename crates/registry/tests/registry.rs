@@ -1145,9 +1145,23 @@ async fn a_project_keeps_its_latest_scans_and_lists_them_without_their_inventory
     }
 }
 
+/// An R9 transitional derogation of the 2023 path (minister, Prime Minister) ending on `deadline`.
+fn r9_request(deadline: &str) -> NewDerogation {
+    use nuage_doctrine::{Approver, DerogationKind};
+    NewDerogation {
+        kind: DerogationKind::R9Transitional,
+        approvers: vec![Approver::Minister, Approver::PrimeMinister],
+        justification: "engagé".into(),
+        deadline: Some(deadline.into()),
+        deadline_source: Some("dossier".into()),
+        suggested_deadline: None,
+        suggested_deadline_source: None,
+        documents: vec![],
+    }
+}
+
 #[tokio::test]
 async fn each_notification_is_claimed_once_and_addresses_follow_roles() {
-    use nuage_doctrine::{Approver, DerogationKind};
     for reg in registries().await {
         let setup = actor("setup");
         let m = reg
@@ -1216,20 +1230,7 @@ async fn each_notification_is_claimed_once_and_addresses_follow_roles() {
             .await
             .unwrap();
         let d = reg
-            .create_derogation(
-                &member,
-                project.id,
-                &NewDerogation {
-                    kind: DerogationKind::R9Transitional,
-                    approvers: vec![Approver::Minister, Approver::PrimeMinister],
-                    justification: "engagé".into(),
-                    deadline: Some("2027-01-31".into()),
-                    deadline_source: Some("dossier".into()),
-                    suggested_deadline: None,
-                    suggested_deadline_source: None,
-                    documents: vec![],
-                },
-            )
+            .create_derogation(&member, project.id, &r9_request("2027-01-31"))
             .await
             .unwrap();
         assert_eq!(
@@ -1477,7 +1478,7 @@ async fn dashboards_filter_and_count_money_deadlines_and_compliance_over_time() 
 
         // The list a dashboard bar opens: the projects with a derogation in these states whose
         // deadline falls in the bar's bucket, and the period of registration.
-        use nuage_doctrine::{Approver, DerogationKind, DerogationState};
+        use nuage_doctrine::DerogationState;
         let member = reg
             .create_user_by_email(
                 &actor("setup"),
@@ -1500,22 +1501,9 @@ async fn dashboards_filter_and_count_money_deadlines_and_compliance_over_time() 
             )
             .await
             .unwrap();
-        reg.create_derogation(
-            &member,
-            covered.id,
-            &NewDerogation {
-                kind: DerogationKind::R9Transitional,
-                approvers: vec![Approver::Minister, Approver::PrimeMinister],
-                justification: "engagé".into(),
-                deadline: Some("2026-12-20".into()),
-                deadline_source: Some("dossier".into()),
-                suggested_deadline: None,
-                suggested_deadline_source: None,
-                documents: vec![],
-            },
-        )
-        .await
-        .unwrap();
+        reg.create_derogation(&member, covered.id, &r9_request("2026-12-20"))
+            .await
+            .unwrap();
         let window = |bucket| DueWindow {
             bucket,
             today: "2026-12-02".into(),
