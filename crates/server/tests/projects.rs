@@ -15,6 +15,20 @@ use common::*;
 use nuage_registry::{Actor, Role};
 use serde_json::{Value, json};
 
+/// The portal's project, created by Alice in operator A; the API's answer.
+async fn create_portal(w: &World) -> Value {
+    let (status, created) = call(
+        w,
+        "POST",
+        "/api/v1/projects",
+        Some(&w.alice),
+        Some(create_body(w.operator_a, PORTAIL)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created
+}
+
 /// A GET whose answer is bytes (an archive), with its status.
 async fn get_bytes(w: &World, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
     use axum::body::Body;
@@ -46,15 +60,7 @@ async fn get_bytes(w: &World, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
 async fn the_registry_seals_a_stored_assessment_that_verify_accepts() {
     for registry in registries().await {
         let mut w = world(registry).await;
-        let (status, created) = call(
-            &w,
-            "POST",
-            "/api/v1/projects",
-            Some(&w.alice),
-            Some(create_body(w.operator_a, PORTAIL)),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let created = create_portal(&w).await;
         let assessment = created["latest_assessment"].as_i64().unwrap();
         let uri = format!("/api/v1/assessments/{assessment}/evidence");
         // Without a key, nothing is sealed, and the answer says how to give one.
@@ -118,15 +124,7 @@ async fn the_registry_seals_a_stored_assessment_that_verify_accepts() {
 async fn a_project_from_dossier_to_replay() {
     for registry in registries().await {
         let w = world(registry).await;
-        let (status, created) = call(
-            &w,
-            "POST",
-            "/api/v1/projects",
-            Some(&w.alice),
-            Some(create_body(w.operator_a, PORTAIL)),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let created = create_portal(&w).await;
         assert_eq!(created["name"], "Portail des démarches");
         assert_eq!(created["ministry_id"], w.ministry_a);
         assert_eq!(created["current_version"], 1);
